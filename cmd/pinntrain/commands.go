@@ -1,0 +1,379 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn"
+	"golang.org/x/term"
+)
+
+// flagSpec says which flags a command takes and whether they take a value.
+type flagSpec map[string]bool // name -> takes a value
+
+// parsed holds a command line: flags may stand before or after the
+// positional arguments.
+type parsed struct {
+	pos  []string
+	vals map[string][]string
+	set  map[string]bool
+}
+
+func parseArgs(args []string, spec flagSpec) (*parsed, error) {
+	p := &parsed{vals: map[string][]string{}, set: map[string]bool{}}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			p.pos = append(p.pos, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			p.pos = append(p.pos, a)
+			continue
+		}
+		name := strings.TrimLeft(a, "-")
+		val, hasVal := "", false
+		if k := strings.IndexByte(name, '='); k >= 0 {
+			name, val, hasVal = name[:k], name[k+1:], true
+		}
+		takes, ok := spec[name]
+		if !ok {
+			return nil, usagef("unknown flag --%s", name)
+		}
+		if takes {
+			if !hasVal {
+				if i+1 >= len(args) {
+					return nil, usagef("flag --%s needs a value", name)
+				}
+				i++
+				val = args[i]
+			}
+			p.vals[name] = append(p.vals[name], val)
+		} else if hasVal {
+			b, err := strconv.ParseBool(val)
+			if err != nil {
+				return nil, usagef("flag --%s: want true or false, got %q", name, val)
+			}
+			p.set[name] = b
+			continue
+		}
+		p.set[name] = true
+	}
+	return p, nil
+}
+
+func (p *parsed) last(name string) (string, bool) {
+	v := p.vals[name]
+	if len(v) == 0 {
+		return "", false
+	}
+	return v[len(v)-1], true
+}
+
+func (p *parsed) intFlag(name string) (int, bool, error) {
+	s, ok := p.last(name)
+	if !ok {
+		return 0, false, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, false, usagef("flag --%s: want a non-negative integer, got %q", name, s)
+	}
+	return n, true, nil
+}
+
+func onePositional(p *parsed, what string) (string, error) {
+	if len(p.pos) != 1 {
+		return "", usagef("want exactly one %s, got %d arguments\n%s", what, len(p.pos), usage)
+	}
+	return p.pos[0], nil
+}
+
+// userError marks an error as the user's (exit 2).
+type userError struct{ err error }
+
+func (e *userError) Error() string { return e.err.Error() }
+func (e *userError) Unwrap() error { return e.err }
+
+func isUserError(err error) bool {
+	var ue *usageError
+	var u2 *userError
+	var se *pde.SpecError
+	var es pde.Errors
+	var ie *pinn.InputError
+	return errors.As(err, &ie) || errors.As(err, &ue) || errors.As(err, &u2) || errors.As(err, &se) || errors.As(err, &es)
+}
+
+// loadSpec loads a spec with the command line's overrides; every failure is
+// a user error.
+func loadSpec(path string, sets []string) (*pde.Spec, error) {
+	spec, err := pde.Load(path, sets)
+	if err != nil {
+		return nil, &userError{err}
+	}
+	return spec, nil
+}
+
+// checkSpec makes every check train makes before training.
+func checkSpec(spec *pde.Spec, path string) error {
+	if err := pinn.Check(spec.Problem, pinn.OptionsFromSpec(spec)); err != nil {
+		return &userError{fmt.Errorf("%s: %w", path, err)}
+	}
+	return nil
+}
+
+func cmdValidate(args []string, stdout io.Writer) error {
+	p, err := parseArgs(args, flagSpec{"quiet": false, "set": true})
+	if err != nil {
+		return err
+	}
+	path, err := onePositional(p, "spec file")
+	if err != nil {
+		return err
+	}
+	spec, err := loadSpec(path, p.vals["set"])
+	if err != nil {
+		return err
+	}
+	if err := checkSpec(spec, path); err != nil {
+		return err
+	}
+	if !p.set["quiet"] {
+		fmt.Fprintln(stdout, "ok")
+	}
+	return nil
+}
+
+func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	p, err := parseArgs(args, flagSpec{"out": true, "steps": true, "seed": true, "set": true, "quiet": false})
+	if err != nil {
+		return err
+	}
+	path, err := onePositional(p, "spec file")
+	if err != nil {
+		return err
+	}
+	sets := append([]string(nil), p.vals["set"]...)
+	if s, ok := p.last("seed"); ok {
+		if _, err := strconv.ParseUint(s, 10, 64); err != nil {
+			return usagef("flag --seed: want a non-negative integer, got %q", s)
+		}
+		sets = append(sets, "seed="+s)
+	}
+	if d, ok := p.last("out"); ok {
+		if d == "" {
+			return usagef("flag --out: empty directory name")
+		}
+		sets = append(sets, "output.dir="+strconv.Quote(d))
+	}
+	steps, _, err := p.intFlag("steps")
+	if err != nil {
+		return err
+	}
+	spec, err := loadSpec(path, sets)
+	if err != nil {
+		return err
+	}
+	if err := checkSpec(spec, path); err != nil {
+		return err
+	}
+	opts := pinn.OptionsFromSpec(spec)
+	if opts.OutDir == "" {
+		opts.OutDir = filepath.Join("results", spec.Problem.Name)
+	}
+	opts.MaxSteps = steps
+	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+		return fmt.Errorf("output directory: %w", err)
+	}
+	yml, err := runSpecYAML(spec, opts.OutDir)
+	if err != nil {
+		return err
+	}
+	opts.SpecYAML = yml
+	attachProgress(&opts, p.set["quiet"], stdout, stderr)
+	res, err := pinn.Train(ctx, spec.Problem, opts)
+	return finishRun(res, err, opts.OutDir, stdout, stderr, p.set["quiet"])
+}
+
+// runSpecYAML copies the data files into RUN_DIR/data/ and returns the spec
+// as run, referring to the copies.
+func runSpecYAML(spec *pde.Spec, dir string) ([]byte, error) {
+	var copyErr error
+	rename := func(name, src string) string {
+		if src == "" {
+			return src
+		}
+		if !filepath.IsAbs(src) && spec.Path != "" {
+			src = filepath.Join(filepath.Dir(spec.Path), src)
+		}
+		dst := filepath.Join("data", filepath.Base(src))
+		data, err := os.ReadFile(src)
+		if err == nil {
+			err = os.MkdirAll(filepath.Join(dir, "data"), 0o755)
+		}
+		if err == nil {
+			tmp := filepath.Join(dir, dst+".tmp")
+			if err = os.WriteFile(tmp, data, 0o644); err == nil {
+				err = os.Rename(tmp, filepath.Join(dir, dst))
+			}
+		}
+		if err != nil && copyErr == nil {
+			copyErr = fmt.Errorf("copy data %q: %w", name, err)
+		}
+		return dst
+	}
+	yml, err := spec.MarshalRun(rename)
+	if err != nil {
+		return nil, err
+	}
+	return yml, copyErr
+}
+
+func attachProgress(opts *pinn.Options, quiet bool, stdout, stderr io.Writer) {
+	tty := false
+	if f, ok := stderr.(*os.File); ok {
+		tty = term.IsTerminal(int(f.Fd()))
+	}
+	if tty && !quiet {
+		var last time.Time
+		opts.Progress = func(p pinn.Progress) {
+			if time.Since(last) < 100*time.Millisecond && p.Step != p.Total {
+				return
+			}
+			last = time.Now()
+			fmt.Fprintf(stderr, "\r\033[K%s", progressLine(p))
+		}
+		opts.Log = func(line string) { fmt.Fprintf(stderr, "\r\033[K%s\n", line) }
+		return
+	}
+	opts.Log = func(line string) { fmt.Fprintln(stdout, line) }
+}
+
+func progressLine(p pinn.Progress) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%s step %d/%d  loss %.3e", p.Stage, p.Step, p.Total, p.Loss)
+	for _, k := range sortedNames(p.Losses) {
+		fmt.Fprintf(&sb, " %s %.2e", k, p.Losses[k])
+	}
+	for _, k := range sortedNames(p.RelL2) {
+		fmt.Fprintf(&sb, "  rel_l2(%s) %.2e", k, p.RelL2[k])
+	}
+	fmt.Fprintf(&sb, "  %.1f it/s  ETA %s", p.ItPerSec, p.ETA.Round(time.Second))
+	return sb.String()
+}
+
+func sortedNames(m map[string]float64) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	for i := 1; i < len(ks); i++ {
+		for j := i; j > 0 && ks[j] < ks[j-1]; j-- {
+			ks[j], ks[j-1] = ks[j-1], ks[j]
+		}
+	}
+	return ks
+}
+
+func finishRun(res *pinn.Result, err error, dir string, stdout, stderr io.Writer, quiet bool) error {
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !quiet {
+		fmt.Fprintln(stderr)
+	}
+	if errors.Is(err, pinn.ErrInterrupted) {
+		return &interruptedError{dir: dir}
+	}
+	if err != nil {
+		return err
+	}
+	s := res.Summary
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%s: %s after %d steps in %.1f s, loss %.3e", s.Name, s.Status, s.Steps, s.WallSeconds, s.Loss)
+	for _, k := range sortedNames(s.RelL2) {
+		fmt.Fprintf(&sb, ", rel_l2(%s) %.3e", k, s.RelL2[k])
+	}
+	for _, k := range sortedNames(s.Parameters) {
+		fmt.Fprintf(&sb, ", %s = %.6g", k, s.Parameters[k])
+	}
+	fmt.Fprintf(&sb, "; outputs in %s", dir)
+	fmt.Fprintln(stdout, sb.String())
+	return nil
+}
+
+func cmdResume(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	p, err := parseArgs(args, flagSpec{"steps": true, "quiet": false})
+	if err != nil {
+		return err
+	}
+	dir, err := onePositional(p, "run directory")
+	if err != nil {
+		return err
+	}
+	if st, err := os.Stat(filepath.Join(dir, "checkpoint.npz")); err != nil || st.IsDir() {
+		return usagef("%s: no checkpoint.npz to resume from", dir)
+	}
+	steps, _, err := p.intFlag("steps")
+	if err != nil {
+		return err
+	}
+	var opts pinn.Options
+	attachProgress(&opts, p.set["quiet"], stdout, stderr)
+	res, err := pinn.Resume(ctx, dir, steps, opts.Progress, opts.Log)
+	if err != nil && !errors.Is(err, pinn.ErrInterrupted) && res == nil {
+		var se *pde.SpecError
+		var es pde.Errors
+		if errors.As(err, &se) || errors.As(err, &es) {
+			return &userError{err}
+		}
+	}
+	return finishRun(res, err, dir, stdout, stderr, p.set["quiet"])
+}
+
+func cmdEval(args []string, stdout io.Writer) error {
+	p, err := parseArgs(args, flagSpec{"points": true, "out": true})
+	if err != nil {
+		return err
+	}
+	dir, err := onePositional(p, "run directory")
+	if err != nil {
+		return err
+	}
+	in, ok := p.last("points")
+	if !ok {
+		return usagef("eval needs --points FILE.csv")
+	}
+	m, err := pinn.LoadRun(dir)
+	if err != nil {
+		return &userError{err}
+	}
+	out, _ := p.last("out")
+	if err := m.PredictCSV(in, out, stdout); err != nil {
+		return err
+	}
+	return nil
+}
+
+func versionString() string {
+	v := "devel"
+	deps := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+		for _, d := range bi.Deps {
+			if d.Path == "gorgonia.org/gorgonia" {
+				deps = ", gorgonia " + d.Version
+			}
+		}
+		return fmt.Sprintf("pinntrain %s (%s%s)", v, bi.GoVersion, deps)
+	}
+	return "pinntrain " + v
+}

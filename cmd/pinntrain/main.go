@@ -1,0 +1,118 @@
+// Command pinntrain trains physics-informed neural networks from YAML
+// problem specs (see SPEC.md in the project documentation and README.md).
+//
+//	pinntrain train SPEC.yaml [--out DIR] [--steps N] [--seed S] [--set key.path=value]... [--quiet]
+//	pinntrain validate SPEC.yaml [--quiet]
+//	pinntrain eval RUN_DIR --points FILE.csv [--out FILE.csv]
+//	pinntrain resume RUN_DIR [--steps N] [--quiet]
+//	pinntrain reproduce NAME|all [--quick]
+//	pinntrain version
+//
+// Exit codes: 0 success; 1 the run failed (with a one-line reason); 2 the
+// input is wrong (spec, flags, data file); 130 interrupted (a checkpoint and
+// the summary were written first).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitFailed      = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+// usageError is an input error: exit 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+const usage = `usage:
+  pinntrain train SPEC.yaml [--out DIR] [--steps N] [--seed S] [--set key.path=value]... [--quiet]
+  pinntrain validate SPEC.yaml [--quiet]
+  pinntrain eval RUN_DIR --points FILE.csv [--out FILE.csv]
+  pinntrain resume RUN_DIR [--steps N] [--quiet]
+  pinntrain reproduce NAME|all [--quick]
+  pinntrain version`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one command and returns the exit code. A panic is turned into
+// a one-line internal error: no Go trace reaches a user.
+func run(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "pinntrain: internal error: %v\n", p)
+			code = exitFailed
+		}
+	}()
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch args[0] {
+	case "train":
+		err = cmdTrain(ctx, args[1:], stdout, stderr)
+	case "validate":
+		err = cmdValidate(args[1:], stdout)
+	case "eval":
+		err = cmdEval(args[1:], stdout)
+	case "resume":
+		err = cmdResume(ctx, args[1:], stdout, stderr)
+	case "reproduce":
+		err = cmdReproduce(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, versionString())
+	case "help", "--help", "-h", "-help":
+		fmt.Fprintln(stdout, usage)
+	default:
+		err = usagef("unknown command %q\n%s", args[0], usage)
+	}
+	return exitCode(err, stderr)
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var ie *interruptedError
+	if errors.As(err, &ie) {
+		fmt.Fprintf(stderr, "pinntrain: %v\n", err)
+		return exitInterrupted
+	}
+	msg := strings.TrimRight(err.Error(), "\n")
+	if isUserError(err) {
+		fmt.Fprintln(stderr, msg)
+		return exitUsage
+	}
+	// A failed run: one line.
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	fmt.Fprintf(stderr, "pinntrain: %s\n", msg)
+	return exitFailed
+}
+
+// interruptedError reports a run stopped by SIGINT/SIGTERM after saving.
+type interruptedError struct{ dir string }
+
+func (e *interruptedError) Error() string {
+	return fmt.Sprintf("interrupted; checkpoint and summary saved in %s", e.dir)
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// cmdReproduce runs the paper experiments under configs/papers/NAME/ (one
+// spec per table row), each into results/papers/NAME/ROW, and prints the
+// table of what each run measured. --quick cuts every run to a tenth of its
+// planned steps (a smoke test, not a reproduction).
+func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	p, err := parseArgs(args, flagSpec{"quick": false, "quiet": false})
+	if err != nil {
+		return err
+	}
+	name, err := onePositional(p, "experiment name (or all)")
+	if err != nil {
+		return err
+	}
+	root := filepath.Join("configs", "papers")
+	var dirs []string
+	if name == "all" {
+		ents, err := os.ReadDir(root)
+		if err != nil {
+			return usagef("reproduce: %v (run from the project root)", err)
+		}
+		for _, e := range ents {
+			if e.IsDir() {
+				dirs = append(dirs, e.Name())
+			}
+		}
+	} else {
+		dirs = []string{name}
+	}
+	for _, d := range dirs {
+		files, _ := filepath.Glob(filepath.Join(root, d, "*.yaml"))
+		sort.Strings(files)
+		if len(files) == 0 {
+			ents, _ := os.ReadDir(root)
+			var names []string
+			for _, e := range ents {
+				if e.IsDir() {
+					names = append(names, e.Name())
+				}
+			}
+			return usagef("reproduce: no experiment %q under %s (have: %s)", d, root, strings.Join(names, ", "))
+		}
+		for _, f := range files {
+			row := strings.TrimSuffix(filepath.Base(f), ".yaml")
+			out := filepath.Join("results", "papers", d, row)
+			targs := []string{f, "--out", out, "--quiet"}
+			if p.set["quick"] {
+				spec, err := loadSpec(f, nil)
+				if err != nil {
+					return err
+				}
+				total := spec.Training.Steps
+				if spec.Training.Then != nil {
+					total += spec.Training.Then.Steps
+				}
+				targs = append(targs, "--steps", fmt.Sprint(max(1, total/10)))
+			}
+			fmt.Fprintf(stdout, "== %s/%s\n", d, row)
+			if err := cmdTrain(ctx, targs, stdout, stderr); err != nil {
+				return fmt.Errorf("%s: %w", f, err)
+			}
+		}
+	}
+	return nil
+}

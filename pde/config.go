@@ -1,0 +1,92 @@
+package pde
+
+import (
+	"go.yaml.in/yaml/v3"
+
+	"github.com/gopinn/gopinn/pde/expr"
+)
+
+// Spec is a whole problem spec: the problem and how to train it. Load reads
+// one from YAML; Go users may build one (or only a Problem and pinn.Options)
+// directly. The zero values of the config sections mean "use the default";
+// Defaults fills them in.
+type Spec struct {
+	Problem *Problem
+
+	Seed  uint64
+	DType string // float64 (default) | float32
+
+	Model       Model
+	Derivatives Derivatives
+	Training    Training
+	Evaluation  Evaluation
+	Output      Output
+
+	// Path is the file the spec was read from ("" if built in Go).
+	Path string
+
+	// src is the YAML document as loaded, --set overrides applied (nil if
+	// built in Go); MarshalRun writes it back with the defaults filled in.
+	src *yaml.Node
+}
+
+// Model configures the solution network.
+type Model struct {
+	Layers     []int  // hidden widths; default [64, 64, 64]
+	Activation string // tanh (default) | sin | gelu | softplus
+	// Output is the optional hard-constraint transform, by field, in terms of
+	// the variables and N (single field) or N_<field>. A nil entry (or a
+	// missing field) means the field is the raw network output.
+	Output map[string]expr.Expr
+	// OutputText is the transform as written (for messages and spec.yaml)
+	// when given as one string; OutputSource has the text by field when
+	// given as a map.
+	OutputText   string
+	OutputSource map[string]string
+	// NoNormalize switches off the default mapping of every variable's
+	// interval to [-1, 1] before the first layer.
+	NoNormalize bool
+}
+
+// Derivatives selects how PDE derivatives are computed.
+type Derivatives struct {
+	Method    string // taylor (default) | stde
+	Samples   int    // stde: sampled dimensions / directions per point; default 16
+	Estimator string // stde: sparse (default) | rademacher | gaussian
+}
+
+// Schedule is a learning-rate schedule.
+type Schedule struct {
+	Type      string  // constant (default) | exponential | linear | cosine
+	Rate      float64 // exponential: factor per Every steps
+	Every     int     // exponential: steps per factor Rate
+	Staircase bool    // exponential: step changes instead of continuous decay
+}
+
+// Stage is one optimizer stage of training.
+type Stage struct {
+	Optimizer string // adam | lbfgs | engd | lm
+	Steps     int
+	LR        float64
+	Schedule  Schedule
+}
+
+// Training configures the optimizer stages and checkpoints.
+type Training struct {
+	Stage                  // the first stage: default adam, 5000 steps, lr 1e-3
+	InitFrom        string // warm start from an earlier run directory
+	Then            *Stage // optional second stage (default optimizer lbfgs)
+	CheckpointEvery int    // default 1000
+}
+
+// Evaluation configures error measurement against exact or reference values.
+type Evaluation struct {
+	Points  int    // test points, drawn once with a fixed seed; default 4096
+	Sampler string // default uniform
+	Every   int    // default 500
+}
+
+// Output configures where a run writes.
+type Output struct {
+	Dir string // default results/<name>
+}

@@ -1,0 +1,312 @@
+package pde
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/gopinn/gopinn/pde/expr"
+)
+
+// maxSyntheticRows bounds the grid of a synthetic data set.
+const maxSyntheticRows = 10_000_000
+
+// NormalVector returns the vector constant {normal: n, seed: seed}: n draws
+// of a standard normal from a PCG generator seeded (seed, 0), in order.
+func NormalVector(n int, seed uint64) []float64 {
+	r := rand.New(rand.NewPCG(seed, 0))
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = r.NormFloat64()
+	}
+	return v
+}
+
+// dataPath is where a data file named in the spec lies.
+func (l *loader) dataPath(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(l.dir, p)
+}
+
+// readData reads the CSV files and makes the synthetic data sets, after the
+// expressions are resolved (synthetic values come from evaluation.exact).
+func (b *build) readData() {
+	for _, d := range b.data {
+		ds := DataSet{Name: d.name, Weight: d.weight}
+		what := fmt.Sprintf("data %q", d.name)
+		var err error
+		switch {
+		case d.file != nil:
+			ds.File = b.dataPath(d.file.Value)
+			err = b.readCSV(&ds, d.file.Value, false)
+			if err != nil {
+				b.errorf(d.file, "%s: %v", what, err)
+				continue
+			}
+		case d.points != nil:
+			if !b.synthetic(&ds, d, what) {
+				continue
+			}
+		default:
+			continue
+		}
+		b.p.Data = append(b.p.Data, ds)
+	}
+	if b.reference != nil {
+		ds := &DataSet{Name: "reference", File: b.dataPath(b.reference.Value)}
+		if err := b.readCSV(ds, b.reference.Value, true); err != nil {
+			b.errorf(b.reference, "evaluation.reference: %v", err)
+		} else {
+			b.p.Reference = ds
+		}
+	}
+}
+
+// readCSV reads ds.File: a header of variable and field names, then rows of
+// numbers. Every variable must have a column, and at least one field.
+// Errors name the file as written in the spec (shown), and the line.
+func (b *build) readCSV(ds *DataSet, shown string, reference bool) error {
+	f, err := os.Open(ds.File)
+	if err != nil {
+		return fmt.Errorf("open %s: %s", shown, fsMessage(err))
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comment = '#'
+	r.TrimLeadingSpace = true
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err == io.EOF {
+		return fmt.Errorf("%s: empty file (want a header of variable and field names)", shown)
+	}
+	if err != nil {
+		return csvError(shown, err)
+	}
+	cols := make([]string, len(header))
+	isVar := make([]bool, len(header))
+	ds.Inputs, ds.Targets = map[string][]float64{}, map[string][]float64{}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		if i == 0 {
+			h = strings.TrimPrefix(h, "\ufeff")
+		}
+		cols[i] = h
+		switch b.declKind[h] {
+		case "variable":
+			isVar[i] = true
+		case "field":
+		default:
+			return fmt.Errorf("%s: unknown column %q (columns are variables %s and fields %s)", shown, h,
+				strings.Join(b.variableNames(), ", "), strings.Join(b.p.Fields, ", "))
+		}
+		if _, dup := ds.Inputs[h]; dup {
+			return fmt.Errorf("%s: column %q appears twice", shown, h)
+		}
+		if _, dup := ds.Targets[h]; dup {
+			return fmt.Errorf("%s: column %q appears twice", shown, h)
+		}
+		if isVar[i] {
+			ds.Inputs[h] = nil
+		} else {
+			ds.Targets[h] = nil
+		}
+	}
+	for _, v := range b.p.Variables {
+		if _, ok := ds.Inputs[v.Name]; !ok {
+			return fmt.Errorf("%s: no column for variable %q", shown, v.Name)
+		}
+	}
+	if len(ds.Targets) == 0 {
+		return fmt.Errorf("%s: no field column (fields: %s)", shown, strings.Join(b.p.Fields, ", "))
+	}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return csvError(shown, err)
+		}
+		line, _ := r.FieldPos(0)
+		for i, s := range rec {
+			s = strings.TrimSpace(s)
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("%s:%d: column %q: %q is not a finite number", shown, line, cols[i], s)
+			}
+			if isVar[i] {
+				ds.Inputs[cols[i]] = append(ds.Inputs[cols[i]], v)
+			} else {
+				ds.Targets[cols[i]] = append(ds.Targets[cols[i]], v)
+			}
+		}
+	}
+	if ds.Len() == 0 {
+		return fmt.Errorf("%s: no rows", shown)
+	}
+	return nil
+}
+
+func csvError(shown string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s:%d: %v", shown, pe.Line, pe.Err)
+	}
+	return fmt.Errorf("%s: %v", shown, err)
+}
+
+// synthetic makes a data set on the cartesian grid of points, with values
+// from evaluation.exact. The first variable varies slowest. Noise is
+// relative: a value v becomes v*(1 + noise*z), z ~ N(0, 1), drawn row by row
+// and field by field from a PCG generator seeded (spec seed, data index).
+func (b *build) synthetic(ds *DataSet, d dataSrc, what string) bool {
+	es, ok := b.pairs(d.points, what+": points")
+	if !ok {
+		return false
+	}
+	axes := map[string][]float64{}
+	for _, e := range es {
+		name := e.key.Value
+		if b.declKind[name] != "variable" {
+			b.errorf(e.key, "%s: points: %q is not a variable", what, name)
+			ok = false
+			continue
+		}
+		v := e.val
+		if v != nil && v.Kind == yaml.MappingNode {
+			f := b.fields(v, what+": points."+name, "linspace")
+			le, has := f["linspace"]
+			if !has {
+				b.errorf(v, "%s: points.%s: want a list of values or {linspace: [start, stop, count]}", what, name)
+				ok = false
+				continue
+			}
+			ls := deref(le.val)
+			if ls == nil || ls.Kind != yaml.SequenceNode || len(ls.Content) != 3 {
+				b.errorf(ls, "%s: points.%s.linspace: want [start, stop, count]", what, name)
+				ok = false
+				continue
+			}
+			a, ok1 := b.number(ls.Content[0], what+": linspace start")
+			c, ok2 := b.number(ls.Content[1], what+": linspace stop")
+			cnt, ok3 := b.intOf(ls.Content[2], what+": linspace count", 1)
+			if !ok1 || !ok2 || !ok3 {
+				ok = false
+				continue
+			}
+			if cnt > maxSyntheticRows {
+				b.errorf(ls.Content[2], "%s: linspace count %d is too large", what, cnt)
+				ok = false
+				continue
+			}
+			axes[name] = linspace(a, c, cnt)
+			continue
+		}
+		vals, good := b.numbers(v, what+": points."+name)
+		if good && len(vals) == 0 {
+			b.errorf(v, "%s: points.%s: want at least one value", what, name)
+			good = false
+		}
+		if !good {
+			ok = false
+			continue
+		}
+		axes[name] = vals
+	}
+	if !ok {
+		return false
+	}
+	rows := 1
+	for _, v := range b.p.Variables {
+		ax, has := axes[v.Name]
+		if !has {
+			b.errorf(d.points, "%s: points: no values for variable %q", what, v.Name)
+			return false
+		}
+		if rows > maxSyntheticRows/len(ax) {
+			b.errorf(d.points, "%s: points: the grid has more than %d points", what, maxSyntheticRows)
+			return false
+		}
+		rows *= len(ax)
+	}
+	var fields []string
+	for _, f := range b.p.Fields {
+		if b.p.Exact[f] != nil {
+			fields = append(fields, f)
+		}
+	}
+	if len(fields) == 0 {
+		if len(b.exact) == 0 {
+			b.errorf(d.item, "%s: synthetic data (points) needs evaluation.exact for a field", what)
+		}
+		return false
+	}
+	vars := b.variableNames()
+	fns := make([]func([]float64) float64, len(fields))
+	for i, f := range fields {
+		fn, err := expr.Compile(b.p.Exact[f], vars)
+		if err != nil {
+			b.errorf(b.exactNode[f], "evaluation.exact.%s: %v (needed by %s)", f, err, what)
+			return false
+		}
+		fns[i] = fn
+	}
+	ds.Inputs, ds.Targets = map[string][]float64{}, map[string][]float64{}
+	for _, v := range vars {
+		ds.Inputs[v] = make([]float64, rows)
+	}
+	for _, f := range fields {
+		ds.Targets[f] = make([]float64, rows)
+	}
+	rng := rand.New(rand.NewPCG(b.s.Seed, uint64(d.idx)))
+	x := make([]float64, len(vars))
+	idx := make([]int, len(vars))
+	for r := 0; r < rows; r++ {
+		for j, v := range vars {
+			x[j] = axes[v][idx[j]]
+			ds.Inputs[v][r] = x[j]
+		}
+		for i, f := range fields {
+			val := fns[i](x)
+			if math.IsNaN(val) || math.IsInf(val, 0) {
+				b.errorf(b.exactNode[f], "evaluation.exact.%s is not finite at %v (needed by %s)", f, x, what)
+				return false
+			}
+			if d.noise > 0 {
+				val *= 1 + d.noise*rng.NormFloat64()
+			}
+			ds.Targets[f][r] = val
+		}
+		for j := len(vars) - 1; j >= 0; j-- {
+			idx[j]++
+			if idx[j] < len(axes[vars[j]]) {
+				break
+			}
+			idx[j] = 0
+		}
+	}
+	return true
+}
+
+func linspace(a, b float64, n int) []float64 {
+	if n == 1 {
+		return []float64{a}
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = a + (b-a)*float64(i)/float64(n-1)
+	}
+	out[n-1] = b
+	return out
+}

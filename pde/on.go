@@ -1,0 +1,164 @@
+package pde
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/gopinn/gopinn/pde/expr"
+)
+
+// onToken is a token of an `on:` selector with its byte offset.
+type onToken struct {
+	text string
+	off  int
+}
+
+func lexOn(s string) []onToken {
+	var toks []onToken
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t':
+			i++
+		case c == '=' || c == '!' || c == '<' || c == '>':
+			j := i + 1
+			for j < len(s) && strings.IndexByte("=!<>", s[j]) >= 0 {
+				j++
+			}
+			toks = append(toks, onToken{s[i:j], i})
+			i = j
+		default:
+			j := i + 1
+			for j < len(s) && strings.IndexByte(" \t=!<>", s[j]) < 0 {
+				j++
+			}
+			toks = append(toks, onToken{s[i:j], i})
+			i = j
+		}
+	}
+	return toks
+}
+
+// onError reports an error at byte offset off of the on: text in n.
+func (b *build) onError(n *yaml.Node, off int, format string, args ...any) {
+	b.exprError(n, &expr.Error{Pos: expr.Pos{Offset: off, Line: 1, Col: off + 1}, Msg: fmt.Sprintf(format, args...)}, "on")
+}
+
+// parseOn reads a face selector: "boundary" (every face of the non-time
+// variables) or clauses "VAR == number" joined with " or ", each number the
+// low or high end of the variable's interval.
+func (b *build) parseOn(n *yaml.Node, path string) ([]Face, bool) {
+	text, ok := b.str(n, path)
+	if !ok || b.declFailed {
+		return nil, false
+	}
+	n = deref(n)
+	toks := lexOn(text)
+	if len(toks) == 1 && toks[0].text == "boundary" {
+		var faces []Face
+		for _, v := range b.p.Variables {
+			if v.IsTime() {
+				continue
+			}
+			if _, ok := b.bounds[v.Name]; !ok {
+				return nil, false
+			}
+			faces = append(faces, Face{Var: v.Name, Value: v.Lo, Side: -1}, Face{Var: v.Name, Value: v.Hi, Side: +1})
+		}
+		if len(faces) == 0 && len(b.p.Variables) > 0 {
+			b.errorf(n, "%s: boundary: the domain has no space variables (a face of time is \"t == 0\")", path)
+			return nil, false
+		}
+		return faces, true
+	}
+	var faces []Face
+	ok = true
+	end := len(text)
+	for i := 0; ; i += 4 {
+		if i+3 > len(toks) {
+			off := end
+			if i < len(toks) {
+				off = toks[i].off
+			}
+			b.onError(n, off, `want "VAR == number" (faces joined with " or ") or "boundary"`)
+			return nil, false
+		}
+		vt, eq, nt := toks[i], toks[i+1], toks[i+2]
+		if eq.text != "==" {
+			b.onError(n, eq.off, `want "==" after %q`, vt.text)
+			return nil, false
+		}
+		val, err := strconv.ParseFloat(nt.text, 64)
+		if err != nil {
+			b.onError(n, nt.off, "want a number after ==, got %q", nt.text)
+			return nil, false
+		}
+		iv, known := b.bounds[vt.text]
+		switch {
+		case b.declKind[vt.text] != "variable":
+			b.onError(n, vt.off, "unknown variable %q", vt.text)
+			ok = false
+		case !known:
+			ok = false // its interval is in error already
+		default:
+			tol := 1e-12 * max(1, abs(iv[0]), abs(iv[1]))
+			f := Face{Var: vt.text, Value: val}
+			switch {
+			case abs(val-iv[0]) <= tol:
+				f.Side, f.Value = -1, iv[0]
+			case abs(val-iv[1]) <= tol:
+				f.Side, f.Value = +1, iv[1]
+			default:
+				b.onError(n, nt.off, "%s == %s is not a face of the domain (%s in [%s, %s])", vt.text, nt.text, vt.text, fmtNum(iv[0]), fmtNum(iv[1]))
+				ok = false
+			}
+			if f.Side != 0 {
+				for _, g := range faces {
+					if g.Var == f.Var && g.Side == f.Side {
+						b.onError(n, vt.off, "face %s == %s is listed twice", vt.text, nt.text)
+						ok = false
+					}
+				}
+				faces = append(faces, f)
+			}
+		}
+		if i+3 == len(toks) {
+			break
+		}
+		if toks[i+3].text != "or" {
+			b.onError(n, toks[i+3].off, `want " or " between faces, got %q`, toks[i+3].text)
+			return nil, false
+		}
+	}
+	return faces, ok
+}
+
+// checkPeriodic requires both faces of every variable a periodic condition
+// names.
+func (b *build) checkPeriodic(n *yaml.Node, faces []Face, path string) {
+	side := map[string]int{}
+	var order []string
+	for _, f := range faces {
+		if side[f.Var] == 0 {
+			order = append(order, f.Var)
+		}
+		side[f.Var] |= 1 << (f.Side + 1)
+	}
+	for _, v := range order {
+		if side[v] != 1|4 {
+			iv := b.bounds[v]
+			b.errorf(deref(n), "%s: a periodic condition pairs opposite faces: give both %s == %s and %s == %s", path, v, fmtNum(iv[0]), v, fmtNum(iv[1]))
+		}
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

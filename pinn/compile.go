@@ -1,0 +1,103 @@
+package pinn
+
+import (
+	"fmt"
+
+	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pde/expr"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// model holds the networks and trainable parameters of one graph. The
+// training graph and the evaluation graph each have one; they share the flat
+// parameter layout, so weights move between them as one vector.
+type model struct {
+	ops
+	prob    *pde.Problem
+	net     *mlp
+	hidden  []*mlp // in prob.Hidden order
+	scalars []*G.Node
+	// output transforms by field (nil: raw network output)
+	output map[string]expr.Expr
+	// normalisation x_n = (x - center) / half, per variable
+	center, half []float64
+	params       []*G.Node // every trainable node, flat-vector order
+	sizes        []int
+	used         map[*G.Node]bool // params the loss reaches
+}
+
+func newModel(prob *pde.Problem, cfg *config) (*model, error) {
+	m := &model{prob: prob, output: cfg.model.Output}
+	m.g = G.NewGraph()
+	var err error
+	if m.dt, err = dtypeOf(cfg.dtype); err != nil {
+		return nil, err
+	}
+	act, err := activation(cfg.model.Activation)
+	if err != nil {
+		return nil, err
+	}
+	n := len(prob.Variables)
+	m.net = newMLP(m.g, m.dt, "net", n, cfg.model.Layers, len(prob.Fields), act)
+	for _, h := range prob.Hidden {
+		hact, err := activation(h.Activation)
+		if err != nil {
+			return nil, fmt.Errorf("hidden %q: %w", h.Name, err)
+		}
+		m.hidden = append(m.hidden, newMLP(m.g, m.dt, "hidden_"+h.Name, len(h.Inputs), h.Layers, 1, hact))
+	}
+	for _, p := range prob.Parameters {
+		m.scalars = append(m.scalars, G.NewMatrix(m.g, m.dt, G.WithShape(1, 1), G.WithName("param/"+p.Name), G.WithValue(newTensor(m.dt, 1, 1))))
+	}
+	m.params = append(m.params, m.net.params()...)
+	for _, h := range m.hidden {
+		m.params = append(m.params, h.params()...)
+	}
+	m.params = append(m.params, m.scalars...)
+	for _, p := range m.params {
+		m.sizes = append(m.sizes, p.Shape().TotalSize())
+	}
+	for _, v := range prob.Variables {
+		if cfg.model.NoNormalize {
+			m.center, m.half = append(m.center, 0), append(m.half, 1)
+		} else {
+			m.center = append(m.center, (v.Lo+v.Hi)/2)
+			m.half = append(m.half, (v.Hi-v.Lo)/2)
+		}
+	}
+	m.used = map[*G.Node]bool{}
+	for _, p := range m.net.params() {
+		m.used[p] = true
+	}
+	return m, nil
+}
+
+// numParams is the length of the flat parameter vector.
+func (m *model) numParams() int {
+	n := 0
+	for _, s := range m.sizes {
+		n += s
+	}
+	return n
+}
+
+// setFlat writes a flat parameter vector into the weight tensors.
+func (m *model) setFlat(theta []float64) {
+	off := 0
+	for i, p := range m.params {
+		setData(p.Value().(tensor.Tensor), theta[off:off+m.sizes[i]])
+		off += m.sizes[i]
+	}
+}
+
+// getFlat reads the weight tensors into a flat vector.
+func (m *model) getFlat(dst []float64) []float64 {
+	dst = dst[:0]
+	var tmp []float64
+	for _, p := range m.params {
+		tmp = getData(p.Value(), tmp)
+		dst = append(dst, tmp...)
+	}
+	return dst
+}

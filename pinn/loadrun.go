@@ -1,0 +1,153 @@
+package pinn
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+
+	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn/internal/runio"
+)
+
+// Model is a trained model loaded from a run directory.
+type Model struct {
+	Problem *pde.Problem
+	Spec    *pde.Spec
+	theta   []float64
+	pred    *predictor
+}
+
+// LoadRun loads the spec and checkpoint of a finished (or interrupted) run.
+func LoadRun(dir string) (*Model, error) {
+	spec, err := pde.Load(filepath.Join(dir, "spec.yaml"), nil)
+	if err != nil {
+		return nil, err
+	}
+	a, err := runio.ReadNPZ(filepath.Join(dir, "checkpoint.npz"))
+	if err != nil {
+		return nil, fmt.Errorf("load run %s: %w", dir, err)
+	}
+	th, ok := a["theta"]
+	if !ok {
+		return nil, fmt.Errorf("load run %s: checkpoint has no theta", dir)
+	}
+	cfg := newConfig(OptionsFromSpec(spec))
+	pred, err := newPredictor(spec.Problem, cfg, 1024)
+	if err != nil {
+		return nil, err
+	}
+	if pred.m.numParams() != len(th.Data) {
+		return nil, fmt.Errorf("load run %s: checkpoint has %d parameters, the spec's model %d", dir, len(th.Data), pred.m.numParams())
+	}
+	return &Model{Problem: spec.Problem, Spec: spec, theta: th.Data, pred: pred}, nil
+}
+
+// Predict evaluates the fields and hidden terms at points given as rows of
+// variable values (in the problem's variable order). It returns columns:
+// fields[f][i], hidden[h][i].
+func (m *Model) Predict(points [][]float64) (fields, hidden [][]float64, err error) {
+	n := len(m.Problem.Variables)
+	flat := make([]float64, 0, len(points)*n)
+	for i, p := range points {
+		if len(p) != n {
+			return nil, nil, fmt.Errorf("point %d has %d coordinates, want %d", i, len(p), n)
+		}
+		flat = append(flat, p...)
+	}
+	if len(points) == 0 {
+		return make([][]float64, len(m.Problem.Fields)), make([][]float64, len(m.Problem.Hidden)), nil
+	}
+	return m.pred.predict(m.theta, flat)
+}
+
+// Parameters returns the trained scalar parameters by name.
+func (m *Model) Parameters() map[string]float64 {
+	out := map[string]float64{}
+	off := len(m.theta) - len(m.Problem.Parameters)
+	for i, p := range m.Problem.Parameters {
+		out[p.Name] = m.theta[off+i]
+	}
+	return out
+}
+
+// PredictCSV reads points from a CSV file with a header naming (at least)
+// every variable, and writes the points with the predicted fields and hidden
+// terms as CSV to out (stdout if out is "").
+func (m *Model) PredictCSV(in, out string, stdout io.Writer) error {
+	hdr, cols, err := runio.ReadCSV(in)
+	if err != nil {
+		return &InputError{Err: err}
+	}
+	n := len(m.Problem.Variables)
+	idx := make([]int, n)
+	for j, v := range m.Problem.Variables {
+		idx[j] = -1
+		for k, h := range hdr {
+			if h == v.Name {
+				idx[j] = k
+			}
+		}
+		if idx[j] < 0 {
+			return &InputError{Err: fmt.Errorf("%s: no column %q (the variables are %v)", in, v.Name, varNames(m.Problem))}
+		}
+	}
+	rows := 0
+	if len(cols) > 0 {
+		rows = len(cols[0])
+	}
+	pts := make([][]float64, rows)
+	for i := range pts {
+		pts[i] = make([]float64, n)
+		for j := range pts[i] {
+			pts[i][j] = cols[idx[j]][i]
+		}
+	}
+	fields, hidden, err := m.Predict(pts)
+	if err != nil {
+		return err
+	}
+	header := varNames(m.Problem)
+	var outCols [][]float64
+	for j := range m.Problem.Variables {
+		outCols = append(outCols, cols[idx[j]])
+	}
+	for f, name := range m.Problem.Fields {
+		header = append(header, name)
+		outCols = append(outCols, fields[f])
+	}
+	for k, h := range m.Problem.Hidden {
+		header = append(header, h.Name)
+		outCols = append(outCols, hidden[k])
+	}
+	if out != "" {
+		return runio.WriteCSV(out, header, outCols)
+	}
+	w := csv.NewWriter(stdout)
+	w.Write(header)
+	rec := make([]string, len(header))
+	for i := 0; i < rows; i++ {
+		for j := range outCols {
+			rec[j] = strconv.FormatFloat(outCols[j][i], 'g', -1, 64)
+		}
+		w.Write(rec)
+	}
+	w.Flush()
+	return w.Error()
+}
+
+func varNames(p *pde.Problem) []string {
+	var s []string
+	for _, v := range p.Variables {
+		s = append(s, v.Name)
+	}
+	return s
+}
+
+// InputError is an error in user input other than the spec (a points file):
+// the CLI exits 2 for it.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }

@@ -1,0 +1,71 @@
+package pinn
+
+import (
+	"math"
+
+	"github.com/gopinn/gopinn/pde"
+)
+
+// learningRate evaluates a schedule at step s (0-based) of a stage of n
+// planned steps. Exponential decay is continuous, lr0 * rate^(s/every),
+// unless staircase; linear and cosine run to 0 over the stage.
+func learningRate(lr0 float64, sch pde.Schedule, s, n int) float64 {
+	switch sch.Type {
+	case "", "constant":
+		return lr0
+	case "exponential":
+		every := sch.Every
+		if every <= 0 {
+			every = 1
+		}
+		e := float64(s) / float64(every)
+		if sch.Staircase {
+			e = math.Floor(e)
+		}
+		return lr0 * math.Pow(sch.Rate, e)
+	case "linear":
+		if n <= 0 {
+			return lr0
+		}
+		return lr0 * math.Max(0, 1-float64(s)/float64(n))
+	case "cosine":
+		if n <= 0 {
+			return lr0
+		}
+		return lr0 * 0.5 * (1 + math.Cos(math.Pi*math.Min(1, float64(s)/float64(n))))
+	}
+	return lr0
+}
+
+// adam is Adam (Kingma & Ba 2015) on a flat parameter vector, with the
+// bias corrections; its whole state is m, v and t, saved in checkpoints.
+type adam struct {
+	beta1, beta2, eps float64
+	m, v              []float64
+	t                 int
+}
+
+func newAdam(n int) *adam {
+	return &adam{beta1: 0.9, beta2: 0.999, eps: 1e-8, m: make([]float64, n), v: make([]float64, n)}
+}
+
+func (a *adam) step(theta, grad []float64, lr float64) {
+	a.t++
+	c1 := 1 - math.Pow(a.beta1, float64(a.t))
+	c2 := 1 - math.Pow(a.beta2, float64(a.t))
+	for i, g := range grad {
+		a.m[i] = a.beta1*a.m[i] + (1-a.beta1)*g
+		a.v[i] = a.beta2*a.v[i] + (1-a.beta2)*g*g
+		mh := a.m[i] / c1
+		vh := a.v[i] / c2
+		theta[i] -= lr * mh / (math.Sqrt(vh) + a.eps)
+	}
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}

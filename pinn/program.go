@@ -1,0 +1,422 @@
+package pinn
+
+import (
+	"fmt"
+
+	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/sampling"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// term kinds
+const (
+	kindEquation = iota
+	kindCondition
+	kindData
+)
+
+// term is one loss term: its points, how they are drawn, and its loss node.
+type term struct {
+	name    string
+	kind    int
+	index   int // position in the problem's list of its kind
+	weight  float64
+	every   int // resample every this many steps (0: fixed)
+	sampler sampling.UnitSampler
+	faces   []sampling.Face // conditions
+	period  int             // periodic: the axis; -1 otherwise
+	P       int
+
+	batches []*batch // one, or two for periodic (low face, high face)
+	loss    *G.Node
+	lossVal G.Value
+
+	pts, normals []float64 // current points (raw coordinates) and normals
+	epoch        int
+}
+
+// program is the training graph: the model, the terms and the total loss.
+type program struct {
+	*model
+	cfg   *config
+	box   sampling.Box
+	terms []*term
+	loss  *G.Node
+	total G.Value
+	grads []*G.Node
+	vm    G.VM
+}
+
+// labels of the independent random streams of a run (see sampling.Stream)
+const (
+	streamWeights uint64 = iota + 1
+	streamPoints
+	streamEval
+)
+
+func problemBox(prob *pde.Problem) sampling.Box {
+	var b sampling.Box
+	for _, v := range prob.Variables {
+		b.Lo = append(b.Lo, v.Lo)
+		b.Hi = append(b.Hi, v.Hi)
+	}
+	return b
+}
+
+// newProgram compiles the problem into the training graph. Points of epoch
+// 0 are drawn (their count fixes the batch shapes; the grid sampler may
+// change it) and fed.
+func newProgram(prob *pde.Problem, cfg *config) (*program, error) {
+	if len(prob.Variables) == 0 {
+		return nil, fmt.Errorf("problem %q has no variables", prob.Name)
+	}
+	if len(prob.Fields) == 0 {
+		return nil, fmt.Errorf("problem %q has no fields", prob.Name)
+	}
+	if cfg.deriv.Method != "taylor" {
+		return nil, fmt.Errorf("derivatives.method %q is not supported yet (use taylor)", cfg.deriv.Method)
+	}
+	for _, st := range cfg.stages {
+		if st.Optimizer != "adam" && st.Optimizer != "lbfgs" {
+			return nil, fmt.Errorf("optimizer %q is not supported yet (use adam or lbfgs)", st.Optimizer)
+		}
+	}
+	m, err := newModel(prob, cfg)
+	if err != nil {
+		return nil, err
+	}
+	p := &program{model: m, cfg: cfg, box: problemBox(prob)}
+	for i, eq := range prob.Equations {
+		t, err := p.newTerm(eq, kindEquation, i, nil, "")
+		if err != nil {
+			return nil, fmt.Errorf("equation %q: %w", eq.Name, err)
+		}
+		p.terms = append(p.terms, t)
+	}
+	for i, c := range prob.Conditions {
+		t, err := p.newTerm(c.Term, kindCondition, i, c.On, c.Type)
+		if err != nil {
+			return nil, fmt.Errorf("condition %q: %w", c.Name, err)
+		}
+		if c.Type == "periodic" {
+			err = p.periodicLoss(t, c)
+		} else {
+			err = p.residualLoss(t, c.Residual)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("condition %q: %w", c.Name, err)
+		}
+		p.terms = append(p.terms, t)
+	}
+	for i, eq := range prob.Equations {
+		if err := p.residualLoss(p.terms[i], eq.Residual); err != nil {
+			return nil, fmt.Errorf("equation %q: %w", eq.Name, err)
+		}
+	}
+	for i := range prob.Data {
+		t, err := p.dataTerm(&prob.Data[i], i)
+		if err != nil {
+			return nil, fmt.Errorf("data %q: %w", prob.Data[i].Name, err)
+		}
+		p.terms = append(p.terms, t)
+	}
+	if len(p.terms) == 0 {
+		return nil, fmt.Errorf("problem %q has no equations, conditions or data", prob.Name)
+	}
+	// total = sum of weight x mean square
+	for _, t := range p.terms {
+		wl := t.loss
+		if t.weight != 1 {
+			wl = m.keep(G.HadamardProd(t.loss, m.scalar(t.weight)))
+		}
+		if p.loss == nil {
+			p.loss = wl
+		} else {
+			p.loss = m.add(p.loss, wl)
+		}
+		if m.err == nil {
+			G.Read(t.loss, &t.lossVal)
+		}
+	}
+	if m.err != nil {
+		return nil, m.err
+	}
+	G.Read(p.loss, &p.total)
+	// Grad errors on parameters the loss cannot reach (e.g. the last bias
+	// when only derivatives of the output enter the loss): keep the reached.
+	reach := reachable(p.loss)
+	var wrt []*G.Node
+	for _, n := range m.params {
+		m.used[n] = reach[n]
+		if reach[n] {
+			wrt = append(wrt, n)
+		}
+	}
+	if _, err := G.Grad(p.loss, wrt...); err != nil {
+		return nil, fmt.Errorf("reverse pass: %w", err)
+	}
+	p.grads = wrt
+	p.vm = G.NewTapeMachine(m.g, G.BindDualValues(wrt...))
+	return p, nil
+}
+
+func (p *program) newTerm(tm pde.Term, kind, index int, on []pde.Face, typ string) (*term, error) {
+	t := &term{name: tm.Name, kind: kind, index: index, weight: tm.Weight, every: tm.ResampleEvery, period: -1}
+	if t.weight == 0 {
+		t.weight = 1
+	}
+	name := tm.Sampler.Type
+	if name == "" {
+		name = "uniform"
+	}
+	s, err := sampling.NewUnitSampler(name)
+	if err != nil {
+		return nil, err
+	}
+	t.sampler = s
+	for _, f := range on {
+		ax := p.prob.VariableIndex(f.Var)
+		if ax < 0 {
+			return nil, fmt.Errorf("face %s == %g: unknown variable", f.Var, f.Value)
+		}
+		if typ == "periodic" {
+			if f.Side < 0 {
+				t.faces = append(t.faces, sampling.Face{Axis: ax, Side: -1})
+				t.period = ax
+			}
+			continue
+		}
+		t.faces = append(t.faces, sampling.Face{Axis: ax, Side: f.Side})
+	}
+	if kind == kindCondition && len(t.faces) == 0 {
+		return nil, fmt.Errorf("no faces to sample")
+	}
+	t.P = tm.Points
+	if t.P <= 0 {
+		t.P = 1
+	}
+	if err := p.sample(t, 0); err != nil {
+		return nil, err
+	}
+	n := len(p.prob.Variables)
+	t.P = len(t.pts) / n
+	t.batches = []*batch{newBatch(p.model, fmt.Sprintf("t%d_%d", kind, index), t.P)}
+	if t.period >= 0 {
+		t.batches = append(t.batches, newBatch(p.model, fmt.Sprintf("t%d_%d_hi", kind, index), t.P))
+	}
+	return t, nil
+}
+
+// sample draws the points of epoch e for a term from its own stream, so a
+// resumed run (or a cut run) draws exactly the same points.
+func (p *program) sample(t *term, e int) error {
+	rng := sampling.Stream(p.cfg.seed, streamPoints, uint64(t.kind), uint64(t.index), uint64(e))
+	var err error
+	if t.faces == nil {
+		t.pts, err = p.box.Interior(t.P, t.sampler, rng)
+		t.normals = nil
+	} else {
+		t.pts, t.normals, _, err = p.box.FacePoints(t.faces, t.P, t.sampler, rng)
+	}
+	t.epoch = e
+	return err
+}
+
+// feed copies a term's current points into its batches.
+func (p *program) feed(t *term) {
+	t.batches[0].feed(t.pts, t.normals)
+	if t.period >= 0 {
+		hi := append([]float64(nil), t.pts...)
+		n := len(p.prob.Variables)
+		for i := t.period; i < len(hi); i += n {
+			hi[i] = p.prob.Variables[t.period].Hi
+		}
+		t.batches[1].feed(hi, t.normals)
+	}
+}
+
+func (p *program) residualLoss(t *term, e expr.Expr) error {
+	if e == nil {
+		return fmt.Errorf("no residual")
+	}
+	b := t.batches[0]
+	if err := b.need(e); err != nil {
+		return err
+	}
+	r, err := b.residual(e)
+	if err != nil {
+		return err
+	}
+	t.loss = p.meanSquare(r)
+	p.feed(t)
+	return p.err
+}
+
+// periodicLoss matches the field and its derivative across the period on
+// points of the low face and their images on the high face.
+func (p *program) periodicLoss(t *term, c pde.Condition) error {
+	fields := p.prob.Fields
+	if c.Field != "" {
+		fields = []string{c.Field}
+	}
+	axis := p.prob.Variables[t.period].Name
+	var parts []*G.Node
+	for _, f := range fields {
+		val := &expr.Ident{Name: f}
+		der := &expr.Deriv{Of: &expr.Ident{Name: f}, Wrt: []string{axis}}
+		var lo, hi [2]*G.Node
+		for k, b := range t.batches {
+			for _, e := range []expr.Expr{val, der} {
+				if err := b.need(e); err != nil {
+					return err
+				}
+			}
+			var err error
+			if k == 0 {
+				if lo[0], err = b.residual(val); err == nil {
+					lo[1], err = b.residual(der)
+				}
+			} else {
+				if hi[0], err = b.residual(val); err == nil {
+					hi[1], err = b.residual(der)
+				}
+			}
+			if err != nil {
+				return err
+			}
+		}
+		parts = append(parts, p.meanSquare(p.sub(lo[0], hi[0])), p.meanSquare(p.sub(lo[1], hi[1])))
+	}
+	t.loss = parts[0]
+	for _, q := range parts[1:] {
+		t.loss = p.add(t.loss, q)
+	}
+	p.feed(t)
+	return p.err
+}
+
+// dataTerm is the mean square misfit over every observed value.
+func (p *program) dataTerm(d *pde.DataSet, index int) (*term, error) {
+	n := d.Len()
+	if n == 0 {
+		return nil, fmt.Errorf("no rows")
+	}
+	t := &term{name: d.Name, kind: kindData, index: index, weight: d.Weight, period: -1, P: n}
+	if t.weight == 0 {
+		t.weight = 1
+	}
+	nv := len(p.prob.Variables)
+	t.pts = make([]float64, n*nv)
+	for j, v := range p.prob.Variables {
+		col, ok := d.Inputs[v.Name]
+		if !ok {
+			return nil, fmt.Errorf("no column for variable %q", v.Name)
+		}
+		for i := 0; i < n; i++ {
+			t.pts[i*nv+j] = col[i]
+		}
+	}
+	b := newBatch(p.model, fmt.Sprintf("t%d_%d", kindData, index), n)
+	t.batches = []*batch{b}
+	if err := b.build(); err != nil {
+		return nil, err
+	}
+	var sum *G.Node
+	count := 0
+	for _, f := range p.prob.Fields {
+		if _, ok := d.Targets[f]; !ok {
+			continue
+		}
+		r := p.sub(b.primal[p.prob.FieldIndex(f)], b.targetCol(f))
+		sq := p.keep(G.Sum(p.keep(G.Square(r))))
+		if sum == nil {
+			sum = sq
+		} else {
+			sum = p.add(sum, sq)
+		}
+		count += n
+	}
+	if sum == nil {
+		return nil, fmt.Errorf("no field columns to fit")
+	}
+	t.loss = p.scale(sum, 1/float64(count))
+	p.feed(t)
+	b.feedTargets(d.Targets)
+	return t, p.err
+}
+
+// run evaluates the loss and gradient at theta into grad (flat layout,
+// unreached parameters get 0). It returns the total loss.
+func (p *program) run(theta, grad []float64) (float64, error) {
+	p.setFlat(theta)
+	p.vm.Reset()
+	if err := p.vm.RunAll(); err != nil {
+		return 0, fmt.Errorf("graph: %w", err)
+	}
+	off := 0
+	var tmp []float64
+	for i, n := range p.params {
+		sz := p.sizes[i]
+		if p.used[n] {
+			gv, err := n.Grad()
+			if err != nil {
+				return 0, fmt.Errorf("gradient of %s: %w", n.Name(), err)
+			}
+			tmp = getData(gv, tmp)
+			copy(grad[off:off+sz], tmp)
+			// Gorgonia accumulates into bound gradients across runs; the
+			// optimisers want this run's gradient only.
+			gv.(tensor.Tensor).Zero()
+		} else {
+			for j := off; j < off+sz; j++ {
+				grad[j] = 0
+			}
+		}
+		off += sz
+	}
+	return scalarOf(p.total), nil
+}
+
+// termLosses reads the per-term mean squares of the latest run.
+func (p *program) termLosses() map[string]float64 {
+	out := make(map[string]float64, len(p.terms))
+	for _, t := range p.terms {
+		if t.lossVal != nil {
+			out[t.name] = scalarOf(t.lossVal)
+		}
+	}
+	return out
+}
+
+// initTheta draws the initial weights (Glorot) and parameter values.
+func (p *program) initTheta() []float64 {
+	theta := make([]float64, p.numParams())
+	rng := sampling.Stream(p.cfg.seed, streamWeights)
+	off := 0
+	nets := append([]*mlp{p.net}, p.hidden...)
+	for k, net := range nets {
+		r := rng
+		if k > 0 {
+			r = sampling.Stream(p.cfg.seed, streamWeights, uint64(k))
+		}
+		net.glorot(theta[off:off+net.numParams()], r)
+		off += net.numParams()
+	}
+	for _, prm := range p.prob.Parameters {
+		theta[off] = prm.Init
+		off++
+	}
+	return theta
+}
+
+
+// reachable returns the nodes the given node depends on (itself included).
+func reachable(n *G.Node) map[*G.Node]bool {
+	seen := map[*G.Node]bool{}
+	for x := range G.WalkGraph(n) {
+		seen[x] = true
+	}
+	return seen
+}

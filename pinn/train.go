@@ -1,0 +1,322 @@
+package pinn
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn/internal/runio"
+)
+
+// Result is what a run produced.
+type Result struct {
+	Summary Summary
+	// Theta is the final flat parameter vector (networks, then parameters).
+	Theta []float64
+}
+
+// Check compiles the problem into its training and evaluation graphs without
+// training: every check Train makes before the first step.
+func Check(prob *pde.Problem, opts Options) error {
+	cfg := newConfig(opts)
+	if _, err := newProgram(prob, cfg); err != nil {
+		return err
+	}
+	if _, err := newPredictor(prob, cfg, 16); err != nil {
+		return err
+	}
+	_, err := newEvaluation(prob, cfg)
+	return err
+}
+
+// Train trains the problem. It returns ErrInterrupted (after saving a
+// checkpoint and the summary) if ctx is cancelled.
+func Train(ctx context.Context, prob *pde.Problem, opts Options) (*Result, error) {
+	r, err := newRunner(prob, opts)
+	if err != nil {
+		return nil, err
+	}
+	if r.cfg.initFrom != "" {
+		if err := r.warmStart(r.cfg.initFrom); err != nil {
+			return nil, err
+		}
+	}
+	if opts.OutDir != "" {
+		if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+			return nil, err
+		}
+		if opts.SpecYAML != nil {
+			if err := runio.WriteFileAtomic(filepath.Join(opts.OutDir, "spec.yaml"), opts.SpecYAML); err != nil {
+				return nil, err
+			}
+		}
+		os.Remove(filepath.Join(opts.OutDir, "metrics.csv"))
+	}
+	return r.loop(ctx)
+}
+
+// Resume continues the run in dir from its checkpoint up to maxSteps total
+// steps (0: the whole plan). It ends exactly where an uninterrupted run of
+// that many steps ends.
+func Resume(ctx context.Context, dir string, maxSteps int, progress func(Progress), logf func(string)) (*Result, error) {
+	spec, err := pde.Load(filepath.Join(dir, "spec.yaml"), nil)
+	if err != nil {
+		return nil, err
+	}
+	opts := OptionsFromSpec(spec)
+	opts.OutDir = dir
+	opts.MaxSteps = maxSteps
+	opts.Progress = progress
+	opts.Log = logf
+	r, err := newRunner(spec.Problem, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.loadCheckpoint(filepath.Join(dir, "checkpoint.npz")); err != nil {
+		return nil, err
+	}
+	if err := runio.TruncateCSVAfter(filepath.Join(dir, "metrics.csv"), float64(r.step)); err != nil && !os.IsNotExist(err) {
+		return nil, err
+	}
+	return r.loop(ctx)
+}
+
+type runner struct {
+	prob  *pde.Problem
+	cfg   *config
+	prog  *program
+	pred  *predictor
+	ev    *evaluation
+	theta []float64
+	grad  []float64
+	adam  *adam
+	lb    *lbfgs
+	step  int
+
+	wallPrev, trainSec float64 // seconds accumulated before this process
+	start              time.Time
+	loss               float64
+	losses             map[string]float64
+	rel, maxAbs        map[string]float64
+	hiddenRel          map[string]float64
+	metrics            *runio.CSVAppender
+}
+
+func newRunner(prob *pde.Problem, opts Options) (*runner, error) {
+	cfg := newConfig(opts)
+	prog, err := newProgram(prob, cfg)
+	if err != nil {
+		return nil, err
+	}
+	pred, err := newPredictor(prob, cfg, 1024)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := newEvaluation(prob, cfg)
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{prob: prob, cfg: cfg, prog: prog, pred: pred, ev: ev}
+	r.theta = prog.initTheta()
+	r.grad = make([]float64, len(r.theta))
+	r.adam = newAdam(len(r.theta))
+	r.lb = newLBFGS(20)
+	return r, nil
+}
+
+func (r *runner) limit() int {
+	total := r.cfg.totalSteps()
+	if m := r.cfg.opts.MaxSteps; m > 0 && m < total {
+		return m
+	}
+	return total
+}
+
+func (r *runner) loop(ctx context.Context) (*Result, error) {
+	r.start = time.Now()
+	out := r.cfg.opts.OutDir
+	if out != "" {
+		header := []string{"step", "wall_s", "lr", "loss"}
+		for _, t := range r.prog.terms {
+			header = append(header, "loss_"+t.name)
+		}
+		for _, f := range r.prob.Fields {
+			if r.ev.exact[f] != nil {
+				header = append(header, "rel_l2_"+f)
+			}
+		}
+		var err error
+		if r.metrics, err = runio.OpenCSVAppender(filepath.Join(out, "metrics.csv"), header); err != nil {
+			return nil, err
+		}
+		defer r.metrics.Close()
+	}
+	limit := r.limit()
+	total := r.cfg.totalSteps()
+	lastEval := -1
+	var lr float64
+	for r.step < limit {
+		if ctx.Err() != nil {
+			return r.finish("interrupted", ErrInterrupted)
+		}
+		si, ss := r.cfg.stageAt(r.step)
+		st := r.cfg.stages[si]
+		lr = learningRate(st.LR, st.Schedule, ss, st.Steps)
+		t0 := time.Now()
+		switch st.Optimizer {
+		case "adam":
+			if ss == 0 && r.step > 0 {
+				r.adam = newAdam(len(r.theta)) // a new Adam stage starts fresh
+			}
+			if err := r.resample(); err != nil {
+				return r.finish("failed", err)
+			}
+			loss, err := r.prog.run(r.theta, r.grad)
+			if err != nil {
+				return r.finish("failed", err)
+			}
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				return r.finish("failed", fmt.Errorf("loss is %v at step %d", loss, r.step+1))
+			}
+			r.loss = loss
+			r.losses = r.prog.termLosses()
+			r.adam.step(r.theta, r.grad, lr)
+		case "lbfgs":
+			obj := func(x, g []float64) (float64, error) { return r.prog.run(x, g) }
+			if err := r.lb.iterate(r.theta, obj); err != nil {
+				return r.finish("failed", err)
+			}
+			if math.IsNaN(r.lb.f) || math.IsInf(r.lb.f, 0) {
+				return r.finish("failed", fmt.Errorf("loss is %v at step %d", r.lb.f, r.step+1))
+			}
+			r.loss = r.lb.f
+			r.losses = r.prog.termLosses()
+		}
+		r.trainSec += time.Since(t0).Seconds()
+		r.step++
+		if r.step%r.cfg.eval.Every == 0 || r.step == limit {
+			if err := r.evaluate(lr); err != nil {
+				return r.finish("failed", err)
+			}
+			lastEval = r.step
+		}
+		if out != "" && r.step%r.cfg.checkEvery == 0 && r.step < limit {
+			if err := r.saveCheckpoint(); err != nil {
+				return r.finish("failed", err)
+			}
+		}
+		if p := r.cfg.opts.Progress; p != nil {
+			ips := float64(r.step) / math.Max(r.trainSec, 1e-9)
+			p(Progress{Step: r.step, Total: limit, Stage: st.Optimizer, LR: lr, Loss: r.loss, Losses: r.losses,
+				RelL2: r.rel, ItPerSec: ips, ETA: time.Duration(float64(limit-r.step) / ips * float64(time.Second))})
+		}
+	}
+	if lastEval != r.step {
+		if err := r.evaluate(lr); err != nil {
+			return r.finish("failed", err)
+		}
+	}
+	_ = total
+	return r.finish("completed", nil)
+}
+
+// resample draws new points for terms whose resampling epoch changed.
+func (r *runner) resample() error {
+	for _, t := range r.prog.terms {
+		if t.every <= 0 || t.kind == kindData {
+			continue
+		}
+		if e := r.step / t.every; e != t.epoch {
+			if err := r.prog.sample(t, e); err != nil {
+				return err
+			}
+			r.prog.feed(t)
+		}
+	}
+	return nil
+}
+
+// evaluate measures the errors on the test points and logs a metrics row.
+func (r *runner) evaluate(lr float64) error {
+	fields, hidden, err := r.pred.predict(r.theta, r.ev.pts)
+	if err != nil {
+		return err
+	}
+	r.rel, r.maxAbs = map[string]float64{}, map[string]float64{}
+	byName := map[string][]float64{}
+	for f, name := range r.prob.Fields {
+		byName[name] = fields[f]
+		if ex := r.ev.exact[name]; ex != nil {
+			r.rel[name], r.maxAbs[name] = relL2(fields[f], ex)
+		}
+	}
+	r.hiddenRel = map[string]float64{}
+	for k, h := range r.prob.Hidden {
+		if ex, ok := hiddenExact(r.prob, k, byName, r.ev.pts); ok {
+			r.hiddenRel[h.Name], _ = relL2(hidden[k], ex)
+		}
+	}
+	wall := r.wallPrev + time.Since(r.start).Seconds()
+	if r.metrics != nil {
+		row := []float64{float64(r.step), wall, lr, r.loss}
+		for _, t := range r.prog.terms {
+			row = append(row, r.losses[t.name])
+		}
+		for _, f := range r.prob.Fields {
+			if r.ev.exact[f] != nil {
+				row = append(row, r.rel[f])
+			}
+		}
+		if err := r.metrics.Append(row); err != nil {
+			return err
+		}
+	}
+	if logf := r.cfg.opts.Log; logf != nil {
+		var sb strings.Builder
+		fmt.Fprintf(&sb, "step %d/%d  loss %.3e", r.step, r.limit(), r.loss)
+		for _, t := range r.prog.terms {
+			fmt.Fprintf(&sb, "  %s %.2e", t.name, r.losses[t.name])
+		}
+		for _, f := range sortedKeys(r.rel) {
+			fmt.Fprintf(&sb, "  rel_l2(%s) %.3e", f, r.rel[f])
+		}
+		fmt.Fprintf(&sb, "  %.1f it/s", float64(r.step)/math.Max(r.trainSec, 1e-9))
+		logf(sb.String())
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// finish writes the checkpoint, outputs and summary, then returns err.
+func (r *runner) finish(status string, err error) (*Result, error) {
+	res := &Result{Theta: append([]float64(nil), r.theta...)}
+	res.Summary = r.summary(status)
+	if r.cfg.opts.OutDir != "" {
+		if e := r.saveCheckpoint(); e != nil && err == nil {
+			err = e
+		}
+		if status != "failed" {
+			if e := r.writeOutputs(); e != nil && err == nil {
+				err = e
+			}
+		}
+		if e := writeSummary(filepath.Join(r.cfg.opts.OutDir, "summary.json"), &res.Summary); e != nil && err == nil {
+			err = e
+		}
+	}
+	return res, err
+}
