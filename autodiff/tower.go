@@ -76,6 +76,7 @@ func init() {
 	Register(geluTower{})
 	Register(atanTower{})
 	Register(absTower{})
+	Register(signTower{})
 }
 
 // powers returns x^0..x^n as nodes, x^0 being nil (meaning 1).
@@ -693,7 +694,32 @@ func (absTower) Float64(y float64, K int) []float64 {
 	return out
 }
 
+// signTower: sign(y) is piecewise constant, so every derivative is zero
+// (away from 0). It appears where expressions differentiate abs, min, max.
+type signTower struct{}
+
+func (signTower) Name() string { return "sign" }
+
+func (signTower) Derivs(y *G.Node, K int) ([]*G.Node, error) {
+	out := make([]*G.Node, K+1)
+	var err error
+	out[0], err = G.Sign(y)
+	return out, err
+}
+
+func (signTower) Float64(y float64, K int) []float64 {
+	out := make([]float64, K+1)
+	switch {
+	case y > 0:
+		out[0] = 1
+	case y < 0:
+		out[0] = -1
+	}
+	return out
+}
+
 var (
+	_ Tower = signTower{}
 	_ Tower = (*polyTower)(nil)
 	_ Tower = cycleTower{}
 	_ Tower = logTower{}

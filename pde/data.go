@@ -18,7 +18,7 @@ import (
 )
 
 // maxSyntheticRows bounds the grid of a synthetic data set.
-const maxSyntheticRows = 10_000_000
+const maxSyntheticRows = 1_000_000
 
 // NormalVector returns the vector constant {normal: n, seed: seed}: n draws
 // of a standard normal from a PCG generator seeded (seed, 0), in order.

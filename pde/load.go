@@ -539,7 +539,7 @@ func (b *build) constants(n *yaml.Node) {
 				seed, ok2 = b.integer(se.val, what+".seed", 0)
 			}
 			if ok1 && ok2 {
-				if cnt > 1<<24 {
+				if cnt > 1<<20 {
 					b.errorf(ne.val, "%s: %d values is too many", what, cnt)
 					continue
 				}

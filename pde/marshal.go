@@ -179,7 +179,7 @@ func (s *Spec) fillDefaults(root *yaml.Node, rename func(string, string) string)
 	}
 	terms(value(root, "conditions"), conds)
 	for i, it := range items(value(root, "conditions")) {
-		if i < len(p.Conditions) && p.Conditions[i].Type != "" && p.Conditions[i].Field != "" {
+		if i < len(p.Conditions) && value(it, "type") != nil && p.Conditions[i].Field != "" {
 			def(it, "field", p.Conditions[i].Field)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gopinn/gopinn/autodiff"
+	"github.com/gopinn/gopinn/pde/expr"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -132,4 +133,39 @@ func (m *mlp) numParams() int {
 		n += m.sizes[l]*m.sizes[l+1] + m.sizes[l+1]
 	}
 	return n
+}
+
+// predict64 evaluates the fields at one raw point in plain float64 (no
+// output transform): the reference the graph is tested against.
+func (m *model) predict64(theta []float64, p []float64) []float64 {
+	xn := make([]float64, len(p))
+	for i := range p {
+		xn[i] = (p[i] - m.center[i]) / m.half[i]
+	}
+	out := m.net.forward64(theta[:m.net.numParams()], xn)
+	if m.output == nil {
+		return out
+	}
+	names := []string{}
+	vals := []float64{}
+	for i, v := range m.prob.Variables {
+		names = append(names, v.Name)
+		vals = append(vals, p[i])
+	}
+	if len(out) == 1 {
+		names, vals = append(names, "N"), append(vals, out[0])
+	}
+	for f, name := range m.prob.Fields {
+		names, vals = append(names, "N_"+name), append(vals, out[f])
+	}
+	res := make([]float64, len(out))
+	for f, name := range m.prob.Fields {
+		res[f] = out[f]
+		if tr := m.output[name]; tr != nil {
+			if v, err := expr.Eval(tr, names, vals); err == nil {
+				res[f] = v
+			}
+		}
+	}
+	return res
 }

@@ -411,7 +411,6 @@ func (p *program) initTheta() []float64 {
 	return theta
 }
 
-
 // reachable returns the nodes the given node depends on (itself included).
 func reachable(n *G.Node) map[*G.Node]bool {
 	seen := map[*G.Node]bool{}

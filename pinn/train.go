@@ -74,7 +74,15 @@ func Resume(ctx context.Context, dir string, maxSteps int, progress func(Progres
 	opts.MaxSteps = maxSteps
 	opts.Progress = progress
 	opts.Log = logf
-	r, err := newRunner(spec.Problem, opts)
+	return ResumeProblem(ctx, spec.Problem, opts)
+}
+
+// ResumeProblem is Resume for Go users: the problem and options must be
+// those of the run whose checkpoint is in opts.OutDir; opts.MaxSteps is the
+// new total.
+func ResumeProblem(ctx context.Context, prob *pde.Problem, opts Options) (*Result, error) {
+	dir := opts.OutDir
+	r, err := newRunner(prob, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -18,9 +18,13 @@
 //     points and a QMC sampler keeps its stratification. Box.FacePoints
 //     samples chosen faces, e.g. the spatial boundary of a space-time box
 //     from Faces(timeAxis), or the initial slice from one face.
+//   - SpaceTime is a non-box spatial domain times a time interval (time is
+//     the last coordinate), with Lateral and AtTime for boundary and initial
+//     conditions. A box with time is just a Box with one more axis.
 //   - BallRadial is the STDE papers' uniform-radius sampler of the ball
-//     (not uniform in the ball); RADWeights and SampleWithoutReplacement
-//     implement residual-based adaptive sampling (RAD, Wu et al. 2023).
+//     (not uniform in the ball), GaussianTime their parabolic-problem
+//     sampler; RADWeights and SampleWithoutReplacement implement
+//     residual-based adaptive sampling (RAD, Wu et al. 2023).
 //
 // Randomness: every function takes a *rand.Rand (math/rand/v2) and is a pure
 // function of its arguments and that generator's state. Stream derives a

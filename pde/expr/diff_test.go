@@ -191,6 +191,9 @@ func TestSimplifyKeepsValues(t *testing.T) {
 		s := Simplify(e)
 		roundTrip(t, e)
 		roundTrip(t, s)
+		if s2 := Simplify(s); !Equal(s, s2) {
+			t.Fatalf("Simplify not idempotent: %s -> %s -> %s", e, s, s2)
+		}
 		f, err := Compile(e, vars)
 		if err != nil {
 			t.Fatal(err)
@@ -236,6 +239,8 @@ func TestSimplifyRules(t *testing.T) {
 		{"2*(3*x)", "6*x"}, {"x*2", "2*x"}, {"2*(-u)", "-2*u"}, {"x + -y", "x - y"},
 		{"x - -2", "x + 2"}, {"2^3 + sin(0)", "8"}, {"x^0", "1"}, {"x - x", "0"},
 		{"1/0", "1/0"}, // no literal for Inf: left alone
+		{"a + -2*b", "a - 2*b"}, {"a - -2*b*c", "a + 2*b*c"}, {"lam*(2*x)", "2*lam*x"},
+		{"2*u*v/2", "u*v"}, {"-(2*a*b)", "-2*a*b"}, {"(2*a)*(3*b*c)", "6*a*b*c"},
 	} {
 		if got := Simplify(mustParse(t, c.in)); !Equal(got, mustParse(t, c.want)) {
 			t.Errorf("Simplify(%s) = %s, want %s", c.in, got, c.want)
@@ -247,5 +252,5 @@ func ExampleDiff() {
 	e, _ := Parse("sin(x)*u^2")
 	d, _ := Diff(e, "x", map[string]bool{"u": true})
 	fmt.Println(d)
-	// Output: cos(x)*u^2 + sin(x)*(2*u*d(u, x))
+	// Output: cos(x)*u^2 + 2*sin(x)*u*d(u, x)
 }

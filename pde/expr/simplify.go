@@ -116,6 +116,9 @@ func add(p Pos, l, r Expr) Expr {
 	if u, ok := r.(*Unary); ok && u.Op == '-' {
 		return sub(p, l, u.X)
 	}
+	if c, rest, ok := coef(r); ok && rest != nil && c < 0 {
+		return sub(p, l, attach(r.Position(), -c, rest))
+	}
 	if u, ok := l.(*Unary); ok && u.Op == '-' {
 		return sub(p, r, u.X)
 	}
@@ -142,6 +145,9 @@ func sub(p Pos, l, r Expr) Expr {
 	}
 	if u, ok := r.(*Unary); ok && u.Op == '-' {
 		return add(p, l, u.X)
+	}
+	if c, rest, ok := coef(r); ok && rest != nil && c < 0 {
+		return add(p, l, attach(r.Position(), -c, rest))
 	}
 	return &Binary{P: p, Op: '-', L: l, R: r}
 }
@@ -186,7 +192,7 @@ func mul(p Pos, l, r Expr) Expr {
 			case rl == nil:
 				body = rr
 			case rr != nil:
-				body = &Binary{P: p, Op: '*', L: rl, R: rr}
+				body = chain(p, rl, rr)
 			}
 			return attach(p, c, body)
 		}
@@ -213,6 +219,15 @@ func coef(e Expr) (c float64, rest Expr, ok bool) {
 		}
 	}
 	return 1, e, false
+}
+
+// chain returns l*r as one left-leaning product chain, l*a*b rather than
+// l*(a*b), so that it prints without parentheses.
+func chain(p Pos, l, r Expr) Expr {
+	if b, ok := r.(*Binary); ok && b.Op == '*' {
+		return &Binary{P: b.P, Op: '*', L: chain(p, l, b.L), R: b.R}
+	}
+	return &Binary{P: p, Op: '*', L: l, R: r}
 }
 
 // attach multiplies body (nil meaning 1) by c, putting c leftmost in the

@@ -1,0 +1,70 @@
+// Package pde describes a physics-informed learning problem: what must hold
+// (equations, conditions on faces of the domain, observations), where
+// (variables and their intervals), and how to train it (network, derivative
+// method, optimizer stages, evaluation, output). pinn.Train consumes a
+// Spec; the expression language of SPEC.md §2 lives in package pde/expr.
+//
+// # Loading specs
+//
+// Load (or LoadBytes) reads a YAML spec (SPEC.md §1), applies --set
+// overrides, fills in every default, validates it, reads its data files and
+// resolves every expression. It walks the YAML node tree itself so that each
+// error carries the file, line and column: unknown keys, duplicate keys,
+// wrong types, values out of range, and expression errors, which point at
+// the offending token inside the expression text (for a quoted scalar the
+// column is the scalar's column + 1 for the quote + the token's column - 1).
+// All problems found are returned together as Errors, one "file:line:col:
+// message" per line; an error in an override names the flag instead:
+//
+//	--set model.widths=3: unknown key "widths" in model
+//
+// YAML syntax errors carry only the line (the YAML parser gives no column).
+// Every error Load returns is a user error.
+//
+// # Overrides
+//
+// An override "a.b.0.c=value" addresses maps by key and lists by index; the
+// value is YAML ("model.layers=[64,64]", "training.lr=1e-3"). Overrides are
+// applied in order to the node tree before validation; missing map keys are
+// created (and rejected if the schema does not know them), list indices
+// must exist.
+//
+// # Defaults and choices not fixed by SPEC.md
+//
+//   - equations and conditions: points is required; sampler uniform,
+//     resample_every 0, weight 1; a typed condition's field defaults to the
+//     only field (required when there are several).
+//   - hidden terms: layers [32, 32], activation tanh.
+//   - parameters: {init: v} or just v; init defaults to 0.
+//   - training: lr defaults by optimizer (DefaultLR: adam 1e-3, lbfgs, engd
+//     and lm 1); an exponential schedule defaults to rate 0.9 every 1000
+//     steps; then needs steps, its optimizer defaults to lbfgs.
+//   - derivatives: samples and estimator are checked only with method stde
+//     (otherwise ignored, as SPEC.md says).
+//   - synthetic data (points: {var: [values] | {linspace: [a, b, n]}}): the
+//     cartesian grid, first variable slowest; values from evaluation.exact
+//     for each field that has one; noise is relative, v*(1 + noise*z) with
+//     z ~ N(0, 1), drawn row by row, field by field, from a PCG generator
+//     seeded (spec seed, index of the data entry).
+//   - vector constants {normal: n, seed: s}: n standard normals from a PCG
+//     generator seeded (s, 0) (NormalVector); a list of numbers is a vector
+//     constant too.
+//   - domain: a box with named variables (domain: {type: box, variables:
+//     [x, y], range: [0, 1]} or ranges: [[..], [..]], optional time: [t0,
+//     t1]) becomes Variables; ball, disk and vector boxes are validated and
+//     then rejected as not supported yet.
+//   - CSV data: a header of variable and field names (every variable, at
+//     least one field), '#' comment lines, finite numbers only.
+//   - term names (equations, conditions, data) are [A-Za-z0-9_-]+ and unique:
+//     they name the per-term losses.
+//
+// # The spec as run
+//
+// Spec.MarshalRun writes the spec back as YAML with the overrides applied
+// and every default present, expressions as written, so that a run
+// directory's spec.yaml reproduces the run; loading it gives an equal Spec.
+//
+// Names the spec may use for samplers, activations, optimizers and condition
+// types are kept in small registries (RegisterSampler, RegisterActivation,
+// RegisterOptimizer, RegisterConditionType).
+package pde
