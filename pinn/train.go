@@ -134,7 +134,7 @@ func newRunner(prob *pde.Problem, opts Options) (*runner, error) {
 	r.theta = prog.initTheta()
 	r.grad = make([]float64, len(r.theta))
 	r.adam = newAdam(len(r.theta))
-	r.lb = newLBFGS(20)
+	r.lb = newLBFGS(lbfgsMemory)
 	return r, nil
 }
 
