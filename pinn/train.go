@@ -89,7 +89,10 @@ func ResumeProblem(ctx context.Context, prob *pde.Problem, opts Options) (*Resul
 	if err := r.loadCheckpoint(filepath.Join(dir, "checkpoint.npz")); err != nil {
 		return nil, err
 	}
-	if err := runio.TruncateCSVAfter(filepath.Join(dir, "metrics.csv"), float64(r.step)); err != nil && !os.IsNotExist(err) {
+	// Keep the rows of regular evaluations only: the cut run's final,
+	// off-schedule row would not be in an uninterrupted run's metrics.
+	keep := r.step / r.cfg.eval.Every * r.cfg.eval.Every
+	if err := runio.TruncateCSVAfter(filepath.Join(dir, "metrics.csv"), float64(keep)); err != nil && !os.IsNotExist(err) {
 		return nil, err
 	}
 	return r.loop(ctx)

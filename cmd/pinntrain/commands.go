@@ -208,14 +208,18 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // as run, referring to the copies.
 func runSpecYAML(spec *pde.Spec, dir string) ([]byte, error) {
 	var copyErr error
+	used := map[string]string{}
 	rename := func(name, src string) string {
 		if src == "" {
 			return src
 		}
-		if !filepath.IsAbs(src) && spec.Path != "" {
-			src = filepath.Join(filepath.Dir(spec.Path), src)
-		}
+		// src is already resolved against the spec's directory.
 		dst := filepath.Join("data", filepath.Base(src))
+		if prev, ok := used[dst]; ok && prev != src {
+			// two data files of the same name from different directories
+			dst = filepath.Join("data", name+"-"+filepath.Base(src))
+		}
+		used[dst] = src
 		data, err := os.ReadFile(src)
 		if err == nil {
 			err = os.MkdirAll(filepath.Join(dir, "data"), 0o755)

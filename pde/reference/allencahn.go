@@ -15,6 +15,8 @@ import (
 // is at float64 rounding for every |hL|.
 const etdrkContourPoints = 64
 
+var acExactIC = false
+
 // AllenCahn solves the Allen–Cahn equation
 //
 //	u_t = ε u_xx - 5(u³ - u),  x ∈ [-1, 1] periodic,  u(x, 0) = x² cos(πx),
@@ -108,7 +110,28 @@ func newACSolver(eps float64, n int, u0 []float64) *acSolver {
 		w := math.Pi * float64(k)
 		s.lin[k] = -eps*w*w + 5
 	}
-	s.v = s.fft.Coefficients(nil, u0)
+	if acExactIC {
+		s.v = make([]complex128, m)
+		I := func(k int) float64 {
+			if k == 0 {
+				return 1.0 / 3
+			}
+			sg := 1.0
+			if k%2 != 0 {
+				sg = -1
+			}
+			return 2 * sg / (math.Pi * math.Pi * float64(k*k))
+		}
+		for k := 0; k < m; k++ {
+			c := 0.5 * (I(k+1) + I(k-1))
+			if k%2 != 0 {
+				c = -c
+			}
+			s.v[k] = complex(float64(n)*c, 0)
+		}
+	} else {
+		s.v = s.fft.Coefficients(nil, u0)
+	}
 	for _, p := range []*[]float64{&s.e, &s.e2, &s.q, &s.f1, &s.f2, &s.f3} {
 		*p = make([]float64, m)
 	}

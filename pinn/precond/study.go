@@ -207,15 +207,17 @@ func writeMarkdown(w io.Writer, rows []Row, cmd, hardware string, now time.Time)
 	pf("- Training: θ ← θ − η ∇L (GD) and θ ← θ − η P ∇L (precond.), θ_0 = 0, η = 2/(μ_max + μ_min) of A resp. S A S;\n")
 	pf("  steps until L ≤ %g·L(θ_0), cap %d steps. \"pred.\" = ⌈ln(1/tol) / (2 ln((κ+1)/(κ−1)))⌉, the step count of the\n", opt.Tol, opt.MaxSteps)
 	pf("  worst-case rate ((κ−1)/(κ+1))² per step of the loss; \"rate\" = measured per-step loss ratio of GD over the\n")
-	pf("  second half of the run vs that prediction. Errors are relative L² errors of u against u* at the last step.\n\n")
+	pf("  second half of the run, shown as 1 − rate against 1 − ((κ−1)/(κ+1))². Errors are relative L² errors of u\n")
+	pf("  against u* at the last step (a 1e-10 loss reduction leaves ~3e-5: the constant mode is held only by the\n")
+	pf("  boundary term, so the loss penalises its error weakly).\n\n")
 
-	pf("| K | n | κ(A) | κ(SAS) | κ(1/k) | GD steps | precond. steps | GD rate: measured / predicted | rel. L² err GD | rel. L² err precond. | wall GD | wall precond. |\n")
+	pf("| K | n | κ(A) | κ(SAS) | κ(1/k) | GD steps | precond. steps | GD 1 − rate: measured / predicted | rel. L² err GD | rel. L² err precond. | wall GD | wall precond. |\n")
 	pf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
-		pf("| %d | %d | %.4g | %.4g | %.4g | %s | %s | %.10f / %.10f | %.2e | %.2e | %s | %s |\n",
+		pf("| %d | %d | %.4g | %.4g | %.4g | %s | %s | %.4g / %.4g | %.2e | %.2e | %s | %s |\n",
 			r.K, r.N, r.Kappa, r.KappaPrecond, r.KappaHalf,
 			steps(r.StepsGD, r.ReachedGD, r.PredStepsGD), steps(r.StepsPrecond, r.ReachedPrecond, r.PredStepsPrecond),
-			r.RateGD, r.PredRateGD, r.FinalErrGD, r.FinalErrPrecond, dur(r.WallGD), dur(r.WallPrecond))
+			1-r.RateGD, 1-r.PredRateGD, r.FinalErrGD, r.FinalErrPrecond, dur(r.WallGD), dur(r.WallPrecond))
 	}
 	pf("\nLog-log slope of κ against K (least squares over the rows): κ(A) %.3f, κ(SAS) %.3f, κ(1/k) %.3f.\n\n", sa, sp, sh)
 
@@ -232,9 +234,32 @@ func writeMarkdown(w io.Writer, rows []Row, cmd, hardware string, now time.Time)
 		pf("approximation of A⁻¹ brings κ to O(1) and training to a few steps. Reproduced: κ(A) grows from %.3g\n", lo.Kappa)
 		pf("(K=%d) to %.3g (K=%d), slope %.2f ≈ 4 in K; with the 1/k² feature scaling κ stays at most %.3g for every K\n", lo.K, hi.Kappa, hi.K, sa, maxP)
 		pf("(slope %.2f), and preconditioned descent reaches the tolerance in at most %d steps independent of K,\n", sp, maxPS)
-		pf("while plain descent needs a number of steps growing like K⁴ and does not finish within the cap for the\n")
-		pf("larger K. The measured GD loss rate matches ((κ−1)/(κ+1))² to the digits shown, i.e. the\n")
-		pf("(1 − c/κ)^k law with c = 2 for the optimal fixed step. The lower-order scaling 1/k only gets κ to K²\n")
+		var fin []string
+		var rateDev float64
+		for _, r := range rows {
+			if r.ReachedGD {
+				fin = append(fin, fmt.Sprintf("%d (K=%d)", r.StepsGD, r.K))
+				rateDev = math.Max(rateDev, math.Abs((1-r.RateGD)/(1-r.PredRateGD)-1))
+			}
+		}
+		pf("while plain descent needs a number of steps growing like K⁴")
+		if len(fin) > 0 {
+			pf(" (%s)", strings.Join(fin, ", "))
+		}
+		if !hi.ReachedGD {
+			pf(" and does not finish within the cap of %d steps for the largest K", opt.MaxSteps)
+		}
+		pf(".\n")
+		if len(fin) > 0 {
+			pf("Where GD finishes, the measured asymptotic loss rate matches ((κ−1)/(κ+1))² (1 − rate within %.1g%%),\n", 100*rateDev)
+			pf("i.e. Theorem 2.3's (1 − c/κ)^k with c = 2 for the optimal fixed step")
+			if !hi.ReachedGD {
+				pf("; where it is stopped by the cap it is still\n")
+				pf("pre-asymptotic (faster modes not yet decayed), so its measured rate is faster than the worst-case one")
+			}
+			pf(".\n")
+		}
+		pf("The lower-order scaling 1/k only gets κ to K²\n")
 		pf("(slope %.2f): the preconditioner must match the order of D*D. What remains in κ(SAS) is the\n", sh)
 		pf("boundary term: the constant mode is seen only through λ, so κ(SAS) depends on λ but not on K.\n\n")
 	}

@@ -31,14 +31,20 @@
 //   - greedy backward elimination: starting from the full library, drop the
 //     term whose removal raises the residual least, refit, repeat down to
 //     one term (for libraries of more than 40 terms, drop the smallest
-//     coefficient instead, which costs one fit per size, not one per term).
+//     coefficient instead, which costs one fit per size, not one per term);
+//   - greedy forward selection: starting from no term, add the term that
+//     lowers the residual most, up to the full library (at most 20 terms for
+//     libraries of more than 40). Backward elimination alone can drop a true
+//     term early when the library is nearly collinear, as monomials sampled
+//     along one trajectory are.
 //
 // # Front and model selection
 //
 // Complexity is the number of terms. The Pareto front keeps, for each
 // complexity, the candidate of least relative L2 error ||Theta c - h|| /
-// ||h||, and only those strictly better than every simpler one, so along
-// the front complexity rises and error falls.
+// ||h||, and only those better than every simpler one by more than 1e-12
+// (round-off), so along the front complexity rises and error falls, and on
+// noiseless data the front ends at the exact model.
 //
 // The selected model is the knee of the front: the simplest candidate whose
 // error is at most Options.KneeFactor (default 1.5) times the best error on

@@ -21,14 +21,20 @@ type Options struct {
 	// names in the expression language, e.g. "x/(0.1 + x)" or "sin(x)".
 	Extra []string
 	// Threshold, if positive, selects the STLSQ model at this threshold
-	// instead of the knee of the Pareto front.
+	// instead of the rule of the package documentation.
 	Threshold float64
+	// MaxRelError, if positive, selects the simplest model on the front
+	// whose RelError is at most this (when the accuracy of the sampled
+	// function is known, e.g. 0.02 for a hidden network trusted to 2%);
+	// it takes precedence over Threshold.
+	MaxRelError float64
 	// Normalize makes thresholds compare |c_j|·||theta_j|| / ||h|| rather
 	// than |c_j| (see the package documentation).
 	Normalize bool
-	// KneeFactor is the model-selection factor: the simplest model on the
-	// front with error <= KneeFactor*best + 1e-6 is selected (default 1.5).
-	KneeFactor float64
+	// LossFactor admits to the final choice the models on the front whose
+	// cross-validated error is at most LossFactor times the least plus 1e-6
+	// (default 1.5); see the package documentation.
+	LossFactor float64
 	// Digits is the number of significant digits of the coefficients in
 	// Candidate.Expression (default 4).
 	Digits int
@@ -44,10 +50,20 @@ type Candidate struct {
 	// RelError is ||model - h|| / ||h|| over the samples, with the
 	// full-precision coefficients.
 	RelError float64
+	// CVError is the 5-fold cross-validated relative error of the same
+	// terms: each fifth of the samples (every fifth sample) predicted by
+	// the model refitted on the rest. Zero when not computed (fewer than 10
+	// samples, or a model not on the front).
+	CVError float64
+	// Score is -d ln(RelError) / d(Complexity) from the previous model on
+	// the front (from the zero model, error 1, for the first).
+	Score float64
 	// Terms are the nonzero terms in library order.
 	Terms []Term
 	// Selected marks the candidate Fit returned as best.
 	Selected bool
+
+	support []int // library columns
 }
 
 // Term is one term of a model: Coef times the library term Expr ("1" for
@@ -59,7 +75,10 @@ type Term struct {
 
 const (
 	rcond       = 1e-12 // relative singular value cut-off of the subset fits
-	kneeFloor   = 1e-6  // additive slack of the knee rule
+	lossFloor   = 1e-6  // additive slack of the loss filter
+	errFloor    = 1e-15 // errors are floored here before taking logarithms
+	folds       = 5
+	frontEps    = 1e-12 // least error decrease that earns a place on the front
 	greedyLimit = 40    // libraries up to this size get full greedy elimination
 	stlsqIters  = 25
 	sweepPoints = 40
@@ -215,6 +234,39 @@ func (pr *problem) backward(full []int, normalize bool) [][]int {
 	return out
 }
 
+// forward is greedy forward selection: starting from no term, add the one
+// that lowers the residual most, refit, repeat. It complements backward
+// elimination, which on nearly collinear libraries (monomials along one
+// trajectory) can drop a true term early. Libraries larger than
+// greedyLimit stop at greedyLimit/2 terms.
+func (pr *problem) forward(full []int) [][]int {
+	var out [][]int
+	var s []int
+	in := make([]bool, pr.p)
+	maxTerms := len(full)
+	if maxTerms > greedyLimit {
+		maxTerms = greedyLimit / 2
+	}
+	for len(s) < maxTerms {
+		add, best := -1, math.Inf(1)
+		for _, j := range full {
+			if in[j] {
+				continue
+			}
+			_, rss := pr.fit(append(s[:len(s):len(s)], j))
+			if rss < best {
+				best, add = rss, j
+			}
+		}
+		in[add] = true
+		s = append(s[:len(s):len(s)], add)
+		sorted := append([]int(nil), s...)
+		sort.Ints(sorted)
+		out = append(out, sorted)
+	}
+	return out
+}
+
 func without(s []int, k int) []int {
 	out := make([]int, 0, len(s)-1)
 	out = append(out, s[:k]...)
@@ -265,12 +317,12 @@ func Fit(names []string, inputs [][]float64, target []float64, opts Options) (be
 	if deg < 0 {
 		deg = 0
 	}
-	knee := opts.KneeFactor
-	if knee == 0 {
-		knee = 1.5
+	lossFactor := opts.LossFactor
+	if lossFactor == 0 {
+		lossFactor = 1.5
 	}
-	if knee < 1 {
-		return best, nil, fmt.Errorf("symreg: KneeFactor %g < 1", knee)
+	if lossFactor < 1 {
+		return best, nil, fmt.Errorf("symreg: LossFactor %g < 1", lossFactor)
 	}
 	digits := opts.Digits
 	if digits <= 0 {
@@ -314,6 +366,9 @@ func Fit(names []string, inputs [][]float64, target []float64, opts Options) (be
 	for _, s := range pr.backward(full, opts.Normalize) {
 		add(s)
 	}
+	for _, s := range pr.forward(full) {
+		add(s)
+	}
 	for _, thr := range thresholds(pr, full, opts.Normalize) {
 		add(pr.stlsq(thr, opts.Normalize, full))
 	}
@@ -323,8 +378,8 @@ func Fit(names []string, inputs [][]float64, target []float64, opts Options) (be
 		add(fixed)
 	}
 
-	// Pareto front: the least error per complexity, kept only when
-	// strictly better than every simpler model.
+	// Pareto front: the least error per complexity, kept only when better
+	// than every simpler model by more than round-off.
 	bySize := map[int]Candidate{}
 	for _, s := range supports {
 		c := pr.candidate(lib, s, digits)
@@ -339,34 +394,125 @@ func Fit(names []string, inputs [][]float64, target []float64, opts Options) (be
 	sort.Ints(sizes)
 	for _, k := range sizes {
 		c := bySize[k]
-		if len(front) == 0 || c.RelError < front[len(front)-1].RelError {
+		if len(front) == 0 || c.RelError < front[len(front)-1].RelError-frontEps {
 			front = append(front, c)
 		}
 	}
 
+	prev, prevC := 1.0, 0
+	for i := range front {
+		c := &front[i]
+		c.Score = math.Log(math.Max(prev, errFloor)/math.Max(c.RelError, errFloor)) / float64(c.Complexity-prevC)
+		prev, prevC = c.RelError, c.Complexity
+		c.CVError = crossValidate(lib, c.support, target)
+	}
+
 	sel := -1
-	if fixed != nil {
-		best = pr.candidate(lib, fixed, digits)
+	switch {
+	case opts.MaxRelError > 0:
+		sel = len(front) - 1
 		for i := range front {
-			if front[i].Expression == best.Expression && front[i].Complexity == best.Complexity {
-				sel = i
-			}
-		}
-	} else {
-		limit := knee*front[len(front)-1].RelError + kneeFloor
-		for i := range front {
-			if front[i].RelError <= limit {
+			if front[i].RelError <= opts.MaxRelError {
 				sel = i
 				break
 			}
 		}
-		best = front[sel]
+	case fixed != nil:
+		best = pr.candidate(lib, fixed, digits)
+		for i := range front {
+			if key(front[i].support) == key(best.support) {
+				sel = i
+				best = front[i]
+			}
+		}
+	default:
+		minCV := math.Inf(1)
+		for _, c := range front {
+			minCV = math.Min(minCV, c.CVError)
+		}
+		limit := lossFactor*minCV + lossFloor
+		for i, c := range front {
+			if c.CVError <= limit && (sel < 0 || c.Score > front[sel].Score) {
+				sel = i
+			}
+		}
 	}
 	if sel >= 0 {
 		front[sel].Selected = true
+		best = front[sel]
 	}
 	best.Selected = true
 	return best, front, nil
+}
+
+// crossValidate returns the 5-fold cross-validated relative error of the
+// least-squares model on the library columns s: fold f holds the samples
+// i with i%5 == f (interleaved, so that samples along a trajectory are
+// spread over all folds), predicted by the model fitted on the others.
+// It returns 0 with fewer than 2*folds samples or when a training set is
+// smaller than the support.
+func crossValidate(lib []libTerm, s []int, target []float64) float64 {
+	m, k := len(target), len(s)
+	if m < 2*folds || k == 0 {
+		return 0
+	}
+	var num, den float64
+	for f := range folds {
+		var train, test []int
+		for i := range m {
+			if i%folds == f {
+				test = append(test, i)
+			} else {
+				train = append(train, i)
+			}
+		}
+		if len(train) < k {
+			return 0
+		}
+		a := mat.NewDense(len(train), k, nil)
+		b := mat.NewVecDense(len(train), nil)
+		norms := make([]float64, k)
+		for q, j := range s {
+			for r, i := range train {
+				v := lib[j].values[i]
+				norms[q] += v * v
+				a.Set(r, q, v)
+			}
+			norms[q] = math.Sqrt(norms[q])
+			if norms[q] == 0 {
+				norms[q] = 1
+			}
+		}
+		for q := range s {
+			for r := range train {
+				a.Set(r, q, a.At(r, q)/norms[q])
+			}
+		}
+		for r, i := range train {
+			b.SetVec(r, target[i])
+		}
+		var svd mat.SVD
+		if !svd.Factorize(a, mat.SVDThin) {
+			return 0
+		}
+		rank := svd.Rank(rcond)
+		c := mat.NewVecDense(k, nil)
+		if rank > 0 {
+			svd.SolveVecTo(c, b, rank)
+		}
+		for _, i := range test {
+			pred := 0.0
+			for q, j := range s {
+				pred += c.AtVec(q) / norms[q] * lib[j].values[i]
+			}
+			num += (pred - target[i]) * (pred - target[i])
+			den += target[i] * target[i]
+		}
+	}
+	if den == 0 {
+		return 0
+	}
+	return math.Sqrt(num / den)
 }
 
 // thresholds returns the STLSQ sweep: every coefficient magnitude of the
@@ -396,7 +542,7 @@ func thresholds(pr *problem, full []int, normalize bool) []float64 {
 // candidate fits the support s and writes the model.
 func (pr *problem) candidate(lib []libTerm, s []int, digits int) Candidate {
 	c, rss := pr.fit(s)
-	cand := Candidate{RelError: math.Sqrt(math.Max(rss, 0)) / pr.ynorm}
+	cand := Candidate{RelError: math.Sqrt(math.Max(rss, 0)) / pr.ynorm, support: s}
 	var b strings.Builder
 	for k, j := range s {
 		coef := c[k] / pr.norms[j]

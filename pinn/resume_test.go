@@ -1,0 +1,121 @@
+package pinn
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/gopinn/gopinn/pde"
+)
+
+func resumeOpts(dir string, maxSteps int) Options {
+	return Options{Seed: 5, Model: pde.Model{Layers: []int{12, 12}},
+		Training:   pde.Training{Stage: pde.Stage{Steps: 30, LR: 3e-3, Schedule: pde.Schedule{Type: "cosine"}}, Then: &pde.Stage{Optimizer: "lbfgs", Steps: 20}, CheckpointEvery: 7},
+		Evaluation: pde.Evaluation{Points: 200, Every: 10}, OutDir: dir, MaxSteps: maxSteps}
+}
+
+// TestResumeIsExact: k steps, then resume to N, gives bit-identical weights
+// to N steps straight — for k inside the Adam stage (with resampling every
+// 10 steps), exactly at the stage boundary, and in the middle of L-BFGS.
+func TestResumeIsExact(t *testing.T) {
+	prob := poisson2D(t, 64, 32)
+	prob.Equations[0].ResampleEvery = 10
+	full, err := Train(context.Background(), prob, resumeOpts(t.TempDir(), 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []int{13, 30, 37} {
+		dir := t.TempDir()
+		if _, err := Train(context.Background(), prob, resumeOpts(dir, k)); err != nil {
+			t.Fatal(err)
+		}
+		res, err := ResumeProblem(context.Background(), prob, resumeOpts(dir, 50))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Summary.Steps != 50 {
+			t.Fatalf("resumed run ended at step %d, want 50", res.Summary.Steps)
+		}
+		for i := range full.Theta {
+			if full.Theta[i] != res.Theta[i] {
+				t.Fatalf("cut at %d: theta[%d] = %.17g after resume, %.17g straight", k, i, res.Theta[i], full.Theta[i])
+			}
+		}
+		if res.Summary.Loss != full.Summary.Loss {
+			t.Fatalf("cut at %d: loss %.17g after resume, %.17g straight", k, res.Summary.Loss, full.Summary.Loss)
+		}
+		// metrics.csv has one row per evaluation step, no duplicates.
+		data, err := os.ReadFile(filepath.Join(dir, "metrics.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows := countLines(data) - 1; rows != 5 {
+			t.Errorf("cut at %d: metrics.csv has %d rows, want 5 (steps 10..50)", k, rows)
+		}
+	}
+}
+
+func countLines(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c == '\n' {
+			n++
+		}
+	}
+	return n
+}
+
+// TestInterruptSavesCheckpoint: a cancelled context stops the run with
+// ErrInterrupted after writing the checkpoint and an "interrupted" summary.
+func TestInterruptSavesCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	opts := resumeOpts(dir, 0)
+	opts.Progress = func(p Progress) {
+		if p.Step == 5 {
+			cancel()
+		}
+	}
+	res, err := Train(ctx, poisson2D(t, 64, 32), opts)
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("err = %v, want ErrInterrupted", err)
+	}
+	if res.Summary.Status != "interrupted" || res.Summary.Steps != 5 {
+		t.Fatalf("summary status %q at step %d, want interrupted at 5", res.Summary.Status, res.Summary.Steps)
+	}
+	for _, f := range []string{"checkpoint.npz", "summary.json"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s not written: %v", f, err)
+		}
+	}
+}
+
+// TestFloat32 trains the same problem in float32: derivatives agree with
+// the float64 graph to 1e-4 relative and the loss falls.
+func TestFloat32(t *testing.T) {
+	prob := poisson2D(t, 64, 32)
+	pts := []float64{0.2, 0.3, 0.7, 0.6}
+	c64 := newConfig(Options{Seed: 2, Model: pde.Model{Layers: []int{8, 8}}})
+	c32 := newConfig(Options{Seed: 2, DType: "float32", Model: pde.Model{Layers: []int{8, 8}}})
+	for _, src := range []string{"u", "u_x", "u_xy", "lap(u)"} {
+		a, _, _ := evalResidual(t, prob, c64, src, pts)
+		b, _, _ := evalResidual(t, prob, c32, src, pts)
+		for i := range a {
+			if err := math.Abs(a[i]-b[i]) / (1 + math.Abs(a[i])); err > 1e-4 {
+				t.Errorf("%s[%d]: float32 %g, float64 %g", src, i, b[i], a[i])
+			}
+		}
+	}
+	opts := resumeOpts("", 0)
+	opts.DType = "float32"
+	res, err := Train(context.Background(), prob, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Summary.DType != "float32" || !(res.Summary.Loss < 10) {
+		t.Fatalf("float32 run: dtype %s, final loss %g", res.Summary.DType, res.Summary.Loss)
+	}
+}
