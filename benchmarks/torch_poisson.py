@@ -14,10 +14,18 @@ Prints ms/step (whole timed loop / steps) and the peak RSS of the process.
 """
 import argparse
 import math
+import os
 import resource
 import time
 
-import torch
+# Debian's torch calls OpenBLAS (pthreads) for matmuls while its own OpenMP
+# pool runs the other ops: with both at 2 threads on 2 cores they oversubscribe
+# and a step takes ~6x longer (measured 736 vs 126 ms/step). One BLAS thread
+# plus torch.set_num_threads is torch's best configuration here; override by
+# setting OPENBLAS_NUM_THREADS yourself.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import torch  # noqa: E402  (must follow the environment setting)
 
 
 def main():

@@ -15,8 +15,6 @@ import (
 // is at float64 rounding for every |hL|.
 const etdrkContourPoints = 64
 
-var acExactIC = false
-
 // AllenCahn solves the Allen–Cahn equation
 //
 //	u_t = ε u_xx - 5(u³ - u),  x ∈ [-1, 1] periodic,  u(x, 0) = x² cos(πx),
@@ -28,7 +26,11 @@ var acExactIC = false
 // integrals of Kassam & Trefethen 2005, "Fourth-order time-stepping for stiff
 // PDEs", SIAM J. Sci. Comput. 26(4) (their kursiv.m). The linear part
 // ε∂xx + 5 is integrated exactly, the cubic -5u³ explicitly, without
-// dealiasing (the solution is well resolved at N = 512).
+// dealiasing (the solution is well resolved at N = 512). The initial state
+// is the exact Fourier projection of u(x, 0), see newACSolver; with it
+// N = 512 and dt = 1e-4 agree with N = 4096 to 1.5e-7 at t = 0.01 and to
+// 1e-9 from t = 0.05 on (ε = 0.001), and halving dt changes the result by
+// less than 1e-10.
 //
 // xs are the N grid points x_j = -1 + 2j/N (x = 1 is the periodic copy of
 // x = -1 and is not included); u[i] holds the solution on xs at times[i].
@@ -69,7 +71,7 @@ func AllenCahn(eps float64, N int, dt float64, times []float64) (xs []float64, u
 		xs[j] = x
 		u0[j] = x * x * math.Cos(math.Pi*x)
 	}
-	s := newACSolver(eps, N, u0)
+	s := newACSolver(eps, N)
 	u = make([][]float64, len(times))
 	t := 0.0
 	for i, target := range times {
@@ -81,7 +83,12 @@ func AllenCahn(eps float64, N int, dt float64, times []float64) (xs []float64, u
 			}
 			t = target
 		}
-		u[i] = s.values(nil)
+		if t == 0 {
+			// The state is the projection of u0; report u0 itself.
+			u[i] = append([]float64(nil), u0...)
+		} else {
+			u[i] = s.values(nil)
+		}
 	}
 	return xs, u, nil
 }
@@ -102,7 +109,19 @@ type acSolver struct {
 	phys                    []float64
 }
 
-func newACSolver(eps float64, n int, u0 []float64) *acSolver {
+// cosMoment is ∫_0^1 x² cos(πmx) dx.
+func cosMoment(m int) float64 {
+	if m == 0 {
+		return 1.0 / 3
+	}
+	v := 2 / (math.Pi * math.Pi * float64(m*m))
+	if m%2 != 0 {
+		v = -v
+	}
+	return v
+}
+
+func newACSolver(eps float64, n int) *acSolver {
 	m := n/2 + 1
 	s := &acSolver{n: n, fft: fourier.NewFFT(n), lin: make([]float64, m)}
 	for k := range s.lin {
@@ -110,27 +129,26 @@ func newACSolver(eps float64, n int, u0 []float64) *acSolver {
 		w := math.Pi * float64(k)
 		s.lin[k] = -eps*w*w + 5
 	}
-	if acExactIC {
-		s.v = make([]complex128, m)
-		I := func(k int) float64 {
-			if k == 0 {
-				return 1.0 / 3
-			}
-			sg := 1.0
-			if k%2 != 0 {
-				sg = -1
-			}
-			return 2 * sg / (math.Pi * math.Pi * float64(k*k))
+	// Start from the exact Fourier coefficients of x² cos(πx), not from its
+	// grid values: the periodic extension has a kink at x = ±1, whose
+	// coefficients decay only like k⁻², and interpolating it aliases that
+	// tail into the resolved modes, an O(N⁻²) error that persisted to
+	// t ≈ 0.5 (5e-5 at t = 0.1 with N = 512). With the projection the error
+	// is spectral once diffusion has smoothed the kink (1e-7 at t = 0.01,
+	// 5e-10 at t = 0.05, measured against N = 4096).
+	//
+	// c_k = ∫_0^1 x² cos(πx) cos(πkx) dx = (I(k+1) + I(k-1))/2 with
+	// I(m) = ∫_0^1 x² cos(πmx) dx = 2(-1)^m/(πm)², I(0) = 1/3; on the grid
+	// x_j = -1 + 2j/N, mode k picks up the phase (-1)^k, and gonum's
+	// coefficients are N times the Fourier coefficients. The Nyquist mode is
+	// the even (cosine) part, as for the other modes.
+	s.v = make([]complex128, m)
+	for k := range s.v {
+		c := (cosMoment(k+1) + cosMoment(k-1)) / 2
+		if k%2 != 0 {
+			c = -c
 		}
-		for k := 0; k < m; k++ {
-			c := 0.5 * (I(k+1) + I(k-1))
-			if k%2 != 0 {
-				c = -c
-			}
-			s.v[k] = complex(float64(n)*c, 0)
-		}
-	} else {
-		s.v = s.fft.Coefficients(nil, u0)
+		s.v[k] = complex(float64(n)*c, 0)
 	}
 	for _, p := range []*[]float64{&s.e, &s.e2, &s.q, &s.f1, &s.f2, &s.f3} {
 		*p = make([]float64, m)

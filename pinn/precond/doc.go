@@ -23,9 +23,9 @@
 //
 // # The problem reproduced here
 //
-// −u” = f on Ω = [−π, π], u(±π) = 0, with the manufactured solution
+// −u″ = f on Ω = [−π, π], u(±π) = 0, with the manufactured solution
 //
-//	u*(x) = sin x + ½ sin 2x + ½(1 + cos x),   f = −u*” = sin x + 2 sin 2x + ½ cos x.
+//	u*(x) = sin x + ½ sin 2x + ½(1 + cos x),   f = −u*″ = sin x + 2 sin 2x + ½ cos x.
 //
 // The domain is the paper's [−π, π] rather than [0, π]: on a full period the
 // features below are L²-orthonormal, so the interior part of A is exactly

@@ -269,3 +269,14 @@ func TestStudyAndMarkdown(t *testing.T) {
 		t.Error("Study accepted K = 1")
 	}
 }
+
+func TestWritePlot(t *testing.T) {
+	rows, err := StudyWith([]int{2, 4}, Options{MaxSteps: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := t.TempDir() + "/k.png"
+	if err := WritePlot(path, rows); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -28,7 +28,7 @@ var (
 	invSqrt2Pi = 1 / math.Sqrt(2*math.Pi)
 )
 
-// Feature returns φ_i(x) and φ_i”(x).
+// Feature returns φ_i(x) and φ_i″(x).
 func (m Model) Feature(i int, x float64) (phi, d2phi float64) {
 	if i == 0 {
 		return invSqrt2Pi, 0
@@ -43,7 +43,7 @@ func (m Model) Feature(i int, x float64) (phi, d2phi float64) {
 	return v, -k * k * v
 }
 
-// Eval returns u_θ(x) and u_θ”(x).
+// Eval returns u_θ(x) and u_θ″(x).
 func (m Model) Eval(theta []float64, x float64) (u, d2u float64) {
 	for i, t := range theta {
 		p, d := m.Feature(i, x)
@@ -69,7 +69,7 @@ func Exact(x float64) float64 {
 	return math.Sin(x) + 0.5*math.Sin(2*x) + 0.5*(1+math.Cos(x))
 }
 
-// Source is f = −u*” for Exact.
+// Source is f = −u*″ for Exact.
 func Source(x float64) float64 {
 	return math.Sin(x) + 2*math.Sin(2*x) + 0.5*math.Cos(x)
 }
@@ -85,10 +85,10 @@ func (m Model) ExactTheta() []float64 {
 	return th
 }
 
-// Problem is the quadrature-discretised PINN loss for −u” = f on [−π, π] with
+// Problem is the quadrature-discretised PINN loss for −u″ = f on [−π, π] with
 // u(±π) = 0,
 //
-//	L(θ) = ½ Σ_q w_q (u_θ”(x_q) + f(x_q))² + (λ/2)(u_θ(−π)² + u_θ(π)²),
+//	L(θ) = ½ Σ_q w_q (u_θ″(x_q) + f(x_q))² + (λ/2)(u_θ(−π)² + u_θ(π)²),
 //
 // which is quadratic: L(θ) = ½ θᵀAθ − bᵀθ + c, ∇L(θ) = Aθ − b.
 type Problem struct {
@@ -104,12 +104,12 @@ type Problem struct {
 	B []float64
 	C float64
 
-	d2 *mat.Dense // d2[q][i] = φ_i”(x_q)
+	d2 *mat.Dense // d2[q][i] = φ_i″(x_q)
 	bd *mat.Dense // bd[j][i] = φ_i(boundary point j)
 }
 
 // QuadNodes is the number of Gauss–Legendre nodes used for top frequency K.
-// Products φ_i” φ_j” have frequency up to 2K over a length-2π interval; about
+// Products φ_i″ φ_j″ have frequency up to 2K over a length-2π interval; about
 // π nodes per wavelength are needed asymptotically, plus a margin.
 func QuadNodes(K int) int { return 6*K + 32 }
 
@@ -148,7 +148,7 @@ func NewProblem(K int, lambda float64, f func(float64) float64) (*Problem, error
 		}
 	}
 
-	// A_ij = Σ_q w_q φ_i”(x_q) φ_j”(x_q) + λ Σ_{x∈{±π}} φ_i(x) φ_j(x)
+	// A_ij = Σ_q w_q φ_i″(x_q) φ_j″(x_q) + λ Σ_{x∈{±π}} φ_i(x) φ_j(x)
 	// (the paper's ⟨Dφ_i, Dφ_j⟩ + λ⟨φ_i, φ_j⟩_∂Ω), built as DᵀWD + λBᵀB.
 	wd := mat.DenseCopyOf(p.d2)
 	for q := 0; q < nq; q++ {
@@ -163,7 +163,7 @@ func NewProblem(K int, lambda float64, f func(float64) float64) (*Problem, error
 	bnd.SymOuterK(lambda, p.bd.T())
 	p.A.AddSym(p.A, bnd)
 
-	// Residual u” + f: ∇L = Σ w φ”(u”+f) + λ Σ φ u = Aθ − b with b_i = −Σ w φ_i” f.
+	// Residual u″ + f: ∇L = Σ w φ″(u″+f) + λ Σ φ u = Aθ − b with b_i = −Σ w φ_i″ f.
 	p.B = make([]float64, n)
 	for q := 0; q < nq; q++ {
 		wf := p.Weights[q] * fq[q]

@@ -274,11 +274,24 @@ func writeMarkdown(w io.Writer, rows []Row, cmd, hardware string, now time.Time)
 // WritePlot writes κ(A), κ(SAS) and κ(1/k) against K on log-log axes as a PNG.
 func WritePlot(path string, rows []Row) error {
 	p := plot.New()
-	p.Title.Text = "Condition number of the PINN Hessian A, 1-D Poisson, Fourier model"
+	p.Title.Text = "κ of the PINN Hessian A: 1-D Poisson, Fourier features"
 	p.X.Label.Text = "top frequency K"
 	p.Y.Label.Text = "κ"
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+	var xt, yt []plot.Tick
+	for _, r := range rows {
+		xt = append(xt, plot.Tick{Value: float64(r.K), Label: fmt.Sprint(r.K)})
+	}
+	top := 1.0
+	for _, r := range rows {
+		top = math.Max(top, r.Kappa)
+	}
+	for e := 0; e <= int(math.Ceil(math.Log10(top)))+2; e++ {
+		yt = append(yt, plot.Tick{Value: math.Pow(10, float64(e)), Label: fmt.Sprintf("1e%d", e)})
+	}
+	p.X.Tick.Marker, p.Y.Tick.Marker = plot.ConstantTicks(xt), plot.ConstantTicks(yt)
+	// Headroom above the data for the legend.
+	p.Y.Min, p.Y.Max = 1, math.Pow(10, math.Ceil(math.Log10(top))+2)
 	p.Legend.Top, p.Legend.Left = true, true
 	series := []struct {
 		name string

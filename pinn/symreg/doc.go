@@ -46,14 +46,33 @@
 // (round-off), so along the front complexity rises and error falls, and on
 // noiseless data the front ends at the exact model.
 //
-// The selected model is the knee of the front: the simplest candidate whose
-// error is at most Options.KneeFactor (default 1.5) times the best error on
-// the front plus 1e-6. The factor accepts a model that only misses the
-// noise or the network's own approximation error that extra terms would
-// fit; the additive 1e-6 stops round-off (errors ~1e-14 on noiseless data)
-// from favouring over-fitted models. An information criterion (AIC, BIC) is
-// not used: with thousands of samples of a smooth but imperfect network,
-// n·log(RSS) rewards every term that fits a systematic error.
+// The selected model follows PySR's "best" rule (Cranmer, "Interpretable
+// machine learning for science with PySR and SymbolicRegression.jl", 2023,
+// arXiv:2305.01582, model_selection="best"), with the loss filter on
+// cross-validated rather than training error:
+//
+//  1. admit the models on the front whose 5-fold cross-validated relative
+//     error (Candidate.CVError) is at most Options.LossFactor (default 2)
+//     times the least on the front, plus 1e-6;
+//  2. among those, take the one of highest score, -d ln(error) /
+//     d(complexity) from its predecessor on the front (the zero model, with
+//     error 1, precedes the first), ties to the simpler.
+//
+// Step 1 rejects models that miss real structure; cross-validation keeps
+// over-fitted models (with few samples, on a nearly collinear library) from
+// setting the bar. Step 2 is the knee of the log-error curve: a term that
+// cuts the error by orders of magnitude is kept, terms that shave the last
+// few per cent off a noisy or approximately learned function are not. On
+// noiseless data (errors ~1e-15 at the exact model, 1e-15 floored in the
+// logarithms) the exact model has by far the highest score. A plain
+// "simplest model within a factor of the best training error" rule fails
+// with few samples, and information criteria (AIC, BIC) fail with many
+// samples of a smooth but imperfect network, where n·ln(RSS) rewards every
+// term that fits its systematic error.
+//
+// No rule can tell a network's smooth systematic error from real structure
+// that the library fits; when the accuracy of h is known,
+// Options.MaxRelError selects the simplest model on the front within it.
 //
 // If Options.Threshold is set, the selected model is instead the STLSQ
 // model at that threshold; the front is still reported.

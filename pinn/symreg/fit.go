@@ -33,7 +33,7 @@ type Options struct {
 	Normalize bool
 	// LossFactor admits to the final choice the models on the front whose
 	// cross-validated error is at most LossFactor times the least plus 1e-6
-	// (default 1.5); see the package documentation.
+	// (default 2); see the package documentation.
 	LossFactor float64
 	// Digits is the number of significant digits of the coefficients in
 	// Candidate.Expression (default 4).
@@ -43,7 +43,8 @@ type Options struct {
 // Candidate is one fitted model.
 type Candidate struct {
 	// Expression is the model in the expression language, with the input
-	// names, e.g. "0.8997*x*y" or "x - 1.000*x^3"; "0" for no terms.
+	// names, e.g. "0.8997*x*y" or "x - x^3" (a coefficient that prints as
+	// 1 is left out); "0" for no terms.
 	Expression string
 	// Complexity is the number of terms.
 	Complexity int
@@ -53,7 +54,8 @@ type Candidate struct {
 	// CVError is the 5-fold cross-validated relative error of the same
 	// terms: each fifth of the samples (every fifth sample) predicted by
 	// the model refitted on the rest. Zero when not computed (fewer than 10
-	// samples, or a model not on the front).
+	// samples, or a model not on the front); +Inf when a training fold has
+	// fewer samples than terms.
 	CVError float64
 	// Score is -d ln(RelError) / d(Complexity) from the previous model on
 	// the front (from the zero model, error 1, for the first).
@@ -319,7 +321,7 @@ func Fit(names []string, inputs [][]float64, target []float64, opts Options) (be
 	}
 	lossFactor := opts.LossFactor
 	if lossFactor == 0 {
-		lossFactor = 1.5
+		lossFactor = 2
 	}
 	if lossFactor < 1 {
 		return best, nil, fmt.Errorf("symreg: LossFactor %g < 1", lossFactor)
@@ -449,8 +451,9 @@ func Fit(names []string, inputs [][]float64, target []float64, opts Options) (be
 // least-squares model on the library columns s: fold f holds the samples
 // i with i%5 == f (interleaved, so that samples along a trajectory are
 // spread over all folds), predicted by the model fitted on the others.
-// It returns 0 with fewer than 2*folds samples or when a training set is
-// smaller than the support.
+// It returns 0 with fewer than 2*folds samples (no model is judged by
+// cross-validation then) and +Inf when a training set is smaller than the
+// support (the model cannot be validated, so it is not admitted).
 func crossValidate(lib []libTerm, s []int, target []float64) float64 {
 	m, k := len(target), len(s)
 	if m < 2*folds || k == 0 {
@@ -467,7 +470,7 @@ func crossValidate(lib []libTerm, s []int, target []float64) float64 {
 			}
 		}
 		if len(train) < k {
-			return 0
+			return math.Inf(1)
 		}
 		a := mat.NewDense(len(train), k, nil)
 		b := mat.NewVecDense(len(train), nil)

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestConfigs validates every shipped spec and trains each worked example
+// (configs/*.yaml) for a few steps through the CLI, so that a broken example
+// fails CI. The full runs and their errors are in README.md.
+func TestConfigs(t *testing.T) {
+	files, _ := filepath.Glob("../../configs/*.yaml")
+	papers, _ := filepath.Glob("../../configs/papers/*/*.yaml")
+	if len(files) < 8 {
+		t.Fatalf("only %d worked examples in configs/", len(files))
+	}
+	for _, f := range append(files, papers...) {
+		if code, _, stderr := runCLI(t, "validate", f); code != 0 {
+			t.Errorf("validate %s: exit %d: %s", f, code, stderr)
+		}
+	}
+	for _, f := range files {
+		dir := t.TempDir()
+		code, _, stderr := runCLI(t, "train", f, "--steps", "5", "--out", dir, "--quiet", "--set", "evaluation.points=64")
+		if code != 0 {
+			t.Errorf("train %s: exit %d: %s", f, code, stderr)
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, "summary.json")); err != nil {
+			t.Errorf("train %s: no summary.json", f)
+		}
+	}
+}
