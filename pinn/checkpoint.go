@@ -2,6 +2,7 @@ package pinn
 
 import (
 	"fmt"
+	"strings"
 	"path/filepath"
 	"time"
 
@@ -30,25 +31,10 @@ func (r *runner) saveCheckpoint() error {
 	a["wall_s"] = scalarArr(r.wallPrev + time.Since(r.start).Seconds())
 	a["train_s"] = scalarArr(r.trainSec)
 	a["seed"] = scalarArr(float64(r.cfg.seed))
-	a["adam/m"] = vec(r.adam.m)
-	a["adam/v"] = vec(r.adam.v)
-	a["adam/t"] = scalarArr(float64(r.adam.t))
-	lb := r.lb
-	a["lbfgs/k"] = scalarArr(float64(lb.k))
-	a["lbfgs/done"] = scalarArr(b2f(lb.done))
-	a["lbfgs/has"] = scalarArr(b2f(lb.has))
-	if lb.has {
-		a["lbfgs/x"] = vec(lb.x)
-		a["lbfgs/g"] = vec(lb.g)
-		a["lbfgs/f"] = scalarArr(lb.f)
-		n := len(lb.x)
-		S := runio.Array{Shape: []int{len(lb.S), n}}
-		Y := runio.Array{Shape: []int{len(lb.Y), n}}
-		for i := range lb.S {
-			S.Data = append(S.Data, lb.S[i]...)
-			Y.Data = append(Y.Data, lb.Y[i]...)
+	for i, o := range r.opts {
+		for k, v := range o.save() {
+			a[fmt.Sprintf("stage%d/%s", i, k)] = v
 		}
-		a["lbfgs/S"], a["lbfgs/Y"] = S, Y
 	}
 	a["loss"] = scalarArr(r.loss)
 	for i, t := range r.prog.terms {
@@ -91,7 +77,7 @@ func (r *runner) loadCheckpoint(path string) error {
 		return fmt.Errorf("checkpoint %s: %d parameters, the spec's model has %d", path, len(th.Data), len(r.theta))
 	}
 	copy(r.theta, th.Data)
-	for _, k := range []string{"step", "wall_s", "train_s", "adam/m", "adam/v", "adam/t", "lbfgs/k", "lbfgs/done", "lbfgs/has", "loss"} {
+	for _, k := range []string{"step", "wall_s", "train_s", "loss"} {
 		if _, err := get(k); err != nil {
 			return err
 		}
@@ -99,24 +85,17 @@ func (r *runner) loadCheckpoint(path string) error {
 	r.step = int(a["step"].Data[0])
 	r.wallPrev = a["wall_s"].Data[0]
 	r.trainSec = a["train_s"].Data[0]
-	copy(r.adam.m, a["adam/m"].Data)
-	copy(r.adam.v, a["adam/v"].Data)
-	r.adam.t = int(a["adam/t"].Data[0])
 	r.loss = a["loss"].Data[0]
-	lb := r.lb
-	lb.k = int(a["lbfgs/k"].Data[0])
-	lb.done = a["lbfgs/done"].Data[0] != 0
-	lb.has = a["lbfgs/has"].Data[0] != 0
-	if lb.has {
-		lb.x = append([]float64(nil), a["lbfgs/x"].Data...)
-		lb.g = append([]float64(nil), a["lbfgs/g"].Data...)
-		lb.f = a["lbfgs/f"].Data[0]
-		n := len(lb.x)
-		S, Y := a["lbfgs/S"], a["lbfgs/Y"]
-		lb.S, lb.Y = nil, nil
-		for i := 0; i+n <= len(S.Data); i += n {
-			lb.S = append(lb.S, append([]float64(nil), S.Data[i:i+n]...))
-			lb.Y = append(lb.Y, append([]float64(nil), Y.Data[i:i+n]...))
+	for i, o := range r.opts {
+		prefix := fmt.Sprintf("stage%d/", i)
+		st := map[string]runio.Array{}
+		for k, v := range a {
+			if strings.HasPrefix(k, prefix) {
+				st[k[len(prefix):]] = v
+			}
+		}
+		if err := o.load(st); err != nil {
+			return fmt.Errorf("checkpoint %s: stage %d: %w", path, i, err)
 		}
 	}
 	r.losses = map[string]float64{}

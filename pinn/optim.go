@@ -43,13 +43,14 @@ type adam struct {
 	beta1, beta2, eps float64
 	m, v              []float64
 	t                 int
+	g                 []float64 // gradient buffer, reused every step
 }
 
 func newAdam(n int) *adam {
 	return &adam{beta1: 0.9, beta2: 0.999, eps: 1e-8, m: make([]float64, n), v: make([]float64, n)}
 }
 
-func (a *adam) step(theta, grad []float64, lr float64) {
+func (a *adam) update(theta, grad []float64, lr float64) {
 	a.t++
 	c1 := 1 - math.Pow(a.beta1, float64(a.t))
 	c2 := 1 - math.Pow(a.beta2, float64(a.t))

@@ -56,7 +56,7 @@ func TestAdamQuadratic(t *testing.T) {
 	a := newAdam(2)
 	for i := 0; i < 3000; i++ {
 		g[0], g[1] = 2*x[0], 2e4*x[1]
-		a.step(x, g, learningRate(0.05, pde.Schedule{Type: "cosine"}, i, 3000))
+		a.update(x, g, learningRate(0.05, pde.Schedule{Type: "cosine"}, i, 3000))
 	}
 	if math.Abs(x[0]) > 1e-4 || math.Abs(x[1]) > 1e-4 {
 		t.Fatalf("Adam did not converge: %v", x)

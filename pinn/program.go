@@ -79,8 +79,8 @@ func newProgram(prob *pde.Problem, cfg *config) (*program, error) {
 		return nil, fmt.Errorf("derivatives.method %q is not supported yet (use taylor)", cfg.deriv.Method)
 	}
 	for _, st := range cfg.stages {
-		if st.Optimizer != "adam" && st.Optimizer != "lbfgs" {
-			return nil, fmt.Errorf("optimizer %q is not supported yet (use adam or lbfgs)", st.Optimizer)
+		if _, err := newOptimizer(st, 0); err != nil {
+			return nil, err
 		}
 	}
 	m, err := newModel(prob, cfg)

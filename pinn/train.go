@@ -105,9 +105,7 @@ type runner struct {
 	pred  *predictor
 	ev    *evaluation
 	theta []float64
-	grad  []float64
-	adam  *adam
-	lb    *lbfgs
+	opts  []optimizer // one per stage
 	step  int
 
 	wallPrev, trainSec float64 // seconds accumulated before this process
@@ -135,9 +133,13 @@ func newRunner(prob *pde.Problem, opts Options) (*runner, error) {
 	}
 	r := &runner{prob: prob, cfg: cfg, prog: prog, pred: pred, ev: ev}
 	r.theta = prog.initTheta()
-	r.grad = make([]float64, len(r.theta))
-	r.adam = newAdam(len(r.theta))
-	r.lb = newLBFGS(lbfgsMemory)
+	for _, st := range cfg.stages {
+		o, err := newOptimizer(st, len(r.theta))
+		if err != nil {
+			return nil, err
+		}
+		r.opts = append(r.opts, o)
+	}
 	return r, nil
 }
 
@@ -180,35 +182,21 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		st := r.cfg.stages[si]
 		lr = learningRate(st.LR, st.Schedule, ss, st.Steps)
 		t0 := time.Now()
-		switch st.Optimizer {
-		case "adam":
-			if ss == 0 && r.step > 0 {
-				r.adam = newAdam(len(r.theta)) // a new Adam stage starts fresh
-			}
+		opt := r.opts[si]
+		if opt.resamples() {
 			if err := r.resample(); err != nil {
 				return r.finish("failed", err)
 			}
-			loss, err := r.prog.run(r.theta, r.grad)
-			if err != nil {
-				return r.finish("failed", err)
-			}
-			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				return r.finish("failed", fmt.Errorf("loss is %v at step %d", loss, r.step+1))
-			}
-			r.loss = loss
-			r.losses = r.prog.termLosses()
-			r.adam.step(r.theta, r.grad, lr)
-		case "lbfgs":
-			obj := func(x, g []float64) (float64, error) { return r.prog.run(x, g) }
-			if err := r.lb.iterate(r.theta, obj); err != nil {
-				return r.finish("failed", err)
-			}
-			if math.IsNaN(r.lb.f) || math.IsInf(r.lb.f, 0) {
-				return r.finish("failed", fmt.Errorf("loss is %v at step %d", r.lb.f, r.step+1))
-			}
-			r.loss = r.lb.f
-			r.losses = r.prog.termLosses()
 		}
+		loss, err := opt.step(&stepContext{theta: r.theta, lr: lr, eval: r.prog.run, prog: r.prog})
+		if err != nil {
+			return r.finish("failed", err)
+		}
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return r.finish("failed", fmt.Errorf("loss is %v at step %d (%s); lower the learning rate or check the scaling of the problem", loss, r.step+1, st.Optimizer))
+		}
+		r.loss = loss
+		r.losses = r.prog.termLosses()
 		r.trainSec += time.Since(t0).Seconds()
 		r.step++
 		if r.step%r.cfg.eval.Every == 0 || r.step == limit {

@@ -7,10 +7,13 @@ import (
 	"slices"
 )
 
-// Constructive solid geometry: Union, Intersection and Difference combine
-// domains of one dimension (built for 2-D shapes — Disk, 2-D Box, Polygon,
-// Annulus — and nested CSG nodes; the same code runs in any dimension, with
-// rejection growing costlier as the shape fills less of its bounding box).
+// Union is the set union of Parts, all of one dimension.
+//
+// Union, Intersection and Difference combine domains of one dimension: they
+// are built for 2-D shapes (Disk, 2-D Box, Polygon, Annulus and nested CSG
+// nodes), and the same code runs in any dimension, with rejection growing
+// costlier as the shape fills less of its bounding box. The parts are used
+// as given, so keep them unchanged while the CSG value is in use.
 //
 // Interior points come by rejection from the node's bounding box:
 // unit-cube points from the sampler are mapped affinely onto the box and
@@ -21,8 +24,9 @@ import (
 // and topped up from fresh batches, so the error bound of the QMC set no
 // longer holds. A lattice sampler (one that returns a count of its own,
 // like grid) gets one lattice sized so that about n points land inside,
-// and all of those are returned. Sampling fails when fewer than one candidate
-// in minAcceptance is accepted (an empty or nearly empty set).
+// and all of those are returned. Sampling fails when fewer than one in 1000
+// candidates is accepted once 4096 have been drawn (an empty or nearly
+// empty set).
 //
 // Boundary points come from the boundaries of the leaves (the non-CSG
 // domains in the tree), each drawn with the leaf's own Boundary in
@@ -41,15 +45,15 @@ import (
 // order). Boundary pieces where two leaves coincide with the same outward
 // side (two parts of a union sharing an outer edge) are sampled twice as
 // densely. A leaf must be a Box, a Ball or implement BoundaryMeasurer.
-
-// Union is the set union of Parts, all of one dimension.
 type Union struct{ Parts []Domain }
 
-// Intersection is the set intersection of Parts, all of one dimension.
+// Intersection is the set intersection of Parts, all of one dimension,
+// sampled as described at Union.
 type Intersection struct{ Parts []Domain }
 
 // Difference is A \ B, closed: the points of A not in the interior of B
-// (B's boundary inside A becomes the boundary of the hole).
+// (B's boundary inside A becomes the boundary of the hole), sampled as
+// described at Union. For several holes, make B a Union.
 type Difference struct{ A, B Domain }
 
 var (
@@ -207,39 +211,35 @@ func (s Intersection) Bounds() (lo, hi []float64) {
 // Bounds implements Domain: A's box.
 func (d Difference) Bounds() (lo, hi []float64) { return d.A.Bounds() }
 
-// Interior implements Domain by rejection from the bounding box (see the
-// CSG notes above).
+// Interior implements Domain by rejection from the bounding box (see Union).
 func (u Union) Interior(n int, s UnitSampler, rng *rand.Rand) ([]float64, error) {
 	return csgInterior(u, n, s, rng)
 }
 
-// Interior implements Domain by rejection from the bounding box (see the
-// CSG notes above).
+// Interior implements Domain by rejection from the bounding box (see Union).
 func (s Intersection) Interior(n int, us UnitSampler, rng *rand.Rand) ([]float64, error) {
 	return csgInterior(s, n, us, rng)
 }
 
-// Interior implements Domain by rejection from A's bounding box (see the
-// CSG notes above).
+// Interior implements Domain by rejection from A's bounding box (see Union).
 func (d Difference) Interior(n int, s UnitSampler, rng *rand.Rand) ([]float64, error) {
 	return csgInterior(d, n, s, rng)
 }
 
 // Boundary implements Domain: leaf boundaries filtered by the union rule
-// (see the CSG notes above).
+// (see Union).
 func (u Union) Boundary(n int, s UnitSampler, rng *rand.Rand) (pts, normals []float64, err error) {
 	return csgBoundary(u, n, s, rng)
 }
 
 // Boundary implements Domain: leaf boundaries filtered by the intersection
-// rule (see the CSG notes above).
+// rule (see Union).
 func (s Intersection) Boundary(n int, us UnitSampler, rng *rand.Rand) (pts, normals []float64, err error) {
 	return csgBoundary(s, n, us, rng)
 }
 
 // Boundary implements Domain: A's boundary outside B, and B's boundary
-// inside A with normals flipped to point into the hole (see the CSG notes
-// above).
+// inside A with normals flipped to point into the hole (see Union).
 func (d Difference) Boundary(n int, s UnitSampler, rng *rand.Rand) (pts, normals []float64, err error) {
 	return csgBoundary(d, n, s, rng)
 }
@@ -363,7 +363,7 @@ func boundaryMeasure(d Domain) (float64, error) {
 	return 0, fmt.Errorf("sampling: %T has no known boundary measure (implement BoundaryMeasurer to use it in a CSG shape)", d)
 }
 
-// csgBoundary draws n points on the boundary of d (see the CSG notes).
+// csgBoundary draws n points on the boundary of d (see Union).
 func csgBoundary(d csgNode, n int, s UnitSampler, rng *rand.Rand) (pts, normals []float64, err error) {
 	box, err := csgBox(d)
 	if err != nil {

@@ -18,7 +18,9 @@ import (
 // Edge i joins vertex i to vertex i+1 (mod the vertex count), in the order
 // given, so a spec can name edges for boundary conditions (EdgePoints).
 //
-// The zero Polygon is empty: its sampling methods return an error.
+// The zero Polygon is empty: its sampling methods return an error. A
+// Polygon is immutable, so copies share storage safely and it may be used
+// from several goroutines.
 type Polygon struct {
 	v     [][2]float64    // vertices as given
 	cw    bool            // the given order is clockwise

@@ -315,3 +315,75 @@ func BenchmarkNewPolygon256(b *testing.B) {
 		}
 	}
 }
+
+// A polygon in time: the joint QMC set covers (u0, u1, u2, t), and the
+// space-time boundary knows the polygon's perimeter-to-area ratio.
+func TestPolygonSpaceTime(t *testing.T) {
+	st := SpaceTime{Space: MustPolygon(lShape), T0: 0, T1: 1}
+	x, err := st.Interior(256, Sobol{}, Stream(33))
+	if err != nil || len(x) != 256*3 {
+		t.Fatalf("interior: %d, %v", len(x), err)
+	}
+	for i := 0; i < 256; i++ {
+		if !st.Contains(x[3*i:3*i+3], 1e-12) {
+			t.Fatalf("%v outside", x[3*i:3*i+3])
+		}
+	}
+	// Lateral : caps = (8/3)*1 : 1 : 1 of 1400 points = 800 : 300 : 300.
+	pts, _, err := st.Boundary(1400, Sobol{}, Stream(34))
+	if err != nil {
+		t.Fatal(err)
+	}
+	caps := 0
+	for i := 0; i < 1400; i++ {
+		if tt := pts[3*i+2]; tt == 0 || tt == 1 {
+			caps++
+		}
+	}
+	if caps != 600 {
+		t.Errorf("%d cap points, want 600", caps)
+	}
+}
+
+// TestPolygonRandomStars triangulates random star-shaped polygons (simple
+// by construction, mostly non-convex) of 3 to 80 vertices in both
+// orientations: the triangles are counter-clockwise, inside, and sum to the
+// shoelace area.
+func TestPolygonRandomStars(t *testing.T) {
+	rng := Stream(35)
+	for trial := range 200 {
+		n := 3 + rng.IntN(78)
+		ang := make([]float64, n)
+		for k := range ang {
+			ang[k] = 2 * math.Pi * (float64(k) + 0.8*rng.Float64()) / float64(n)
+		}
+		v := make([][2]float64, n)
+		for k, a := range ang {
+			r := 0.2 + rng.Float64()
+			v[k] = [2]float64{r * math.Cos(a), r * math.Sin(a)}
+		}
+		if trial%2 == 1 {
+			v = reversed(v)
+		}
+		p, err := NewPolygon(v)
+		if err != nil {
+			t.Fatalf("trial %d (%d vertices): %v", trial, n, err)
+		}
+		tris := p.Triangles()
+		if len(tris) > n-2 {
+			t.Errorf("trial %d: %d triangles for %d vertices", trial, len(tris), n)
+		}
+		sum := 0.0
+		for _, tr := range tris {
+			a := orient(tr[0], tr[1], tr[2]) / 2
+			c := []float64{(tr[0][0] + tr[1][0] + tr[2][0]) / 3, (tr[0][1] + tr[1][1] + tr[2][1]) / 3}
+			if a <= 0 || !p.Contains(c, 0) {
+				t.Fatalf("trial %d: bad triangle %v", trial, tr)
+			}
+			sum += a
+		}
+		if math.Abs(sum-shoelace(v)) > 1e-12*shoelace(v) {
+			t.Errorf("trial %d: triangles sum to %v, area %v", trial, sum, shoelace(v))
+		}
+	}
+}

@@ -8,7 +8,15 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/gopinn/gopinn/pinn/precond"
 )
+
+// studies are reproductions that are Go programs rather than specs: each
+// writes results/<name>.md itself.
+var studies = map[string]func(outDir string) error{
+	"precond": precond.Run,
+}
 
 // cmdReproduce runs the paper experiments under configs/papers/NAME/ (one
 // spec per table row), each into results/papers/NAME/ROW, and prints the
@@ -35,10 +43,21 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 				dirs = append(dirs, e.Name())
 			}
 		}
+		for s := range studies {
+			dirs = append(dirs, s)
+		}
+		sort.Strings(dirs)
 	} else {
 		dirs = []string{name}
 	}
 	for _, d := range dirs {
+		if run, ok := studies[d]; ok {
+			fmt.Fprintf(stdout, "== %s\n", d)
+			if err := run("results"); err != nil {
+				return fmt.Errorf("reproduce %s: %w", d, err)
+			}
+			continue
+		}
 		files, _ := filepath.Glob(filepath.Join(root, d, "*.yaml"))
 		sort.Strings(files)
 		if len(files) == 0 {

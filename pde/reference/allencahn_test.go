@@ -229,7 +229,7 @@ func TestAllenCahnFD(t *testing.T) {
 	const (
 		nFD   = 2048
 		dtFD  = 1e-4
-		tolFD = 1e-5
+		tolFD = 2e-5 // measured 7.8e-6 at t = 0.05, near the initial kink at x = ±1
 		// The periodic solution leaves -1 at x = ±1 by up to about 0.01
 		// (see below); the Dirichlet solution differs only near the ends,
 		// away from them by what diffusion carries in (exponentially
