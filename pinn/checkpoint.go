@@ -2,8 +2,8 @@ package pinn
 
 import (
 	"fmt"
-	"strings"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gopinn/gopinn/pinn/internal/runio"

@@ -32,6 +32,12 @@ type term struct {
 	batches []*batch // one, or two for periodic (low face, high face)
 	loss    *G.Node
 	lossVal G.Value
+	// residuals are the term's residual vectors (P x 1 each): one for an
+	// equation or condition, two per field for periodic (values, slopes),
+	// one per observed field for data.
+	residuals []*G.Node
+	resVals   []G.Value // read only in residual programs
+	resW      []*G.Node // fed weights of objResidualSum
 
 	pts, normals []float64 // current points (raw coordinates) and normals
 	epoch        int
@@ -65,10 +71,39 @@ func problemBox(prob *pde.Problem) sampling.Box {
 	return b
 }
 
+// What a program's single reverse pass differentiates.
+const (
+	objLoss        = iota // the weighted total loss (training)
+	objResidualSum        // sum over terms and residual vectors of w . r, w fed (Jacobian rows)
+	objNone               // no reverse pass: residual values only
+)
+
+// buildOptions select what a program compiles. The zero value is the
+// training program.
+type buildOptions struct {
+	only      *termRef // compile just this term
+	points    int      // if > 0, every compiled term gets this many points
+	objective int
+}
+
+type termRef struct{ kind, index int }
+
+func (o buildOptions) wants(kind, index int) bool {
+	return o.only == nil || (o.only.kind == kind && o.only.index == index)
+}
+
 // newProgram compiles the problem into the training graph. Points of epoch
 // 0 are drawn (their count fixes the batch shapes; the grid sampler may
 // change it) and fed.
 func newProgram(prob *pde.Problem, cfg *config) (*program, error) {
+	return buildProgram(prob, cfg, buildOptions{})
+}
+
+// buildProgram compiles the terms bo selects. Residual programs (one term,
+// a chosen batch size, residual vectors read out, optionally the gradient of
+// w . r) serve residual-adaptive sampling and Gauss-Newton-type optimizers
+// without touching the training graph.
+func buildProgram(prob *pde.Problem, cfg *config, bo buildOptions) (*program, error) {
 	if len(prob.Variables) == 0 {
 		return nil, fmt.Errorf("problem %q has no variables", prob.Name)
 	}
@@ -88,14 +123,28 @@ func newProgram(prob *pde.Problem, cfg *config) (*program, error) {
 		return nil, err
 	}
 	p := &program{model: m, cfg: cfg, box: problemBox(prob)}
+	var eqTerms []*term
 	for i, eq := range prob.Equations {
+		if !bo.wants(kindEquation, i) {
+			continue
+		}
+		if bo.points > 0 {
+			eq.Points = bo.points
+		}
 		t, err := p.newTerm(eq, kindEquation, i, nil, "")
 		if err != nil {
 			return nil, fmt.Errorf("equation %q: %w", eq.Name, err)
 		}
 		p.terms = append(p.terms, t)
+		eqTerms = append(eqTerms, t)
 	}
 	for i, c := range prob.Conditions {
+		if !bo.wants(kindCondition, i) {
+			continue
+		}
+		if bo.points > 0 {
+			c.Points = bo.points
+		}
 		t, err := p.newTerm(c.Term, kindCondition, i, c.On, c.Type)
 		if err != nil {
 			return nil, fmt.Errorf("condition %q: %w", c.Name, err)
@@ -110,12 +159,15 @@ func newProgram(prob *pde.Problem, cfg *config) (*program, error) {
 		}
 		p.terms = append(p.terms, t)
 	}
-	for i, eq := range prob.Equations {
-		if err := p.residualLoss(p.terms[i], eq.Residual); err != nil {
-			return nil, fmt.Errorf("equation %q: %w", eq.Name, err)
+	for _, t := range eqTerms {
+		if err := p.residualLoss(t, prob.Equations[t.index].Residual); err != nil {
+			return nil, fmt.Errorf("equation %q: %w", t.name, err)
 		}
 	}
 	for i := range prob.Data {
+		if !bo.wants(kindData, i) {
+			continue
+		}
 		t, err := p.dataTerm(&prob.Data[i], i)
 		if err != nil {
 			return nil, fmt.Errorf("data %q: %w", prob.Data[i].Name, err)
@@ -144,22 +196,77 @@ func newProgram(prob *pde.Problem, cfg *config) (*program, error) {
 		return nil, m.err
 	}
 	G.Read(p.loss, &p.total)
-	// Grad errors on parameters the loss cannot reach (e.g. the last bias
-	// when only derivatives of the output enter the loss): keep the reached.
-	reach := reachable(p.loss)
-	var wrt []*G.Node
-	for _, n := range m.params {
-		m.used[n] = reach[n]
-		if reach[n] {
-			wrt = append(wrt, n)
+	target := p.loss
+	if bo.objective != objLoss {
+		target = nil
+		for _, t := range p.terms {
+			t.resVals = make([]G.Value, len(t.residuals))
+			for j, r := range t.residuals {
+				G.Read(r, &t.resVals[j])
+				if bo.objective != objResidualSum {
+					continue
+				}
+				w := m.input(fmt.Sprintf("%s/w%d", t.batches[0].name, j), t.P, 1)
+				t.resW = append(t.resW, w)
+				wr := m.keep(G.Sum(m.mul(w, r)))
+				if target == nil {
+					target = wr
+				} else {
+					target = m.add(target, wr)
+				}
+			}
+		}
+		if m.err != nil {
+			return nil, m.err
 		}
 	}
-	if _, err := G.Grad(p.loss, wrt...); err != nil {
-		return nil, fmt.Errorf("reverse pass: %w", err)
+	if target != nil {
+		// Grad errors on parameters the target cannot reach (e.g. the last
+		// bias when only derivatives of the output enter the loss): keep the
+		// reached ones.
+		reach := reachable(target)
+		var wrt []*G.Node
+		for _, n := range m.params {
+			m.used[n] = reach[n]
+			if reach[n] {
+				wrt = append(wrt, n)
+			}
+		}
+		if _, err := G.Grad(target, wrt...); err != nil {
+			return nil, fmt.Errorf("reverse pass: %w", err)
+		}
+		p.grads = wrt
+		p.vm = G.NewTapeMachine(m.g, G.BindDualValues(wrt...))
+	} else {
+		for _, n := range m.params {
+			m.used[n] = false
+		}
+		p.vm = G.NewTapeMachine(m.g)
 	}
-	p.grads = wrt
-	p.vm = G.NewTapeMachine(m.g, G.BindDualValues(wrt...))
 	return p, nil
+}
+
+// setPoints feeds arbitrary points (row-major, t.P rows) and their outward
+// normals (nil if none) to a term of a residual program.
+func (p *program) setPoints(t *term, pts, normals []float64) {
+	t.pts, t.normals = pts, normals
+	p.feed(t)
+}
+
+// setResidualWeights feeds the weights w (t.P values) of residual vector j
+// of a term (objResidualSum programs): the next run's gradient is then
+// sum over terms and vectors of J_j^T w.
+func (p *program) setResidualWeights(t *term, j int, w []float64) {
+	setData(t.resW[j].Value().(tensor.Tensor), w)
+}
+
+// residualValues returns the residual vectors of a term after a run.
+func (p *program) residualValues(t *term) [][]float64 {
+	out := make([][]float64, len(t.resVals))
+	for j, v := range t.resVals {
+		out[j] = getData(v, nil)
+	}
+	return out
 }
 
 func (p *program) newTerm(tm pde.Term, kind, index int, on []pde.Face, typ string) (*term, error) {
@@ -249,6 +356,7 @@ func (p *program) residualLoss(t *term, e expr.Expr) error {
 	if err != nil {
 		return err
 	}
+	t.residuals = []*G.Node{r}
 	t.loss = p.meanSquare(r)
 	p.feed(t)
 	return p.err
@@ -287,7 +395,9 @@ func (p *program) periodicLoss(t *term, c pde.Condition) error {
 				return err
 			}
 		}
-		parts = append(parts, p.meanSquare(p.sub(lo[0], hi[0])), p.meanSquare(p.sub(lo[1], hi[1])))
+		rv, rd := p.sub(lo[0], hi[0]), p.sub(lo[1], hi[1])
+		t.residuals = append(t.residuals, rv, rd)
+		parts = append(parts, p.meanSquare(rv), p.meanSquare(rd))
 	}
 	t.loss = parts[0]
 	for _, q := range parts[1:] {
@@ -330,6 +440,7 @@ func (p *program) dataTerm(d *pde.DataSet, index int) (*term, error) {
 			continue
 		}
 		r := p.sub(b.primal[p.prob.FieldIndex(f)], b.targetCol(f))
+		t.residuals = append(t.residuals, r)
 		sq := p.keep(G.Sum(p.keep(G.Square(r))))
 		if sum == nil {
 			sum = sq

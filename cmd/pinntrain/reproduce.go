@@ -12,10 +12,12 @@ import (
 	"github.com/gopinn/gopinn/pinn/precond"
 )
 
-// studies are reproductions that are Go programs rather than specs: each
-// writes results/<name>.md itself.
-var studies = map[string]func(outDir string) error{
-	"precond": precond.Run,
+// studies are reproductions driven by Go code: each runs its experiments
+// (configs under configs/papers/<name>/ or a Go program) and writes
+// results/<name>.md itself, with the command, the hardware and the paper's
+// numbers beside ours. quick cuts the runs short (a smoke test).
+var studies = map[string]func(ctx context.Context, resultsDir string, quick bool, log io.Writer) error{
+	"precond": func(_ context.Context, dir string, _ bool, _ io.Writer) error { return precond.Run(dir) },
 }
 
 // cmdReproduce runs the paper experiments under configs/papers/NAME/ (one
@@ -53,7 +55,7 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	for _, d := range dirs {
 		if run, ok := studies[d]; ok {
 			fmt.Fprintf(stdout, "== %s\n", d)
-			if err := run("results"); err != nil {
+			if err := run(ctx, "results", p.set["quick"], stdout); err != nil {
 				return fmt.Errorf("reproduce %s: %w", d, err)
 			}
 			continue
