@@ -240,21 +240,36 @@ func (b *build) synthetic(ds *DataSet, d dataSrc, what string) bool {
 		}
 		rows *= len(ax)
 	}
+	// values come from evaluation.exact, else from the ODE reference
+	odeRef := b.p.ODE
 	var fields []string
 	for _, f := range b.p.Fields {
-		if b.p.Exact[f] != nil {
+		if b.p.Exact[f] != nil || odeRef != nil {
 			fields = append(fields, f)
 		}
 	}
 	if len(fields) == 0 {
-		if len(b.exact) == 0 {
-			b.errorf(d.item, "%s: synthetic data (points) needs evaluation.exact for a field", what)
+		if len(b.exact) == 0 && b.ode == nil {
+			b.errorf(d.item, "%s: synthetic data (points) needs evaluation.exact for a field (or evaluation.reference.ode)", what)
 		}
 		return false
 	}
 	vars := b.variableNames()
 	fns := make([]func([]float64) float64, len(fields))
 	for i, f := range fields {
+		if b.p.Exact[f] == nil {
+			k := b.p.FieldIndex(f)
+			lo, hi := odeRef.T0, odeRef.T1
+			y := make([]float64, len(odeRef.Fields))
+			fns[i] = func(x []float64) float64 {
+				if x[0] < lo || x[0] > hi {
+					return math.NaN() // reported below
+				}
+				odeRef.Solution.AtTo(y, x[0])
+				return y[k]
+			}
+			continue
+		}
 		fn, err := expr.Compile(b.p.Exact[f], vars)
 		if err != nil {
 			b.errorf(b.exactNode[f], "evaluation.exact.%s: %v (needed by %s)", f, err, what)
@@ -269,7 +284,6 @@ func (b *build) synthetic(ds *DataSet, d dataSrc, what string) bool {
 	for _, f := range fields {
 		ds.Targets[f] = make([]float64, rows)
 	}
-	rng := rand.New(rand.NewPCG(b.s.Seed, uint64(d.idx)))
 	x := make([]float64, len(vars))
 	idx := make([]int, len(vars))
 	for r := 0; r < rows; r++ {
@@ -280,11 +294,12 @@ func (b *build) synthetic(ds *DataSet, d dataSrc, what string) bool {
 		for i, f := range fields {
 			val := fns[i](x)
 			if math.IsNaN(val) || math.IsInf(val, 0) {
-				b.errorf(b.exactNode[f], "evaluation.exact.%s is not finite at %v (needed by %s)", f, x, what)
+				if b.p.Exact[f] == nil {
+					b.errorf(d.points, "%s: %s = %g is outside the ODE reference's interval [%s, %s]", what, vars[0], x[0], fmtNum(odeRef.T0), fmtNum(odeRef.T1))
+				} else {
+					b.errorf(b.exactNode[f], "evaluation.exact.%s is not finite at %v (needed by %s)", f, x, what)
+				}
 				return false
-			}
-			if d.noise > 0 {
-				val *= 1 + d.noise*rng.NormFloat64()
 			}
 			ds.Targets[f][r] = val
 		}
@@ -296,7 +311,41 @@ func (b *build) synthetic(ds *DataSet, d dataSrc, what string) bool {
 			idx[j] = 0
 		}
 	}
+	addNoise(ds, fields, d.noise, d.noiseModel, rand.New(rand.NewPCG(b.s.Seed, uint64(d.idx))))
+	ds.Noise, ds.NoiseModel = d.noise, d.noiseModel
 	return true
+}
+
+// addNoise perturbs the values of a synthetic data set, drawing z ~ N(0, 1)
+// row by row and field by field. relative: v*(1 + noise*z). mean: v +
+// noise*mean(|v|)*z, the mean over the data set's clean values of that field
+// (the noise model of UPINN, PAPERS.md §3: x_obs = x + eps*mean(x)*N(0,1)).
+func addNoise(ds *DataSet, fields []string, noise float64, model string, rng *rand.Rand) {
+	if noise <= 0 {
+		return
+	}
+	scale := make([]float64, len(fields))
+	for i, f := range fields {
+		col := ds.Targets[f]
+		if model == "mean" {
+			for _, v := range col {
+				scale[i] += math.Abs(v)
+			}
+			scale[i] /= float64(len(col))
+		}
+	}
+	rows := ds.Len()
+	for r := 0; r < rows; r++ {
+		for i, f := range fields {
+			z := rng.NormFloat64()
+			v := &ds.Targets[f][r]
+			if model == "mean" {
+				*v += noise * scale[i] * z
+			} else {
+				*v *= 1 + noise*z
+			}
+		}
+	}
 }
 
 func linspace(a, b float64, n int) []float64 {

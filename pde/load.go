@@ -141,6 +141,7 @@ type build struct {
 	pending   []pending
 	data      []dataSrc
 	reference *yaml.Node
+	ode       *odeSrc // evaluation.reference.ode
 	termNames map[string]*yaml.Node
 	// declFailed: the variables or fields are in error, so expressions and
 	// faces are not checked (every name in them would be reported unknown).
@@ -252,6 +253,7 @@ func (b *build) spec(root *yaml.Node) *Spec {
 
 	if !b.declFailed {
 		b.resolveAll()
+		b.solveODE()
 		b.readData()
 	}
 	return b.s
@@ -611,7 +613,7 @@ func (b *build) hiddenTerms(n *yaml.Node) {
 		name := e.key.Value
 		b.declare(name, "hidden term", e.key)
 		path := "hidden." + name
-		f := b.fields(e.val, path, "inputs", "layers", "activation")
+		f := b.fields(e.val, path, "inputs", "layers", "activation", "library")
 		h := Hidden{Name: name, Layers: DefaultHiddenLayers, Activation: DefaultActivation}
 		idx := len(b.p.Hidden)
 		if ie, ok := f["inputs"]; ok {
@@ -641,6 +643,9 @@ func (b *build) hiddenTerms(n *yaml.Node) {
 		if ae, ok := f["activation"]; ok {
 			h.Activation, _ = b.oneOf(ae.val, path+".activation", keys(activations)...)
 		}
+		if le, ok := f["library"]; ok {
+			h.Library = b.library(le.val, path+".library", h.InputNames)
+		}
 		b.p.Hidden = append(b.p.Hidden, h)
 	}
 }
@@ -665,7 +670,9 @@ func (b *build) evaluation(n *yaml.Node) {
 		}
 	}
 	if e, ok := f["reference"]; ok {
-		if _, ok := b.str(e.val, "evaluation.reference"); ok {
+		if v := deref(e.val); v != nil && v.Kind == yaml.MappingNode {
+			b.odeReference(v)
+		} else if _, ok := b.str(e.val, "evaluation.reference"); ok {
 			b.reference = e.val
 		}
 	}
@@ -1055,15 +1062,17 @@ type dataSrc struct {
 	file   *yaml.Node
 	points *yaml.Node
 	noise  float64
-	weight float64
-	item   *yaml.Node
+	// noiseModel: relative (v*(1 + noise*z)) or mean (v + noise*mean|v|*z)
+	noiseModel string
+	weight     float64
+	item       *yaml.Node
 }
 
 func (b *build) dataSets(n *yaml.Node) {
 	items, _ := b.list(n, "data")
 	for i, it := range items {
 		path := fmt.Sprintf("data.%d", i)
-		f := b.fields(it, path, "name", "file", "points", "noise", "weight")
+		f := b.fields(it, path, "name", "file", "points", "noise", "noise_model", "weight")
 		tf := map[string]entry{}
 		for k, v := range f {
 			if k != "points" { // not collocation points: read below
@@ -1082,8 +1091,10 @@ func (b *build) dataSets(n *yaml.Node) {
 			if _, ok := b.str(fe.val, path+".file"); ok {
 				d.file = fe.val
 			}
-			if ne, ok := f["noise"]; ok {
-				b.errorf(ne.key, "%s: noise applies only to synthetic data (points)", path)
+			for _, k := range []string{"noise", "noise_model"} {
+				if ne, ok := f[k]; ok {
+					b.errorf(ne.key, "%s: %s applies only to synthetic data (points)", path, k)
+				}
 			}
 		case hasPoints:
 			d.points = pe.val
@@ -1093,6 +1104,12 @@ func (b *build) dataSets(n *yaml.Node) {
 						b.errorf(ne.val, "%s.noise: want a number >= 0", path)
 					}
 					d.noise = v
+				}
+			}
+			d.noiseModel = "relative"
+			if ne, ok := f["noise_model"]; ok {
+				if v, ok := b.oneOf(ne.val, path+".noise_model", "relative", "mean"); ok {
+					d.noiseModel = v
 				}
 			}
 		default:

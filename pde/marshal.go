@@ -255,7 +255,8 @@ func (s *Spec) fillDefaults(root *yaml.Node, rename func(string, string) string)
 	def(e, "points", orInt(s.Evaluation.Points, DefaultEvalPoints))
 	def(e, "sampler", orStr(s.Evaluation.Sampler, DefaultEvalSampler))
 	def(e, "every", orInt(s.Evaluation.Every, DefaultEvalEvery))
-	if rename != nil && p.Reference != nil && value(e, "reference") != nil {
+	if ref := value(e, "reference"); rename != nil && p.Reference != nil && ref != nil && ref.Kind == yaml.ScalarNode {
+		// a CSV file (an ODE reference, a mapping, is kept as written)
 		set(e, "reference", node(rename("evaluation.reference", p.Reference.File)))
 	}
 

@@ -40,6 +40,10 @@ type Problem struct {
 	// Reference, if non-nil, is a table of reference values at points (from
 	// evaluation.reference): columns named by variables and fields.
 	Reference *DataSet
+	// ODE, if non-nil, is the system of ODEs whose numerical solution gave
+	// Reference (evaluation.reference.ode) and the synthetic data of fields
+	// without an exact expression.
+	ODE *ODEReference
 }
 
 // Variable is one independent variable and its interval.
@@ -67,6 +71,28 @@ type Hidden struct {
 	InputNames []string
 	Layers     []int
 	Activation string
+	// Library configures the symbolic regression of the trained network
+	// (hidden.<name>.library); its zero value means the defaults.
+	Library Library
+}
+
+// Library is the candidate library and model selection of the symbolic
+// regression of a hidden term after training (package pinn/symreg). Zero
+// values mean the defaults of symreg.Options.
+type Library struct {
+	// Degree is the highest total degree of the monomials of the inputs
+	// (default 3); -1 keeps only the constant (with Extra: Extra alone).
+	Degree int
+	// Extra are further candidate terms: expressions of the input names,
+	// e.g. "x/(0.1 + x)".
+	Extra []string
+	// Threshold, if positive, selects the STLSQ model at that threshold.
+	Threshold float64
+	// MaxRelError, if positive, selects the simplest model on the front
+	// within that relative error of the network.
+	MaxRelError float64
+	// Digits is the number of significant digits printed (default 4).
+	Digits int
 }
 
 // SamplerConfig names a collocation sampler and its options.
@@ -118,6 +144,11 @@ type DataSet struct {
 	Inputs  map[string][]float64
 	Targets map[string][]float64
 	Weight  float64
+	// Noise and NoiseModel record how synthetic values were perturbed
+	// (data.<i>.noise, data.<i>.noise_model: relative or mean); zero and ""
+	// for clean or file data.
+	Noise      float64
+	NoiseModel string
 }
 
 // Len is the number of rows.

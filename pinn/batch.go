@@ -264,61 +264,48 @@ func (b *batch) build() error {
 	b.built = true
 	prob := b.m.prob
 	n := len(prob.Variables)
-	// primal: an order-0 jet of the inputs.
-	y0, err := b.m.net.forward(autodiff.Const(b.in, 0))
-	if err != nil {
-		return err
-	}
-	fj, err := b.fieldJets(autodiff.Const(b.in, 0), y0, nil, 0)
-	if err != nil {
-		return err
-	}
-	for _, j := range fj {
-		b.primal = append(b.primal, j.C[0])
-	}
-	if len(b.needs) == 0 {
-		return nil
-	}
 	keys := make([]string, 0, len(b.needs))
 	for k := range b.needs {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	uniq := map[string]autodiff.MultiIndex{}
-	var list []autodiff.MultiIndex
-	for _, k := range keys {
-		a := b.needs[k]
-		ak := miKey("", a)
-		if _, ok := uniq[ak]; !ok {
-			uniq[ak] = a
-			list = append(list, a)
+	var dirs []autodiff.Direction
+	if len(b.needs) > 0 {
+		uniq := map[string]autodiff.MultiIndex{}
+		var list []autodiff.MultiIndex
+		for _, k := range keys {
+			a := b.needs[k]
+			ak := miKey("", a)
+			if _, ok := uniq[ak]; !ok {
+				uniq[ak] = a
+				list = append(list, a)
+			}
 		}
+		var err error
+		if b.plan, err = autodiff.NewPlan(n, list); err != nil {
+			return err
+		}
+		dirs = b.plan.Directions()
 	}
-	if b.plan, err = autodiff.NewPlan(n, list); err != nil {
-		return err
-	}
-	dirs := b.plan.Directions()
-	jets := make([][]autodiff.Jet, len(dirs)) // by direction, by field
+	// The input jet of direction d in normalised coordinates:
+	// x_n(s) = x_n + s v/h, the same row v/h at every point.
+	rows := make([]autodiff.Direction, len(dirs))
 	for d, dir := range dirs {
-		// The input jet in normalised coordinates: x_n(s) = x_n + s v/h.
 		row := make([]float64, n)
 		for i := range row {
 			row[i] = dir.V[i] / b.m.half[i]
 		}
-		vals := make([]float64, b.P*n)
-		for p := 0; p < b.P; p++ {
-			copy(vals[p*n:], row)
-		}
-		in := autodiff.Jet{C: make([]*G.Node, dir.Order+1)}
-		in.C[0] = b.in
-		in.C[1] = b.m.fixed(fmt.Sprintf("%s/dir%d", b.name, d), b.P, n, vals)
-		y, err := b.m.net.forward(in)
-		if err != nil {
-			return err
-		}
-		if jets[d], err = b.fieldJets(in, y, dir.V, dir.Order); err != nil {
-			return err
-		}
+		rows[d] = autodiff.Direction{V: row, Order: dir.Order}
+	}
+	var jets [][]autodiff.Jet // by direction, by field
+	var err error
+	if b.m.net.canFuse(rows) {
+		jets, err = b.fusedJets(dirs, rows)
+	} else {
+		jets, err = b.graphJets(dirs, rows)
+	}
+	if err != nil {
+		return err
 	}
 	for _, k := range keys {
 		a := b.needs[k]
@@ -351,12 +338,100 @@ func (b *batch) build() error {
 	return b.m.err
 }
 
-// fieldJets maps the network's output jet to one jet per field, through
-// the output transform where one is given. dir is the input direction in
-// raw coordinates (nil for the primal).
-func (b *batch) fieldJets(in autodiff.Jet, y autodiff.Jet, dir []float64, K int) ([]autodiff.Jet, error) {
-	prob := b.m.prob
-	nf := len(prob.Fields)
+// fusedJets computes the primal and every direction's jets with one fused
+// op (autodiff.FusedMLPJets): the network's input jets here are the plain
+// coordinate jets (x, v/h, 0, ...), exactly what the op takes. It sets
+// b.primal and returns the field jets by direction.
+func (b *batch) fusedJets(dirs, rows []autodiff.Direction) ([][]autodiff.Jet, error) {
+	fj, err := b.m.net.fused(b.in, rows)
+	if err != nil {
+		return nil, err
+	}
+	nf := len(b.m.prob.Fields)
+	// raw network output jets, one per field (a column of the output)
+	raw := func(d int) ([]autodiff.Jet, error) {
+		out := make([]autodiff.Jet, nf)
+		for f := range out {
+			var err error
+			if out[f], err = fj.Jet(d, f, f+1); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	r0, err := raw(-1)
+	if err != nil {
+		return nil, err
+	}
+	fj0, err := b.fieldJets(r0, nil, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, j := range fj0 {
+		b.primal = append(b.primal, j.C[0])
+	}
+	jets := make([][]autodiff.Jet, len(dirs))
+	for d, dir := range dirs {
+		r, err := raw(d)
+		if err != nil {
+			return nil, err
+		}
+		if jets[d], err = b.fieldJets(r, dir.V, dir.Order); err != nil {
+			return nil, err
+		}
+	}
+	return jets, nil
+}
+
+// graphJets is the reference path: every jet pushed through the network as
+// ordinary graph ops (mlp.forward), one direction at a time. It sets
+// b.primal and returns the field jets by direction.
+func (b *batch) graphJets(dirs, rows []autodiff.Direction) ([][]autodiff.Jet, error) {
+	n := len(b.m.prob.Variables)
+	// primal: an order-0 jet of the inputs.
+	y0, err := b.m.net.forward(autodiff.Const(b.in, 0))
+	if err != nil {
+		return nil, err
+	}
+	r0, err := b.splitFields(y0)
+	if err != nil {
+		return nil, err
+	}
+	fj, err := b.fieldJets(r0, nil, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, j := range fj {
+		b.primal = append(b.primal, j.C[0])
+	}
+	jets := make([][]autodiff.Jet, len(dirs))
+	for d, dir := range dirs {
+		vals := make([]float64, b.P*n)
+		for p := 0; p < b.P; p++ {
+			copy(vals[p*n:], rows[d].V)
+		}
+		in := autodiff.Jet{C: make([]*G.Node, dir.Order+1)}
+		in.C[0] = b.in
+		in.C[1] = b.m.fixed(fmt.Sprintf("%s/dir%d", b.name, d), b.P, n, vals)
+		y, err := b.m.net.forward(in)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.splitFields(y)
+		if err != nil {
+			return nil, err
+		}
+		if jets[d], err = b.fieldJets(r, dir.V, dir.Order); err != nil {
+			return nil, err
+		}
+	}
+	return jets, nil
+}
+
+// splitFields splits the network's output jet into one jet per field (a
+// product with a selector column: Gorgonia's Slice has wrong derivatives).
+func (b *batch) splitFields(y autodiff.Jet) ([]autodiff.Jet, error) {
+	nf := len(b.m.prob.Fields)
 	raw := make([]autodiff.Jet, nf)
 	for f := range raw {
 		if nf == 1 {
@@ -371,6 +446,15 @@ func (b *batch) fieldJets(in autodiff.Jet, y autodiff.Jet, dir []float64, K int)
 			return nil, err
 		}
 	}
+	return raw, b.m.err
+}
+
+// fieldJets maps the network's raw output jets (one per field) to the
+// fields' jets, through the output transform where one is given. dir is the
+// input direction in raw coordinates (nil for the primal).
+func (b *batch) fieldJets(raw []autodiff.Jet, dir []float64, K int) ([]autodiff.Jet, error) {
+	prob := b.m.prob
+	nf := len(prob.Fields)
 	out := make([]autodiff.Jet, nf)
 	for f, name := range prob.Fields {
 		tr := b.m.output[name]

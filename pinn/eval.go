@@ -19,7 +19,11 @@ type predictor struct {
 	E          int
 	fieldVals  []G.Value
 	hiddenVals []G.Value
-	vm         G.VM
+	// hiddenIn[k][i] is input i of hidden term k (its declared input
+	// expression evaluated at the points), for exact values and symbolic
+	// regression.
+	hiddenIn [][]G.Value
+	vm       G.VM
 }
 
 func newPredictor(prob *pde.Problem, cfg *config, E int) (*predictor, error) {
@@ -53,6 +57,17 @@ func newPredictor(prob *pde.Problem, cfg *config, E int) (*predictor, error) {
 		}
 		G.Read(node, &pr.hiddenVals[k])
 	}
+	pr.hiddenIn = make([][]G.Value, len(prob.Hidden))
+	for k, h := range prob.Hidden {
+		pr.hiddenIn[k] = make([]G.Value, len(h.Inputs))
+		for i, in := range h.Inputs {
+			node, err := b.residual(in)
+			if err != nil {
+				return nil, fmt.Errorf("hidden %q input %d: %w", h.Name, i+1, err)
+			}
+			G.Read(node, &pr.hiddenIn[k][i])
+		}
+	}
 	if m.err != nil {
 		return nil, m.err
 	}
@@ -62,11 +77,22 @@ func newPredictor(prob *pde.Problem, cfg *config, E int) (*predictor, error) {
 
 // predict returns fields[f][i] and hidden[h][i] at the rows of pts.
 func (pr *predictor) predict(theta []float64, pts []float64) (fields, hidden [][]float64, err error) {
+	fields, hidden, _, err = pr.predictAll(theta, pts)
+	return fields, hidden, err
+}
+
+// predictAll is predict that also returns the hidden terms' inputs:
+// inputs[h][i][r] is input i of hidden term h at row r.
+func (pr *predictor) predictAll(theta []float64, pts []float64) (fields, hidden [][]float64, inputs [][][]float64, err error) {
 	pr.m.setFlat(theta)
 	n := len(pr.m.prob.Variables)
 	rows := len(pts) / n
 	fields = make([][]float64, len(pr.fieldVals))
 	hidden = make([][]float64, len(pr.hiddenVals))
+	inputs = make([][][]float64, len(pr.hiddenIn))
+	for k := range inputs {
+		inputs[k] = make([][]float64, len(pr.hiddenIn[k]))
+	}
 	chunk := make([]float64, pr.E*n)
 	var tmp []float64
 	for start := 0; start < rows; start += pr.E {
@@ -78,7 +104,7 @@ func (pr *predictor) predict(theta []float64, pts []float64) (fields, hidden [][
 		pr.b.feed(chunk, nil)
 		pr.vm.Reset()
 		if err := pr.vm.RunAll(); err != nil {
-			return nil, nil, fmt.Errorf("evaluation graph: %w", err)
+			return nil, nil, nil, fmt.Errorf("evaluation graph: %w", err)
 		}
 		for f, v := range pr.fieldVals {
 			tmp = getData(v, tmp)
@@ -88,8 +114,14 @@ func (pr *predictor) predict(theta []float64, pts []float64) (fields, hidden [][
 			tmp = getData(v, tmp)
 			hidden[h] = append(hidden[h], tmp[:cnt]...)
 		}
+		for h, vs := range pr.hiddenIn {
+			for i, v := range vs {
+				tmp = getData(v, tmp)
+				inputs[h][i] = append(inputs[h][i], tmp[:cnt]...)
+			}
+		}
 	}
-	return fields, hidden, nil
+	return fields, hidden, inputs, nil
 }
 
 // evaluation holds the fixed test points and the exact values there.
@@ -163,8 +195,10 @@ func relL2(pred, exact []float64) (rel, maxAbs float64) {
 }
 
 // hiddenExact evaluates a hidden term's exact expression at its predicted
-// inputs. Only inputs that are plain names (u, x, t) can be bound; otherwise
-// ok is false.
+// inputs. Inputs that are plain names (u, x, t) are bound from fields or
+// pts; any other input (u_x, d(u, x)) must be in fields under its input
+// expression's String() (hiddenInputColumns puts them there); otherwise ok
+// is false.
 func hiddenExact(prob *pde.Problem, k int, fields map[string][]float64, pts []float64) (vals []float64, ok bool) {
 	h := prob.Hidden[k]
 	e := prob.Exact[h.Name]
@@ -174,10 +208,20 @@ func hiddenExact(prob *pde.Problem, k int, fields map[string][]float64, pts []fl
 	n := len(prob.Variables)
 	var names []string
 	var cols [][]float64
-	for _, in := range h.Inputs {
+	for i, in := range h.Inputs {
 		id, isID := in.(*expr.Ident)
 		if !isID {
-			return nil, false
+			c, has := fields[in.String()]
+			if !has {
+				return nil, false
+			}
+			// the exact expression holds the input in resolved form:
+			// replace it by a name of its own to compile
+			name := fmt.Sprintf("hidden input %d", i)
+			e = substitute(e, in, name)
+			names = append(names, name)
+			cols = append(cols, c)
+			continue
 		}
 		names = append(names, id.Name)
 		if c, ok := fields[id.Name]; ok {
@@ -228,4 +272,36 @@ func exactOn(e expr.Expr, vars []pde.Variable, pts []float64) []float64 {
 		out[i] = fn(pts[i*n : (i+1)*n])
 	}
 	return out
+}
+
+// hiddenInputColumns adds the predicted non-name inputs of every hidden term
+// (derivatives such as u_x) to byName under their String(), for hiddenExact.
+func hiddenInputColumns(prob *pde.Problem, byName map[string][]float64, inputs [][][]float64) {
+	for k, h := range prob.Hidden {
+		for i, in := range h.Inputs {
+			if _, isID := in.(*expr.Ident); !isID && k < len(inputs) && i < len(inputs[k]) {
+				byName[in.String()] = inputs[k][i]
+			}
+		}
+	}
+}
+
+// substitute returns e with every subtree equal to old replaced by the name.
+func substitute(e, old expr.Expr, name string) expr.Expr {
+	if expr.Equal(e, old) {
+		return &expr.Ident{P: e.Position(), Name: name}
+	}
+	switch n := e.(type) {
+	case *expr.Unary:
+		return &expr.Unary{P: n.P, Op: n.Op, X: substitute(n.X, old, name)}
+	case *expr.Binary:
+		return &expr.Binary{P: n.P, Op: n.Op, L: substitute(n.L, old, name), R: substitute(n.R, old, name)}
+	case *expr.Call:
+		args := make([]expr.Expr, len(n.Args))
+		for i, a := range n.Args {
+			args[i] = substitute(a, old, name)
+		}
+		return &expr.Call{P: n.P, Func: n.Func, Args: args}
+	}
+	return e
 }

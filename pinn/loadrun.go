@@ -17,6 +17,7 @@ type Model struct {
 	Spec    *pde.Spec
 	theta   []float64
 	pred    *predictor
+	dir     string // the run directory, for Discover
 }
 
 // LoadRun loads the spec and checkpoint of a finished (or interrupted) run.
@@ -41,7 +42,7 @@ func LoadRun(dir string) (*Model, error) {
 	if pred.m.numParams() != len(th.Data) {
 		return nil, fmt.Errorf("load run %s: checkpoint has %d parameters, the spec's model %d", dir, len(th.Data), pred.m.numParams())
 	}
-	return &Model{Problem: spec.Problem, Spec: spec, theta: th.Data, pred: pred}, nil
+	return &Model{Problem: spec.Problem, Spec: spec, theta: th.Data, pred: pred, dir: dir}, nil
 }
 
 // Predict evaluates the fields and hidden terms at points given as rows of

@@ -97,6 +97,40 @@ func (m *mlp) forward(x autodiff.Jet) (autodiff.Jet, error) {
 	return h, nil
 }
 
+// netKernel selects how batches push the network's Taylor jets: "fused"
+// (default) evaluates the primal and every direction's jets with one custom
+// Gorgonia op per network and batch (autodiff.FusedMLPJets: stacked matrix
+// multiplies, hand-written reverse pass, all cores); "graph" builds them
+// from ordinary graph ops (forward), the reference the fused op is tested
+// against. Networks or orders the fused op does not cover (no hidden layer,
+// order above autodiff.MaxFusedOrder) use the graph ops either way. Hidden-
+// term networks, whose inputs are expressions rather than coordinates,
+// always use forward.
+var netKernel = "fused"
+
+// canFuse reports whether the fused op can push these input jets.
+func (m *mlp) canFuse(dirs []autodiff.Direction) bool {
+	if netKernel != "fused" || len(m.W) < 2 {
+		return false
+	}
+	for _, d := range dirs {
+		if d.Order > autodiff.MaxFusedOrder {
+			return false
+		}
+	}
+	return true
+}
+
+// fused pushes the plain coordinate jets (x, dirs[d].V, 0, ...) of every
+// direction through the network with one fused op; x is P × n.
+func (m *mlp) fused(x *G.Node, dirs []autodiff.Direction) (*autodiff.FusedJets, error) {
+	fj, err := autodiff.FusedMLPJets(x, autodiff.MLP{W: m.W, B: m.B, Act: m.act}, dirs)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", m.name, err)
+	}
+	return fj, nil
+}
+
 // forward64 is the same network in plain float64 on one input row, from a
 // flat weight vector laid out as params(). Prediction and tests use it.
 func (m *mlp) forward64(flat []float64, x []float64) []float64 {

@@ -64,14 +64,20 @@ func (r *runner) summary(status string) Summary {
 		}
 	}
 	if len(r.prob.Hidden) > 0 {
-		s.Hidden = map[string]HiddenSummary{}
-		for _, h := range r.prob.Hidden {
-			var hs HiddenSummary
-			if v, ok := r.hiddenRel[h.Name]; ok {
-				v := v
-				hs.RelL2 = &v
+		if status == "failed" {
+			s.Hidden = map[string]HiddenSummary{}
+			for _, h := range r.prob.Hidden {
+				var hs HiddenSummary
+				if v, ok := r.hiddenRel[h.Name]; ok {
+					v := v
+					hs.RelL2 = &v
+				}
+				s.Hidden[h.Name] = hs
 			}
-			s.Hidden[h.Name] = hs
+		} else {
+			// rel_l2 at the inputs (derivative inputs included) and the
+			// formula found by symbolic regression; fronts to hidden_<name>.txt
+			s.Hidden = r.hiddenSummaries()
 		}
 	}
 	return s
@@ -122,7 +128,7 @@ func writeSummary(path string, s *Summary) error {
 // writeOutputs writes prediction.csv and the plots.
 func (r *runner) writeOutputs() error {
 	out := r.cfg.opts.OutDir
-	fields, hidden, err := r.pred.predict(r.theta, r.ev.pts)
+	fields, hidden, inputs, err := r.pred.predictAll(r.theta, r.ev.pts)
 	if err != nil {
 		return err
 	}
@@ -153,10 +159,10 @@ func (r *runner) writeOutputs() error {
 	if err := runio.WriteCSV(filepath.Join(out, "prediction.csv"), header, cols); err != nil {
 		return err
 	}
-	return r.plot(fields, hidden)
+	return r.plot(fields, hidden, inputs)
 }
 
-func (r *runner) plot(fields, hidden [][]float64) error {
+func (r *runner) plot(fields, hidden [][]float64, inputs [][][]float64) error {
 	out := r.cfg.opts.OutDir
 	// Loss curves from the whole metrics file (earlier processes included).
 	if hdr, cols, err := runio.ReadCSV(filepath.Join(out, "metrics.csv")); err == nil && len(cols) > 0 && len(cols[0]) > 0 {
@@ -185,6 +191,12 @@ func (r *runner) plot(fields, hidden [][]float64) error {
 				return err
 			}
 			ref := exactOn(exactExpr, vars, pts)
+			if ref == nil && r.prob.ODE != nil {
+				ref = make([]float64, len(pts))
+				for i, t := range pts {
+					ref[i] = r.prob.ODE.At(t)[f]
+				}
+			}
 			if err := plots.Line1D(filepath.Join(out, "solution_"+name+".png"), r.prob.Name+": "+name, vars[0].Name, pts, pf[f], ref); err != nil {
 				return err
 			}
@@ -216,6 +228,7 @@ func (r *runner) plot(fields, hidden [][]float64) error {
 	for f, name := range r.prob.Fields {
 		byName[name] = fields[f]
 	}
+	hiddenInputColumns(r.prob, byName, inputs)
 	for k, h := range r.prob.Hidden {
 		if ex, ok := hiddenExact(r.prob, k, byName, r.ev.pts); ok {
 			if err := plots.LearnedVsExact(filepath.Join(out, "hidden_"+h.Name+".png"), r.prob.Name+": hidden "+h.Name, ex, hidden[k]); err != nil {

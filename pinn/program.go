@@ -41,6 +41,7 @@ type term struct {
 
 	pts, normals []float64 // current points (raw coordinates) and normals
 	epoch        int
+	adapt        *adaptive // rad / rar-d (adaptive.go); nil otherwise
 }
 
 // program is the training graph: the model, the terms and the total loss.
@@ -274,11 +275,7 @@ func (p *program) newTerm(tm pde.Term, kind, index int, on []pde.Face, typ strin
 	if t.weight == 0 {
 		t.weight = 1
 	}
-	name := tm.Sampler.Type
-	if name == "" {
-		name = "uniform"
-	}
-	s, err := sampling.NewUnitSampler(name)
+	s, err := p.resolveSampler(t, tm, typ)
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +301,7 @@ func (p *program) newTerm(tm pde.Term, kind, index int, on []pde.Face, typ strin
 	if t.P <= 0 {
 		t.P = 1
 	}
-	if err := p.sample(t, 0); err != nil {
+	if err := p.sampleInitial(t); err != nil {
 		return nil, err
 	}
 	n := len(p.prob.Variables)
@@ -342,6 +339,7 @@ func (p *program) feed(t *term) {
 		}
 		t.batches[1].feed(hi, t.normals)
 	}
+	p.feedAdaptive(t)
 }
 
 func (p *program) residualLoss(t *term, e expr.Expr) error {
@@ -357,7 +355,7 @@ func (p *program) residualLoss(t *term, e expr.Expr) error {
 		return err
 	}
 	t.residuals = []*G.Node{r}
-	t.loss = p.meanSquare(r)
+	t.loss = p.termLoss(t, r)
 	p.feed(t)
 	return p.err
 }

@@ -232,6 +232,12 @@ func (r *runner) resample() error {
 			continue
 		}
 		if e := r.step / t.every; e != t.epoch {
+			if t.adapt != nil {
+				if err := r.prog.adaptiveResample(t, e, r.theta); err != nil {
+					return err
+				}
+				continue
+			}
 			if err := r.prog.sample(t, e); err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@
 //	pinntrain validate SPEC.yaml [--quiet]
 //	pinntrain eval RUN_DIR --points FILE.csv [--out FILE.csv]
 //	pinntrain resume RUN_DIR [--steps N] [--quiet]
+//	pinntrain discover RUN_DIR [--degree N] [--extra EXPR]... [--max-rel-error E] [--threshold T] [--hidden NAME]
 //	pinntrain reproduce NAME|all [--quick]
 //	pinntrain version
 //
@@ -44,6 +45,7 @@ const usage = `usage:
   pinntrain validate SPEC.yaml [--quiet]
   pinntrain eval RUN_DIR --points FILE.csv [--out FILE.csv]
   pinntrain resume RUN_DIR [--steps N] [--quiet]
+  pinntrain discover RUN_DIR [--degree N] [--extra EXPR]... [--max-rel-error E] [--threshold T] [--hidden NAME]
   pinntrain reproduce NAME|all [--quick]
   pinntrain version`
 
@@ -76,6 +78,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		err = cmdEval(args[1:], stdout)
 	case "resume":
 		err = cmdResume(ctx, args[1:], stdout, stderr)
+	case "discover":
+		err = cmdDiscover(args[1:], stdout)
 	case "reproduce":
 		err = cmdReproduce(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":

@@ -1,0 +1,134 @@
+package pinn
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pde/expr"
+)
+
+// withKernel runs f with netKernel set to kernel.
+func withKernel(kernel string, f func()) {
+	prev := netKernel
+	netKernel = kernel
+	defer func() { netKernel = prev }()
+	f()
+}
+
+// twoFields is a coupled problem with an output transform, so the kernels
+// are compared on several fields (column read-outs), mixed and third-order
+// partials, and jets through a hard-constraint transform.
+func twoFields(t testing.TB) *pde.Problem {
+	vars := []string{"x", "y"}
+	sc := &expr.Scope{Variables: vars, Fields: []string{"u", "v"}}
+	p := &pde.Problem{Name: "two", Variables: box(vars, []float64{0, -1}, []float64{1, 2}), Fields: []string{"u", "v"}}
+	p.Equations = []pde.Term{
+		{Name: "a", Residual: mustResolve(t, "lap(u) + v_x - x*y", sc), Points: 150, Weight: 1},
+		{Name: "b", Residual: mustResolve(t, "v_yy + u*u_x + u_xxy", sc), Points: 150, Weight: 1},
+	}
+	p.Conditions = []pde.Condition{{Term: pde.Term{Name: "edge", Residual: mustResolve(t, "v - 1", sc), Points: 40, Weight: 1},
+		On: []pde.Face{{Var: "x", Value: 0, Side: -1}}, Type: "dirichlet", Field: "v"}}
+	return p
+}
+
+// TestKernelsAgree compiles whole training programs with the fused and the
+// graph-op network kernels and compares the loss and its gradient w.r.t.
+// every parameter at the same weights: 1e-12 relative in float64, 1e-4 in
+// float32.
+func TestKernelsAgree(t *testing.T) {
+	probs := []struct {
+		name   string
+		prob   *pde.Problem
+		layers []int
+		output map[string]expr.Expr
+	}{
+		{"poisson2d", poisson2D(t, 200, 64), []int{16, 16, 16}, nil},
+		{"heat1d", heat1D(t), []int{12, 12}, nil},
+		{"ode3", thirdOrderODE(t), []int{10, 10}, nil},
+		{"two+transform", twoFields(t), []int{12, 12}, map[string]expr.Expr{
+			"u": mustResolve(t, "x*(1-x)*N_u + sin(y)", &expr.Scope{Variables: []string{"x", "y"}, NetOutputs: []string{"N_u", "N_v"}})}},
+	}
+	for _, c := range probs {
+		for _, dt := range []string{"float64", "float32"} {
+			t.Run(c.name+"/"+dt, func(t *testing.T) {
+				opts := Options{Seed: 2, DType: dt, Model: pde.Model{Layers: c.layers, Activation: "tanh", Output: c.output}}
+				run := func(kernel string) (float64, []float64) {
+					var loss float64
+					var grad []float64
+					withKernel(kernel, func() {
+						p, err := newProgram(c.prob, newConfig(opts))
+						if err != nil {
+							t.Fatal(err)
+						}
+						theta := p.initTheta()
+						grad = make([]float64, len(theta))
+						if loss, err = p.run(theta, grad); err != nil {
+							t.Fatal(err)
+						}
+					})
+					return loss, grad
+				}
+				lf, gf := run("fused")
+				lg, gg := run("graph")
+				tol := 1e-12
+				if dt == "float32" {
+					tol = 1e-4
+				}
+				el := math.Abs(lf-lg) / math.Max(1, math.Abs(lg))
+				num, den := 0.0, 1e-300
+				for i := range gg {
+					num = math.Max(num, math.Abs(gf[i]-gg[i]))
+					den = math.Max(den, math.Abs(gg[i]))
+				}
+				eg := num / den
+				if el > tol || eg > tol {
+					t.Errorf("fused vs graph: loss %v vs %v (rel %.3g), gradient rel diff %.3g; tolerance %g", lf, lg, el, eg, tol)
+				}
+				t.Logf("fused vs graph: loss rel diff %.2g, gradient rel diff %.2g", el, eg)
+			})
+		}
+	}
+}
+
+// BenchmarkStepReference times one full Adam step (forward with every jet,
+// reverse pass, update) on the reference problem of DESIGN.md: 2-D Poisson,
+// MLP 2-64x4-1 tanh, 1024 interior + 256 boundary points. Points stay fixed
+// (resampling is not part of a step). Sub-benchmarks: dtype / kernel.
+// benchmarks/compare.sh runs it next to the PyTorch reference.
+func BenchmarkStepReference(b *testing.B) {
+	for _, dt := range []string{"float64", "float32"} {
+		for _, kernel := range []string{"fused", "graph"} {
+			b.Run(fmt.Sprintf("%s/%s", dt, kernel), func(b *testing.B) {
+				withKernel(kernel, func() { benchStep(b, dt) })
+			})
+		}
+	}
+}
+
+func benchStep(b *testing.B, dt string) {
+	prob := poisson2D(b, 1024, 256)
+	cfg := newConfig(Options{Seed: 1, DType: dt, Model: pde.Model{Layers: []int{64, 64, 64, 64}, Activation: "tanh"}})
+	p, err := newProgram(prob, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	theta := p.initTheta()
+	grad := make([]float64, len(theta))
+	opt := newAdam(len(theta))
+	step := func() {
+		if _, err := p.run(theta, grad); err != nil {
+			b.Fatal(err)
+		}
+		opt.update(theta, grad, 1e-3)
+	}
+	for range 3 { // warm-up: first runs allocate the tape's and the ops' buffers
+		step()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		step()
+	}
+}
