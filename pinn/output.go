@@ -164,16 +164,34 @@ func (r *runner) writeOutputs() error {
 
 func (r *runner) plot(fields, hidden [][]float64, inputs [][][]float64) error {
 	out := r.cfg.opts.OutDir
-	// Loss curves from the whole metrics file (earlier processes included).
-	if hdr, cols, err := runio.ReadCSV(filepath.Join(out, "metrics.csv")); err == nil && len(cols) > 0 && len(cols[0]) > 0 {
-		series := map[string][]float64{}
+	// Loss curves from the whole loss history (earlier processes included),
+	// errors from the metrics.
+	series := map[string][]float64{}
+	var steps []float64
+	if hdr, cols, err := runio.ReadCSV(filepath.Join(out, "loss_history.csv")); err == nil && len(cols) > 0 && len(cols[0]) > 0 {
+		steps = cols[0]
 		for i, h := range hdr {
-			if h == "loss" || strings.HasPrefix(h, "loss_") || strings.HasPrefix(h, "rel_l2_") {
+			if h == "loss" || strings.HasPrefix(h, "loss_") {
 				series[h] = cols[i]
 			}
 		}
-		if err := plots.Loss(filepath.Join(out, "loss.png"), r.prob.Name+": training", cols[0], series); err != nil {
+	}
+	if len(steps) > 0 {
+		if err := plots.Loss(filepath.Join(out, "loss.png"), r.prob.Name+": training loss", steps, series); err != nil {
 			return err
+		}
+	}
+	if hdr, cols, err := runio.ReadCSV(filepath.Join(out, "metrics.csv")); err == nil && len(cols) > 0 && len(cols[0]) > 1 {
+		errs := map[string][]float64{}
+		for i, h := range hdr {
+			if strings.HasPrefix(h, "rel_l2_") {
+				errs[h] = cols[i]
+			}
+		}
+		if len(errs) > 0 {
+			if err := plots.Loss(filepath.Join(out, "error.png"), r.prob.Name+": relative L2 error", cols[0], errs); err != nil {
+				return err
+			}
 		}
 	}
 	vars := r.prob.Variables

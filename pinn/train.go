@@ -57,6 +57,7 @@ func Train(ctx context.Context, prob *pde.Problem, opts Options) (*Result, error
 			}
 		}
 		os.Remove(filepath.Join(opts.OutDir, "metrics.csv"))
+		os.Remove(filepath.Join(opts.OutDir, "loss_history.csv"))
 	}
 	return r.loop(ctx)
 }
@@ -95,6 +96,9 @@ func ResumeProblem(ctx context.Context, prob *pde.Problem, opts Options) (*Resul
 	if err := runio.TruncateCSVAfter(filepath.Join(dir, "metrics.csv"), float64(keep)); err != nil && !os.IsNotExist(err) {
 		return nil, err
 	}
+	if err := runio.TruncateCSVAfter(filepath.Join(dir, "loss_history.csv"), float64(r.step/r.historyEvery()*r.historyEvery())); err != nil && !os.IsNotExist(err) {
+		return nil, err
+	}
 	return r.loop(ctx)
 }
 
@@ -115,6 +119,7 @@ type runner struct {
 	rel, maxAbs        map[string]float64
 	hiddenRel          map[string]float64
 	metrics            *runio.CSVAppender
+	history            *runio.CSVAppender // loss_history.csv: the loss curve's finer record
 }
 
 func newRunner(prob *pde.Problem, opts Options) (*runner, error) {
@@ -169,6 +174,14 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 		defer r.metrics.Close()
+		hh := []string{"step", "loss"}
+		for _, t := range r.prog.terms {
+			hh = append(hh, "loss_"+t.name)
+		}
+		if r.history, err = runio.OpenCSVAppender(filepath.Join(out, "loss_history.csv"), hh); err != nil {
+			return nil, err
+		}
+		defer r.history.Close()
 	}
 	limit := r.limit()
 	total := r.cfg.totalSteps()
@@ -199,6 +212,15 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		r.losses = r.prog.termLosses()
 		r.trainSec += time.Since(t0).Seconds()
 		r.step++
+		if r.history != nil && (r.step%r.historyEvery() == 0 || r.step == limit) {
+			row := []float64{float64(r.step), r.loss}
+			for _, t := range r.prog.terms {
+				row = append(row, r.losses[t.name])
+			}
+			if err := r.history.Append(row); err != nil {
+				return r.finish("failed", err)
+			}
+		}
 		if r.step%r.cfg.eval.Every == 0 || r.step == limit {
 			if err := r.evaluate(lr); err != nil {
 				return r.finish("failed", err)
@@ -224,6 +246,10 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 	_ = total
 	return r.finish("completed", nil)
 }
+
+// historyEvery is the spacing of loss_history.csv rows: about 500 rows over
+// the planned run, enough for a smooth loss curve at negligible cost.
+func (r *runner) historyEvery() int { return max(1, r.cfg.totalSteps()/500) }
 
 // resample draws new points for terms whose resampling epoch changed.
 func (r *runner) resample() error {
