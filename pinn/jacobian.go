@@ -36,9 +36,11 @@ import (
 // them in parallel.
 
 // jacobianBlock is the number of points a residual program takes per run.
-// Measured on the 2-D Poisson problem of the ENGD tests (2-32-1 tanh, 784
-// + 112 points, 2 cores): Jacobian assembly took 0.11 / 0.16 / 0.45 / 1.6 s
-// per step with blocks of 1 / 4 / 16 / 64 points.
+// Per-run overhead dominates at these sizes: on the 2-D Poisson problem of
+// the ENGD tests (2-32-1 tanh, 784 + 112 points, 2 workers, measured while
+// another run shared the 2 cores, so noisy) one assembly took 0.13 / 0.10 /
+// 0.20 / 0.16 s with blocks of 1 / 4 / 16 / 64 points. 1 wastes no padded
+// rows.
 const jacobianBlock = 1
 
 // jacobianWorkers is the number of residual programs per term run
@@ -48,7 +50,7 @@ const jacobianWorkers = 8
 // termJacobian is one term's Jacobian block at the current parameters.
 type termJacobian struct {
 	name  string
-	scale float64   // s_t = w_t / P_t: the term's loss is scale * |r|^2
+	scale float64    // s_t = w_t / P_t: the term's loss is scale * |r|^2
 	J     *mat.Dense // rows x n (row j*P + i: residual vector j at point i)
 	r     []float64  // residual values, same row order
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -41,7 +42,8 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return usagef("reproduce: %v (run from the project root)", err)
 		}
 		for _, e := range ents {
-			if e.IsDir() {
+			// a study with configs of its own (upinn) runs them itself
+			if _, isStudy := studies[e.Name()]; e.IsDir() && !isStudy {
 				dirs = append(dirs, e.Name())
 			}
 		}
@@ -49,6 +51,8 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			dirs = append(dirs, s)
 		}
 		sort.Strings(dirs)
+		dirs = slices.Compact(dirs) // a study may also have a configs folder
+
 	} else {
 		dirs = []string{name}
 	}

@@ -1,0 +1,125 @@
+package pinn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn/internal/runio"
+	"gonum.org/v1/gonum/mat"
+)
+
+// lm is Levenberg-Marquardt for the nonlinear least-squares loss
+// L = sum_t (w_t/P_t) |r_t|^2 (Madsen, Nielsen & Tingleff, "Methods for
+// non-linear least squares problems", 2004, Alg. 3.16). With
+// H = J^T W J and g = J^T W r (W = diag(w_t/P_t); H = G and g = grad L / 2
+// of engd), each step solves
+//
+//	(H + mu I) h = g      (Cholesky of the damped normal equations)
+//
+// and tries theta - h. The gain ratio rho = (L(theta) - L(theta - h)) /
+// (h . g + mu |h|^2) (actual over predicted decrease of the linear model)
+// decides: rho > 0 accepts the step and mu *= max(1/3, 1 - (2 rho - 1)^3),
+// nu = 2 (Nielsen's rule); otherwise mu *= nu, nu *= 2 and the step is
+// solved again with the same Jacobian, up to lmTries times within one
+// optimizer step. mu starts at lmTau * max diag(H). mu I rather than
+// mu diag(H): parameters some term does not reach have zero columns.
+//
+// mu and nu are the state (saved in the checkpoint); the stage's learning
+// rate is not used. Points stay fixed during the stage.
+type lm struct {
+	jac    *jacobian
+	mu, nu float64
+	has    bool // mu, nu initialised
+	k      int  // steps done
+}
+
+const (
+	lmTau   = 1e-3
+	lmTries = 10
+)
+
+func init() {
+	registerOptimizer("lm", 1, func(int, pde.Stage) optimizer { return &lm{} })
+}
+
+func (o *lm) resamples() bool { return false }
+
+func (o *lm) step(c *stepContext) (float64, error) {
+	if o.jac == nil {
+		jc, err := newJacobian(c.prog)
+		if err != nil {
+			return 0, fmt.Errorf("lm: %w", err)
+		}
+		o.jac = jc
+	}
+	tjs, err := o.jac.assemble(c.theta, c.prog)
+	if err != nil {
+		return 0, fmt.Errorf("lm: %w", err)
+	}
+	H, g, loss0 := gram(tjs)
+	n := len(g)
+	if !o.has {
+		m := 0.0
+		for i := 0; i < n; i++ {
+			m = math.Max(m, H.At(i, i))
+		}
+		o.mu, o.nu, o.has = lmTau*math.Max(m, 1e-300), 2, true
+	}
+	o.k++
+	x := make([]float64, n)
+	gv := mat.NewVecDense(n, g)
+	for try := 0; try < lmTries; try++ {
+		D := mat.NewSymDense(n, nil)
+		D.CopySym(H)
+		for i := 0; i < n; i++ {
+			D.SetSym(i, i, D.At(i, i)+o.mu)
+		}
+		var ch mat.Cholesky
+		var h mat.VecDense
+		ok := ch.Factorize(D)
+		if ok {
+			ok = ch.SolveVecTo(&h, gv) == nil
+		}
+		if !ok { // not positive definite in floating point: damp more
+			o.mu *= o.nu
+			o.nu *= 2
+			continue
+		}
+		hd := h.RawVector().Data
+		for i := range x {
+			x[i] = c.theta[i] - hd[i]
+		}
+		f, err := o.jac.lossAt(x, c.prog)
+		if err != nil {
+			return 0, fmt.Errorf("lm: %w", err)
+		}
+		pred := dot(hd, g) + o.mu*dot(hd, hd)
+		rho := (loss0 - f) / pred
+		if pred > 0 && rho > 0 { // NaN compares false
+			copy(c.theta, x)
+			o.mu *= math.Max(1.0/3, 1-math.Pow(2*rho-1, 3))
+			o.nu = 2
+			break
+		}
+		o.mu *= o.nu
+		o.nu *= 2
+	}
+	return refresh(c)
+}
+
+func (o *lm) save() map[string]runio.Array {
+	return map[string]runio.Array{"mu": scalarArr(o.mu), "nu": scalarArr(o.nu), "has": scalarArr(b2f(o.has)), "k": scalarArr(float64(o.k))}
+}
+
+func (o *lm) load(a map[string]runio.Array) error {
+	for _, k := range []string{"mu", "nu", "has", "k"} {
+		if _, ok := a[k]; !ok {
+			return fmt.Errorf("lm state has no %q", k)
+		}
+	}
+	o.mu, o.nu = a["mu"].Data[0], a["nu"].Data[0]
+	o.has = a["has"].Data[0] != 0
+	o.k = int(a["k"].Data[0])
+	return nil
+}
