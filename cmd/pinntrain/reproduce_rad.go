@@ -219,6 +219,9 @@ const radNotes = `
   is compiled at the final size and a fed mask restricts the loss to the live points.
 - **Uniform** rows use fixed uniform random points (no resampling), Hammersley rows a fixed
   randomised Hammersley set (package sampling).
+- Rows with status ` + "`interrupted`" + ` were stopped (SIGINT) before the end of their plan, with a
+  checkpoint: continue one with ` + "`pinntrain resume results/papers/rad/<row>`" + ` and rebuild this table
+  without training with ` + "`RAD_ROWS=none pinntrain reproduce rad`" + `.
 - Allen–Cahn reference: the periodic spectral solution; it differs from the Dirichlet problem
   the hard constraint imposes by relative L2 3.8e-4 (configs/data/README.md), a floor for that row.
 `
