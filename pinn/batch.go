@@ -535,94 +535,58 @@ func numValue(e expr.Expr) (float64, bool) {
 func (b *batch) binary(n *expr.Binary, K int, leaf leafFunc) (autodiff.Jet, error) {
 	lv, lnum := numValue(n.L)
 	rv, rnum := numValue(n.R)
-	sub := func(e expr.Expr) (autodiff.Jet, error) { return b.jetExpr(e, K, leaf) }
+	// A numeric operand stays a number (Scale, AddConst, Pow): no constant
+	// column and no jet product for it.
+	var l, r autodiff.Jet
+	var err error
+	if !lnum || n.Op == '/' || (n.Op == '^' && rnum) {
+		if l, err = b.jetExpr(n.L, K, leaf); err != nil {
+			return l, err
+		}
+	}
+	if !rnum {
+		if r, err = b.jetExpr(n.R, K, leaf); err != nil {
+			return r, err
+		}
+	}
 	switch n.Op {
 	case '+', '-':
 		sign := 1.0
 		if n.Op == '-' {
 			sign = -1
 		}
-		if rnum {
-			l, err := sub(n.L)
-			if err != nil {
-				return l, err
-			}
+		switch {
+		case rnum:
 			return autodiff.AddConst(l, sign*rv)
-		}
-		r, err := sub(n.R)
-		if err != nil {
-			return r, err
-		}
-		if lnum {
+		case lnum:
 			if sign < 0 {
 				if r, err = autodiff.Neg(r); err != nil {
 					return r, err
 				}
 			}
 			return autodiff.AddConst(r, lv)
-		}
-		l, err := sub(n.L)
-		if err != nil {
-			return l, err
-		}
-		if sign < 0 {
+		case sign < 0:
 			return autodiff.Sub(l, r)
 		}
 		return autodiff.Add(l, r)
 	case '*':
-		if lnum {
-			r, err := sub(n.R)
-			if err != nil {
-				return r, err
-			}
+		switch {
+		case lnum:
 			return autodiff.Scale(r, lv)
-		}
-		if rnum {
-			l, err := sub(n.L)
-			if err != nil {
-				return l, err
-			}
+		case rnum:
 			return autodiff.Scale(l, rv)
-		}
-		l, err := sub(n.L)
-		if err != nil {
-			return l, err
-		}
-		r, err := sub(n.R)
-		if err != nil {
-			return r, err
 		}
 		return autodiff.Mul(l, r)
 	case '/':
 		if rnum {
-			l, err := sub(n.L)
-			if err != nil {
-				return l, err
-			}
 			return autodiff.Scale(l, 1/rv)
-		}
-		l, err := sub(n.L)
-		if err != nil {
-			return l, err
-		}
-		r, err := sub(n.R)
-		if err != nil {
-			return r, err
 		}
 		return autodiff.Div(l, r)
 	case '^':
-		if rnum {
-			l, err := sub(n.L)
-			if err != nil {
-				return l, err
-			}
+		switch {
+		case rnum:
 			return b.power(l, rv)
-		}
-		r, err := sub(n.R)
-		if err != nil {
-			return r, err
-		}
-		if lnum {
+		case lnum:
 			// c^r = exp(r ln c)
 			if lv <= 0 {
 				return r, expr.Errorf(n.P, "power with base %g <= 0 and a non-constant exponent", lv)
@@ -633,10 +597,7 @@ func (b *batch) binary(n *expr.Binary, K int, leaf leafFunc) (autodiff.Jet, erro
 			}
 			return b.apply("exp", s, n.P)
 		}
-		l, err := sub(n.L)
-		if err != nil {
-			return l, err
-		}
+		// l^r = exp(r log l)
 		lg, err := b.apply("log", l, n.P)
 		if err != nil {
 			return lg, err
