@@ -67,6 +67,15 @@ for step in range(a.steps):
     loss.backward()
     opt.step()
     t_train += time.perf_counter() - t0
+def peak_rss_mb():
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child of a
+    # large process would report its parent's peak.
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
 print(json.dumps({"dim": d, "steps": a.steps, "samples": B, "it_per_s": a.steps / t_train,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "peak_rss_mb": peak_rss_mb(),
                   "loss": float(loss), "torch": torch.__version__, "threads": a.threads}))

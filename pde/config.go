@@ -46,7 +46,51 @@ type Model struct {
 	// NoNormalize switches off the default mapping of every variable's
 	// interval to [-1, 1] before the first layer.
 	NoNormalize bool
+	// Architecture is mlp (default) or modified: the modified MLP of Wang,
+	// Teng & Perdikaris (2021), whose hidden layers are gated between two
+	// encoders of the input (all hidden widths must be equal).
+	Architecture string
+	// Fourier, if set, feeds the network random Fourier features of the
+	// (normalised) inputs instead of the inputs (Tancik et al. 2020).
+	Fourier *Fourier
 }
+
+// Fourier configures random Fourier features gamma(x) = [cos(2 pi x B),
+// sin(2 pi x B)] with B (inputs x features) drawn once from N(0, scale^2)
+// by the run's seed.
+type Fourier struct {
+	Features int     // number of frequencies (each gives a cos and a sin); default 64
+	Scale    float64 // standard deviation of B; default 1
+}
+
+// Balance configures loss balancing: every Every steps the factor of each
+// term is moved towards mean_j |grad L_j| / |grad L_i| (learning-rate
+// annealing, Wang, Teng & Perdikaris 2021; jaxpi's grad_norm weighting).
+type Balance struct {
+	Method string  // grad-norm (the only one)
+	Every  int     // steps between updates; default 100
+	Alpha  float64 // moving-average factor, in (0, 1); default 0.9
+}
+
+// Causal configures causal weighting of equation residuals in time (Wang,
+// Sankaran & Perdikaris 2022): the points are split into Chunks time slabs
+// and slab k is weighted by exp(-Epsilon * sum of the earlier slabs' losses).
+type Causal struct {
+	Chunks  int     // default 32
+	Epsilon float64 // default 1
+}
+
+// Defaults of the convergence options.
+const (
+	DefaultArchitecture    = "mlp"
+	DefaultFourierFeatures = 64
+	DefaultFourierScale    = 1.0
+	DefaultBalanceMethod   = "grad-norm"
+	DefaultBalanceEvery    = 100
+	DefaultBalanceAlpha    = 0.9
+	DefaultCausalChunks    = 32
+	DefaultCausalEpsilon   = 1.0
+)
 
 // Derivatives selects how PDE derivatives are computed.
 type Derivatives struct {
@@ -77,6 +121,10 @@ type Training struct {
 	InitFrom        string // warm start from an earlier run directory
 	Then            *Stage // optional second stage (default optimizer lbfgs)
 	CheckpointEvery int    // default 1000
+	// Balance, if set, rescales the terms' weights during training.
+	Balance *Balance
+	// Causal, if set, weights equation residuals causally in t.
+	Causal *Causal
 }
 
 // Evaluation configures error measurement against exact or reference values.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -364,11 +365,16 @@ func (b *build) domain(n *yaml.Node) {
 	if e, ok := f["dim"]; ok {
 		dim, _ = b.intOf(e.val, "domain.dim", 1)
 	}
+	radius := 1.0
 	if e, ok := f["radius"]; ok {
-		b.positive(e.val, "domain.radius")
+		radius, _ = b.positive(e.val, "domain.radius")
 	}
+	centred := true
 	if e, ok := f["center"]; ok {
-		b.numbers(e.val, "domain.center")
+		c, _ := b.numbers(e.val, "domain.center")
+		for _, v := range c {
+			centred = centred && v == 0
+		}
 	}
 	vecVar := func() {
 		e, ok := f["variable"]
@@ -394,7 +400,11 @@ func (b *build) domain(n *yaml.Node) {
 	switch typ {
 	case "ball":
 		vecVar()
-		unsupported("ball")
+		if !centred {
+			b.errorf(f["center"].val, "domain.center: a ball with a vector variable is centred at 0 (give no center)")
+		}
+		b.vectorDomain(f, "ball", dim, radius, -radius, radius)
+		addTime()
 	case "disk":
 		if e, ok := f["variables"]; ok {
 			names := b.nameList(e.val, "domain.variables")
@@ -411,7 +421,17 @@ func (b *build) domain(n *yaml.Node) {
 	case "box":
 		if _, ok := f["variable"]; ok {
 			vecVar()
-			unsupported("box with a vector variable")
+			lo, hi := -1.0, 1.0
+			if r, ok := f["range"]; ok {
+				lo, hi, _ = b.interval(r.val, "domain.range")
+			} else {
+				b.errorf(n, "domain: a vector box needs range: [lo, hi]")
+			}
+			if r, ok := f["ranges"]; ok {
+				b.errorf(r.key, "domain: a vector box takes one range for every coordinate, not ranges")
+			}
+			b.vectorDomain(f, "box", dim, 0, lo, hi)
+			addTime()
 			return
 		}
 		e, ok := f["variables"]
@@ -454,6 +474,24 @@ func (b *build) domain(n *yaml.Node) {
 		}
 		addTime()
 	}
+}
+
+// vectorDomain records the vector variable of a ball or vector box. The
+// problem's Variables then hold the radial coordinate RadialName (a
+// reporting column: |x| in prediction.csv and the abscissa of 1-D plots
+// along a ray), then t if the domain has time; the network input is x.
+func (b *build) vectorDomain(f map[string]entry, typ string, dim int, radius, lo, hi float64) {
+	e, ok := f["variable"]
+	if !ok || dim < 1 {
+		return
+	}
+	name, _ := b.str(e.val, "domain.variable")
+	rmax := radius
+	if typ == "box" {
+		rmax = math.Max(math.Abs(lo), math.Abs(hi)) * math.Sqrt(float64(dim))
+	}
+	b.p.Vector = &VectorVariable{Name: name, Dim: dim, Domain: typ, Radius: radius, Lo: lo, Hi: hi}
+	b.p.Variables = append(b.p.Variables, Variable{Name: RadialName, Lo: 0, Hi: rmax})
 }
 
 // nameList reads a list of names.
@@ -906,10 +944,11 @@ func (b *build) typedCondition(f map[string]entry, it *yaml.Node, path string, i
 func (b *build) model(n *yaml.Node) {
 	m := &b.s.Model
 	m.Layers, m.Activation = DefaultLayers, DefaultActivation
-	f := b.fields(n, "model", "layers", "activation", "output", "normalize")
+	f := b.fields(n, "model", "layers", "activation", "output", "normalize", "architecture", "fourier")
 	if e, ok := f["layers"]; ok {
 		m.Layers, _ = b.widths(e.val, "model.layers")
 	}
+	b.convergenceModel(f)
 	if e, ok := f["activation"]; ok {
 		m.Activation, _ = b.oneOf(e.val, "model.activation", keys(activations)...)
 	}
@@ -1033,7 +1072,8 @@ func (b *build) stage(f map[string]entry, path string, st *Stage, defOpt string)
 func (b *build) training(n *yaml.Node) {
 	t := &b.s.Training
 	t.Steps, t.CheckpointEvery = DefaultSteps, DefaultCheckpointEvery
-	f := b.fields(n, "training", "steps", "optimizer", "lr", "schedule", "init_from", "then", "checkpoint_every")
+	f := b.fields(n, "training", "steps", "optimizer", "lr", "schedule", "init_from", "then", "checkpoint_every", "balance", "causal")
+	b.convergenceTraining(f)
 	steps := t.Steps
 	b.stage(f, "training", &t.Stage, DefaultOptimizer)
 	if _, ok := f["steps"]; !ok {

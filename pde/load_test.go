@@ -179,7 +179,7 @@ func TestDefaults(t *testing.T) {
 	}
 	want := &Spec{
 		Problem: s.Problem, DType: "float64",
-		Model:       Model{Layers: []int{64, 64, 64}, Activation: "tanh"},
+		Model:       Model{Layers: []int{64, 64, 64}, Activation: "tanh", Architecture: "mlp"},
 		Derivatives: Derivatives{Method: "taylor", Samples: 16, Estimator: "sparse"},
 		Training: Training{Stage: Stage{Optimizer: "adam", Steps: 5000, LR: 1e-3, Schedule: Schedule{Type: "constant"}},
 			CheckpointEvery: 1000},

@@ -212,6 +212,13 @@ func (s *Spec) fillDefaults(root *yaml.Node, rename func(string, string) string)
 	def(m, "layers", orInts(s.Model.Layers, DefaultLayers))
 	def(m, "activation", orStr(s.Model.Activation, DefaultActivation))
 	def(m, "normalize", !s.Model.NoNormalize)
+	def(m, "architecture", orStr(s.Model.Architecture, DefaultArchitecture))
+	if ff := s.Model.Fourier; ff != nil {
+		fs := section(m, "fourier")
+		fs.Style = yaml.FlowStyle
+		def(fs, "features", orInt(ff.Features, DefaultFourierFeatures))
+		def(fs, "scale", orFloat(ff.Scale, DefaultFourierScale))
+	}
 
 	d := section(root, "derivatives")
 	def(d, "method", orStr(s.Derivatives.Method, DefaultMethod))
@@ -245,6 +252,19 @@ func (s *Spec) fillDefaults(root *yaml.Node, rename func(string, string) string)
 	def(t, "steps", s.Training.Steps)
 	stage(t, s.Training.Stage, DefaultOptimizer)
 	def(t, "checkpoint_every", s.Training.CheckpointEvery)
+	if bl := s.Training.Balance; bl != nil {
+		bs := section(t, "balance")
+		bs.Style = yaml.FlowStyle
+		def(bs, "method", orStr(bl.Method, DefaultBalanceMethod))
+		def(bs, "every", orInt(bl.Every, DefaultBalanceEvery))
+		def(bs, "alpha", orFloat(bl.Alpha, DefaultBalanceAlpha))
+	}
+	if c := s.Training.Causal; c != nil {
+		cs := section(t, "causal")
+		cs.Style = yaml.FlowStyle
+		def(cs, "chunks", orInt(c.Chunks, DefaultCausalChunks))
+		def(cs, "epsilon", orFloat(c.Epsilon, DefaultCausalEpsilon))
+	}
 	if s.Training.Then != nil {
 		th := section(t, "then")
 		def(th, "steps", s.Training.Then.Steps)
@@ -277,6 +297,13 @@ func orInt(i, d int) int {
 		return d
 	}
 	return i
+}
+
+func orFloat(f, d float64) float64 {
+	if f == 0 {
+		return d
+	}
+	return f
 }
 
 func orInts(i, d []int) []int {

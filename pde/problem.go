@@ -17,7 +17,15 @@ type Problem struct {
 
 	// Variables are the independent variables in network-input order. The
 	// domain is the box of their intervals. A variable named "t" is time.
+	// With a Vector variable, Variables[0] is instead the radial coordinate
+	// RadialName = |x| (not a network input: a reporting column), then t if
+	// the domain has time.
 	Variables []Variable
+	// Vector, if non-nil, is the vector variable x ∈ R^Dim of a ball or
+	// vector-box domain (SPEC §1 domain); expressions use x[i], norm2(x),
+	// sum(...). Such problems train through the high-dimensional path
+	// (pinn, derivatives.method stde or taylor).
+	Vector *VectorVariable
 	// Fields are the outputs of the solution network, in output order.
 	Fields []string
 	// Constants are the named scalar constants (already inlined in
@@ -191,4 +199,19 @@ func (p *Problem) SpaceVariables() []int {
 		}
 	}
 	return idx
+}
+
+// RadialName is the name of the reporting coordinate |x| of a problem with a
+// vector variable; it is not a valid expression name, so no expression can
+// refer to it.
+const RadialName = "|x|"
+
+// VectorVariable is the vector variable of a ball (centred at 0, Radius) or
+// of a vector box [Lo, Hi]^Dim.
+type VectorVariable struct {
+	Name   string
+	Dim    int
+	Domain string // ball | box
+	Radius float64
+	Lo, Hi float64
 }

@@ -5,9 +5,11 @@ import (
 )
 
 func (b *build) variableNames() []string {
-	out := make([]string, len(b.p.Variables))
-	for i, v := range b.p.Variables {
-		out[i] = v.Name
+	out := make([]string, 0, len(b.p.Variables))
+	for _, v := range b.p.Variables {
+		if v.Name != RadialName {
+			out = append(out, v.Name)
+		}
 	}
 	return out
 }
@@ -16,7 +18,7 @@ func (b *build) variableNames() []string {
 func (b *build) dim() int {
 	n := 0
 	for _, v := range b.p.Variables {
-		if !v.IsTime() {
+		if !v.IsTime() && v.Name != RadialName {
 			n++
 		}
 	}

@@ -535,6 +535,13 @@ func numValue(e expr.Expr) (float64, bool) {
 func (b *batch) binary(n *expr.Binary, K int, leaf leafFunc) (autodiff.Jet, error) {
 	lv, lnum := numValue(n.L)
 	rv, rnum := numValue(n.R)
+	if lnum && rnum { // unfolded constant arithmetic such as 2*pi
+		v, err := expr.Eval(n, nil, nil)
+		if err != nil {
+			return autodiff.Jet{}, err
+		}
+		return autodiff.Const(b.constCol(v), K), nil
+	}
 	// A numeric operand stays a number (Scale, AddConst, Pow): no constant
 	// column and no jet product for it.
 	var l, r autodiff.Jet

@@ -46,6 +46,12 @@ func (r *runner) saveCheckpoint() error {
 		}
 		a[fmt.Sprintf("epoch/%d", i)] = scalarArr(float64(t.epoch))
 		a[fmt.Sprintf("termloss/%d", i)] = scalarArr(r.losses[t.name])
+		if t.causal != nil {
+			a[fmt.Sprintf("causal/%d", i)] = vec(t.causal.a)
+		}
+	}
+	if lam := r.prog.balanceFactors(); lam != nil {
+		a["balance/lambda"] = vec(lam)
 	}
 	return runio.WriteNPZ(filepath.Join(r.cfg.opts.OutDir, "checkpoint.npz"), a)
 }
@@ -111,6 +117,20 @@ func (r *runner) loadCheckpoint(path string) error {
 		t.epoch = int(a[fmt.Sprintf("epoch/%d", i)].Data[0])
 		r.losses[t.name] = a[fmt.Sprintf("termloss/%d", i)].Data[0]
 		r.prog.feed(t)
+		if t.causal != nil {
+			c, ok := a[fmt.Sprintf("causal/%d", i)]
+			if !ok || len(c.Data) != t.P {
+				return fmt.Errorf("checkpoint %s: causal weights of term %q missing or of another size", path, t.name)
+			}
+			r.prog.setCausal(t, c.Data)
+		}
+	}
+	if r.prog.balanceCfg() != nil {
+		lam, ok := a["balance/lambda"]
+		if !ok || len(lam.Data) != len(r.prog.terms) {
+			return fmt.Errorf("checkpoint %s: no loss-balancing factors for %d terms", path, len(r.prog.terms))
+		}
+		r.prog.setBalance(lam.Data)
 	}
 	return nil
 }

@@ -39,7 +39,13 @@ func newModel(prob *pde.Problem, cfg *config) (*model, error) {
 		return nil, err
 	}
 	n := len(prob.Variables)
+	if prob.Vector != nil {
+		n = prob.Vector.Dim
+	}
 	m.net = newMLP(m.g, m.dt, "net", n, cfg.model.Layers, len(prob.Fields), act)
+	if err := m.net.extend(m.g, m.dt, cfg.model, cfg.seed, prob.Vector != nil); err != nil {
+		return nil, err
+	}
 	for _, h := range prob.Hidden {
 		hact, err := activation(h.Activation)
 		if err != nil {

@@ -21,7 +21,7 @@ func TestCompiledFunctionsMatchFloat64(t *testing.T) {
 	srcs := []string{
 		"u + 2", "2 - u", "3*u", "u/4", "1/(2 + u)", "u*x - y/u", "-u^2", "u^3", "u^4", "(1+u^2)^2.5", "2^u", "x^u",
 		"sin(u)", "cos(u)", "tan(u/3)", "exp(u)", "log(2 + u)", "sqrt(2 + u)", "abs(u)", "tanh(u)", "sinh(u)", "cosh(u)",
-		"arctan(u)", "sigmoid(u)", "min(u, 0.1)", "max(u, x - 1)", "sin(x)*u + exp(-y)",
+		"arctan(u)", "sigmoid(u)", "min(u, 0.1)", "max(u, x - 1)", "sin(x)*u + exp(-y)", "2*3*u", "u + 2^3", "(1 - 4)*u/(2*2)",
 	}
 	for _, src := range srcs {
 		got, _, _ := evalResidual(t, prob, cfg, src, pts)

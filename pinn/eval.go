@@ -24,9 +24,13 @@ type predictor struct {
 	// regression.
 	hiddenIn [][]G.Value
 	vm       G.VM
+	hd       *hdPredictor // vector problems (highdim_eval.go); nil otherwise
 }
 
 func newPredictor(prob *pde.Problem, cfg *config, E int) (*predictor, error) {
+	if prob.Vector != nil {
+		return newHDPredictor(prob, cfg)
+	}
 	m, err := newModel(prob, cfg)
 	if err != nil {
 		return nil, err
@@ -84,6 +88,9 @@ func (pr *predictor) predict(theta []float64, pts []float64) (fields, hidden [][
 // predictAll is predict that also returns the hidden terms' inputs:
 // inputs[h][i][r] is input i of hidden term h at row r.
 func (pr *predictor) predictAll(theta []float64, pts []float64) (fields, hidden [][]float64, inputs [][][]float64, err error) {
+	if pr.hd != nil {
+		return pr.hd.predictAll(pr.m, theta, pts)
+	}
 	pr.m.setFlat(theta)
 	n := len(pr.m.prob.Variables)
 	rows := len(pts) / n
@@ -132,6 +139,9 @@ type evaluation struct {
 }
 
 func newEvaluation(prob *pde.Problem, cfg *config) (*evaluation, error) {
+	if prob.Vector != nil {
+		return newHDEvaluation(prob, cfg)
+	}
 	ev := &evaluation{exact: map[string][]float64{}}
 	n := len(prob.Variables)
 	names := make([]string, n)

@@ -29,11 +29,20 @@ func activation(name string) (autodiff.Tower, error) {
 // mlp is a fully connected network whose weights are graph nodes. Layer l
 // maps width[l] to width[l+1]; every layer but the last applies the
 // activation.
+//
+// Two optional extensions (nil for a plain MLP and for hidden-term nets):
+// random Fourier features of the input (features.go), with which W[0] acts
+// on the cosines and W0s on the sines, and the modified MLP's encoders
+// (modified.go). Only a plain MLP goes through the fused kernel.
 type mlp struct {
 	name  string
 	sizes []int // input, hidden..., output
 	act   autodiff.Tower
 	W, B  []*G.Node
+
+	four *fourier   // Fourier features of the input; nil: the input itself
+	W0s  *G.Node    // with four: the first layer's weights on the sines
+	enc  []*encoder // modified MLP: the encoders U and V; nil: plain layers
 }
 
 // newMLP creates the weight nodes (zero-valued; initialise writes them).
@@ -48,11 +57,46 @@ func newMLP(g *G.ExprGraph, dt tensor.Dtype, name string, in int, hidden []int, 
 	return m
 }
 
-// params lists the weight nodes in checkpoint order.
+// plain reports whether the network is a plain MLP (no Fourier features,
+// no gates): the only kind the fused kernel and the high-dimensional path
+// know.
+func (m *mlp) plain() bool { return m.four == nil && m.enc == nil }
+
+// params lists the weight nodes in checkpoint order: per layer l the
+// weights W[l] (with Fourier features, layer 0 has W0c = W[0] then W0s) and
+// the bias b[l]; then, for a modified MLP, the encoder U (Wu, [Wus,] bu) and
+// the encoder V (Wv, [Wvs,] bv).
 func (m *mlp) params() []*G.Node {
 	var ps []*G.Node
+	for _, q := range m.layout() {
+		ps = append(ps, q.node)
+	}
+	return ps
+}
+
+// paramInfo is one weight node with what Glorot initialisation needs.
+type paramInfo struct {
+	node          *G.Node
+	fanIn, fanOut int // fan_in counts every input the layer sees (2F for both Fourier halves)
+	bias          bool
+}
+
+// layout is params() with shapes; every flat-vector walk follows it.
+func (m *mlp) layout() []paramInfo {
+	var ps []paramInfo
 	for l := range m.W {
-		ps = append(ps, m.W[l], m.B[l])
+		fanIn := m.sizes[l]
+		if l == 0 && m.four != nil {
+			fanIn = 2 * m.four.F
+		}
+		ps = append(ps, paramInfo{node: m.W[l], fanIn: fanIn, fanOut: m.sizes[l+1]})
+		if l == 0 && m.W0s != nil {
+			ps = append(ps, paramInfo{node: m.W0s, fanIn: fanIn, fanOut: m.sizes[l+1]})
+		}
+		ps = append(ps, paramInfo{node: m.B[l], bias: true})
+	}
+	for _, e := range m.enc {
+		ps = append(ps, e.layout(m)...)
 	}
 	return ps
 }
@@ -61,17 +105,19 @@ func (m *mlp) params() []*G.Node {
 // zero biases: std = sqrt(2 / (fan_in + fan_out)) (Glorot & Bengio 2010).
 func (m *mlp) glorot(flat []float64, rng *rand.Rand) {
 	off := 0
-	for l := range m.W {
-		r, c := m.sizes[l], m.sizes[l+1]
-		std := math.Sqrt(2 / float64(r+c))
-		for i := 0; i < r*c; i++ {
-			flat[off+i] = std * rng.NormFloat64()
+	for _, q := range m.layout() {
+		sz := q.node.Shape().TotalSize()
+		if q.bias {
+			for i := 0; i < sz; i++ {
+				flat[off+i] = 0
+			}
+		} else {
+			std := math.Sqrt(2 / float64(q.fanIn+q.fanOut))
+			for i := 0; i < sz; i++ {
+				flat[off+i] = std * rng.NormFloat64()
+			}
 		}
-		off += r * c
-		for i := 0; i < c; i++ {
-			flat[off+i] = 0
-		}
-		off += c
+		off += sz
 	}
 }
 
@@ -79,10 +125,31 @@ func (m *mlp) glorot(flat []float64, rng *rand.Rand) {
 // network. Linear layers act on every coefficient; the activation acts by
 // Faà di Bruno through its derivative tower.
 func (m *mlp) forward(x autodiff.Jet) (autodiff.Jet, error) {
-	h := x
-	var err error
+	// the first layer's inputs: x, or cos(2 pi x B) and sin(2 pi x B)
+	in, err := m.embed(x)
+	if err != nil {
+		return x, fmt.Errorf("%s Fourier features: %w", m.name, err)
+	}
+	var uv []autodiff.Jet
+	for k, e := range m.enc {
+		j, err := e.forward(in, m.act)
+		if err != nil {
+			return x, fmt.Errorf("%s encoder %d: %w", m.name, k, err)
+		}
+		uv = append(uv, j)
+	}
+	var h autodiff.Jet
 	for l := range m.W {
-		if h, err = autodiff.MatMul(h, m.W[l]); err != nil {
+		if l == 0 {
+			ws := []*G.Node{m.W[0]}
+			if m.W0s != nil {
+				ws = append(ws, m.W0s)
+			}
+			h, err = linear(in, ws)
+		} else {
+			h, err = autodiff.MatMul(h, m.W[l])
+		}
+		if err != nil {
 			return h, fmt.Errorf("%s layer %d: %w", m.name, l, err)
 		}
 		if h, err = autodiff.AddBias(h, m.B[l]); err != nil {
@@ -92,6 +159,30 @@ func (m *mlp) forward(x autodiff.Jet) (autodiff.Jet, error) {
 			if h, err = autodiff.Apply(h, m.act); err != nil {
 				return h, fmt.Errorf("%s layer %d activation: %w", m.name, l, err)
 			}
+			if uv != nil && l > 0 {
+				if h, err = gate(h, uv[0], uv[1]); err != nil {
+					return h, fmt.Errorf("%s layer %d gate: %w", m.name, l, err)
+				}
+			}
+		}
+	}
+	return h, nil
+}
+
+// linear is sum_k in[k] ws[k]: one layer acting on the parts of its input
+// (Concat has wrong derivatives in this Gorgonia version, so the parts stay
+// apart and the weight matrix is split instead).
+func linear(in []autodiff.Jet, ws []*G.Node) (autodiff.Jet, error) {
+	var h autodiff.Jet
+	for k, w := range ws {
+		p, err := autodiff.MatMul(in[k], w)
+		if err != nil {
+			return p, err
+		}
+		if k == 0 {
+			h = p
+		} else if h, err = autodiff.Add(h, p); err != nil {
+			return h, err
 		}
 	}
 	return h, nil
@@ -110,7 +201,7 @@ var netKernel = "fused"
 
 // canFuse reports whether the fused op can push these input jets.
 func (m *mlp) canFuse(dirs []autodiff.Direction) bool {
-	if netKernel != "fused" || len(m.W) < 2 {
+	if netKernel != "fused" || len(m.W) < 2 || !m.plain() {
 		return false
 	}
 	for _, d := range dirs {
@@ -134,37 +225,65 @@ func (m *mlp) fused(x *G.Node, dirs []autodiff.Direction) (*autodiff.FusedJets, 
 // forward64 is the same network in plain float64 on one input row, from a
 // flat weight vector laid out as params(). Prediction and tests use it.
 func (m *mlp) forward64(flat []float64, x []float64) []float64 {
-	h := append([]float64(nil), x...)
+	vals := map[*G.Node][]float64{}
 	off := 0
+	for _, q := range m.layout() {
+		sz := q.node.Shape().TotalSize()
+		vals[q.node] = flat[off : off+sz]
+		off += sz
+	}
+	in := m.embed64(x)
+	var u, v []float64
+	if m.enc != nil {
+		u, v = m.enc[0].forward64(vals, in, m.act), m.enc[1].forward64(vals, in, m.act)
+	}
+	var h []float64
 	for l := range m.W {
-		r, c := m.sizes[l], m.sizes[l+1]
-		w := flat[off : off+r*c]
-		b := flat[off+r*c : off+r*c+c]
-		off += r*c + c
-		out := make([]float64, c)
-		copy(out, b)
-		for i := 0; i < r; i++ {
-			hi := h[i]
+		if l == 0 {
+			ws := []*G.Node{m.W[0]}
+			if m.W0s != nil {
+				ws = append(ws, m.W0s)
+			}
+			h = linear64(vals, in, ws, m.B[0])
+		} else {
+			h = linear64(vals, [][]float64{h}, []*G.Node{m.W[l]}, m.B[l])
+		}
+		if l+1 < len(m.W) {
+			for j := range h {
+				h[j] = m.act.Float64(h[j], 0)[0]
+			}
+			if u != nil && l > 0 {
+				for j := range h {
+					h[j] = u[j] + h[j]*(v[j]-u[j])
+				}
+			}
+		}
+	}
+	return h
+}
+
+// linear64 is sum_k in[k] W_k + b in float64 with the weights taken from
+// vals (row-major, rows = len(in[k])).
+func linear64(vals map[*G.Node][]float64, in [][]float64, ws []*G.Node, b *G.Node) []float64 {
+	out := append([]float64(nil), vals[b]...)
+	c := len(out)
+	for k, wn := range ws {
+		w := vals[wn]
+		for i, hi := range in[k] {
 			row := w[i*c : (i+1)*c]
 			for j := range out {
 				out[j] += hi * row[j]
 			}
 		}
-		if l+1 < len(m.W) {
-			for j := range out {
-				out[j] = m.act.Float64(out[j], 0)[0]
-			}
-		}
-		h = out
 	}
-	return h
+	return out
 }
 
 // numParams is the length of the network's flat weight vector.
 func (m *mlp) numParams() int {
 	n := 0
-	for l := 0; l+1 < len(m.sizes); l++ {
-		n += m.sizes[l]*m.sizes[l+1] + m.sizes[l+1]
+	for _, q := range m.layout() {
+		n += q.node.Shape().TotalSize()
 	}
 	return n
 }

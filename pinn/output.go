@@ -32,6 +32,9 @@ type Summary struct {
 	Hidden         map[string]HiddenSummary `json:"hidden,omitempty"`
 	Status         string                   `json:"status"`
 	Reason         string                   `json:"reason,omitempty"`
+
+	// Weights are the loss-balancing factors by term (training.balance).
+	Weights map[string]float64 `json:"weights,omitempty"`
 }
 
 // HiddenSummary reports a hidden term.
@@ -50,6 +53,7 @@ func (r *runner) summary(status string) Summary {
 		s.StepsPerSecond = float64(r.step) / r.trainSec
 	}
 	s.PeakRSSMB = peakRSSMB()
+	s.Weights = r.prog.balanceWeights()
 	if s.Losses == nil {
 		s.Losses = map[string]float64{}
 	}

@@ -42,6 +42,10 @@ type term struct {
 	pts, normals []float64 // current points (raw coordinates) and normals
 	epoch        int
 	adapt        *adaptive // rad / rar-d (adaptive.go); nil otherwise
+	hd           *hdTerm   // the equation of a vector problem (highdim.go); nil otherwise
+
+	wIn    *G.Node     // the term's weight, a fed 1x1 input (balance.go)
+	causal *causalTerm // causal weights of an equation (causal.go); nil otherwise
 }
 
 // program is the training graph: the model, the terms and the total loss.
@@ -54,6 +58,9 @@ type program struct {
 	total G.Value
 	grads []*G.Node
 	vm    G.VM
+	// lambda are the loss-balancing factors by term (balance.go); nil
+	// without training.balance
+	lambda []float64
 }
 
 // labels of the independent random streams of a run (see sampling.Stream)
@@ -105,6 +112,9 @@ func newProgram(prob *pde.Problem, cfg *config) (*program, error) {
 // w . r) serve residual-adaptive sampling and Gauss-Newton-type optimizers
 // without touching the training graph.
 func buildProgram(prob *pde.Problem, cfg *config, bo buildOptions) (*program, error) {
+	if prob.Vector != nil {
+		return buildHighDim(prob, cfg, bo)
+	}
 	if len(prob.Variables) == 0 {
 		return nil, fmt.Errorf("problem %q has no variables", prob.Name)
 	}
@@ -180,10 +190,7 @@ func buildProgram(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 	}
 	// total = sum of weight x mean square
 	for _, t := range p.terms {
-		wl := t.loss
-		if t.weight != 1 {
-			wl = m.keep(G.HadamardProd(t.loss, m.scalar(t.weight)))
-		}
+		wl := p.weightedLoss(t) // weight fed, for loss balancing (balance.go)
 		if p.loss == nil {
 			p.loss = wl
 		} else {
@@ -316,6 +323,9 @@ func (p *program) newTerm(tm pde.Term, kind, index int, on []pde.Face, typ strin
 // sample draws the points of epoch e for a term from its own stream, so a
 // resumed run (or a cut run) draws exactly the same points.
 func (p *program) sample(t *term, e int) error {
+	if t.hd != nil {
+		return p.hdSample(t, e)
+	}
 	rng := sampling.Stream(p.cfg.seed, streamPoints, uint64(t.kind), uint64(t.index), uint64(e))
 	var err error
 	if t.faces == nil {
@@ -330,6 +340,10 @@ func (p *program) sample(t *term, e int) error {
 
 // feed copies a term's current points into its batches.
 func (p *program) feed(t *term) {
+	if t.hd != nil {
+		p.hdFeed(t)
+		return
+	}
 	t.batches[0].feed(t.pts, t.normals)
 	if t.period >= 0 {
 		hi := append([]float64(nil), t.pts...)
@@ -356,6 +370,7 @@ func (p *program) residualLoss(t *term, e expr.Expr) error {
 	}
 	t.residuals = []*G.Node{r}
 	t.loss = p.termLoss(t, r)
+	p.causalLoss(t, r) // training.causal (causal.go)
 	p.feed(t)
 	return p.err
 }

@@ -169,6 +169,7 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 				header = append(header, "rel_l2_"+f)
 			}
 		}
+		header = append(header, r.prog.convergenceColumns()...) // balance.go, causal.go
 		var err error
 		if r.metrics, err = runio.OpenCSVAppender(filepath.Join(out, "metrics.csv"), header); err != nil {
 			return nil, err
@@ -200,6 +201,10 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			if err := r.resample(); err != nil {
 				return r.finish("failed", err)
 			}
+		}
+		// loss balancing and causal weights (balance.go, causal.go)
+		if err := r.prog.convergenceStep(r.step, r.theta, opt.resamples()); err != nil {
+			return r.finish("failed", err)
 		}
 		loss, err := opt.step(&stepContext{theta: r.theta, lr: lr, eval: r.prog.run, prog: r.prog})
 		if err != nil {
@@ -304,6 +309,7 @@ func (r *runner) evaluate(lr float64) error {
 				row = append(row, r.rel[f])
 			}
 		}
+		row = append(row, r.prog.convergenceRow()...)
 		if err := r.metrics.Append(row); err != nil {
 			return err
 		}

@@ -128,6 +128,11 @@ type resolver struct {
 	funcs                         map[string]Expr // resolved helper bodies
 	stack                         []string        // helper functions being resolved, for cycles
 	exact                         *resolver       // resolves exact solutions (no fields)
+	// ivars are the index variables of the enclosing indexed sums; elem is
+	// set inside an elementwise sum(expr), where a bare vector name means
+	// its current element.
+	ivars map[string]bool
+	elem  bool
 }
 
 func set(names []string) map[string]bool {
@@ -223,9 +228,19 @@ func (r *resolver) resolve(e Expr) (Expr, error) {
 	case *Call:
 		return r.call(n)
 	case *Index:
-		return nil, r.vectorError(n.P, n.Name, n.String())
+		if !hasKey(r.s.VectorVars, n.Name) && !hasKey(r.s.VectorConsts, n.Name) {
+			return nil, r.vectorError(n.P, n.Name, n.String())
+		}
+		ix, err := r.resolve(n.Index)
+		if err != nil {
+			return nil, err
+		}
+		return &Index{P: n.P, Name: n.Name, Index: ix}, nil
 	case *IndexedSum:
-		return nil, r.vectorError(n.P, "", "sum(...)")
+		if len(r.s.VectorVars) == 0 {
+			return nil, r.vectorError(n.P, "", "sum(...)")
+		}
+		return r.indexedSum(n)
 	}
 	return nil, fmt.Errorf("resolve: unexpected node %T", e)
 }
@@ -259,6 +274,10 @@ func hasKey[V any](m map[string]V, k string) bool {
 func (r *resolver) ident(n *Ident) (Expr, error) {
 	name := n.Name
 	switch {
+	case r.ivars[name]:
+		return &Ident{P: n.P, Name: name}, nil
+	case r.elem && (hasKey(r.s.VectorVars, name) || hasKey(r.s.VectorConsts, name)):
+		return &Ident{P: n.P, Name: name}, nil
 	case r.netOuts[name], r.vars[name], r.fields[name], r.params[name]:
 		return &Ident{P: n.P, Name: name}, nil
 	case hasKey(r.s.VectorVars, name):
@@ -507,16 +526,29 @@ func (r *resolver) call(n *Call) (Expr, error) {
 		}
 		return &Call{P: n.P, Func: "dn", Args: args}, nil
 	case "norm2", "sum":
-		name := ""
-		if len(n.Args) == 1 {
-			if id, ok := n.Args[0].(*Ident); ok {
-				name = id.Name
+		if len(r.s.VectorVars) == 0 {
+			return nil, r.vectorError(n.P, "", n.Func+"(...)")
+		}
+		if err := arity(n, 1); err != nil {
+			return nil, err
+		}
+		if n.Func == "norm2" {
+			id, ok := n.Args[0].(*Ident)
+			if !ok || !hasKey(r.s.VectorVars, id.Name) && !hasKey(r.s.VectorConsts, id.Name) {
+				return nil, Errorf(n.Args[0].Position(), "norm2(...) takes a vector name, got %s", n.Args[0])
 			}
+			return &Call{P: n.P, Func: "norm2", Args: []Expr{&Ident{P: id.P, Name: id.Name}}}, nil
 		}
-		if name != "" && (hasKey(r.s.VectorVars, name) || hasKey(r.s.VectorConsts, name)) {
-			return nil, r.vectorError(n.P, name, n.String())
+		if r.elem {
+			return nil, Errorf(n.P, "elementwise sum(...) cannot be nested")
 		}
-		return nil, r.vectorError(n.P, "", n.Func+"(...)")
+		r.elem = true
+		body, err := r.resolve(n.Args[0])
+		r.elem = false
+		if err != nil {
+			return nil, err
+		}
+		return &Call{P: n.P, Func: "sum", Args: []Expr{body}}, nil
 	case "d":
 		return nil, Errorf(n.P, "d(...) takes an expression and at least one variable")
 	}
@@ -597,6 +629,14 @@ func (r *resolver) lap(e Expr, p Pos) (Expr, error) {
 	if r.spaceFree(e) {
 		return &Num{P: p, Value: 0}, nil
 	}
+	if IsVector(e) {
+		// Laplacians of vector expressions stay calls: CompileVector
+		// evaluates them numerically (forward Laplacian, O(d) per point).
+		if r.usesFields(e) {
+			return nil, Errorf(p, "lap(...) of an expression mixing fields and vector forms is not supported; write lap(u) for fields")
+		}
+		return &Call{P: p, Func: "lap", Args: []Expr{e}}, nil
+	}
 	if len(r.space) == 0 {
 		return nil, Errorf(p, "lap(...) needs space variables")
 	}
@@ -624,4 +664,58 @@ func (r *resolver) biharm(e Expr, p Pos) (Expr, error) {
 		return nil, err
 	}
 	return r.lap(l, p)
+}
+
+func (r *resolver) indexedSum(n *IndexedSum) (Expr, error) {
+	if r.vars[n.Var] || hasKey(r.s.VectorVars, n.Var) || hasKey(r.s.VectorConsts, n.Var) || r.fields[n.Var] {
+		return nil, Errorf(n.P, "sum(...): index %q is already a name", n.Var)
+	}
+	from, err := r.resolve(n.From)
+	if err != nil {
+		return nil, err
+	}
+	to, err := r.resolve(n.To)
+	if err != nil {
+		return nil, err
+	}
+	if r.ivars == nil {
+		r.ivars = map[string]bool{}
+	}
+	had := r.ivars[n.Var]
+	r.ivars[n.Var] = true
+	body, err := r.resolve(n.Body)
+	r.ivars[n.Var] = had
+	if err != nil {
+		return nil, err
+	}
+	return &IndexedSum{P: n.P, Var: n.Var, From: from, To: to, Body: body}, nil
+}
+
+func (r *resolver) usesFields(e Expr) bool {
+	found := false
+	Walk(e, func(x Expr) bool {
+		switch n := x.(type) {
+		case *Ident:
+			found = found || r.diffFields[n.Name]
+		case *Deriv:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// IsVector reports whether e contains vector forms (x[i], norm2, sum).
+func IsVector(e Expr) bool {
+	found := false
+	Walk(e, func(x Expr) bool {
+		switch n := x.(type) {
+		case *Index, *IndexedSum:
+			found = true
+		case *Call:
+			found = found || n.Func == "norm2" || n.Func == "sum"
+		}
+		return !found
+	})
+	return found
 }

@@ -182,8 +182,9 @@ func TestResolveErrors(t *testing.T) {
 		{cyc, "bad", 1, `in function "bad": unknown name "zz" (column 5 of its definition)`},
 		{long, "u_x1", 1, "shorthand derivatives need one-letter variable names"},
 		{vec, "x", 1, `vector variable "x" must be indexed`},
-		{vec, "u + x[1]", 5, `vector variable "x"`},
-		{vec, "norm2(x)", 1, `vector variable "x"`},
+		{vec, "u + q[1]", 5, `unknown name "q"`},
+		{vec, "norm2(u)", 7, "norm2(...) takes a vector name"},
+		{vec, "sum(sum(x))", 5, "cannot be nested"},
 		{&Scope{Variables: []string{"x"}, Exact: map[string]Expr{"u": mustParse(t, "u*x")}, Fields: []string{"u"}},
 			"exact(u)", 1, `in exact solution of "u": unknown name "u"`},
 	} {

@@ -1,0 +1,137 @@
+package pinn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gopinn/gopinn/autodiff"
+	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/sampling"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Random Fourier features (Tancik et al. 2020, "Fourier features let
+// networks learn high frequency functions in low dimensional domains"):
+// the network sees gamma(x) = [cos(2 pi x B), sin(2 pi x B)] of the
+// normalised input x (1 x n) instead of x, with B (n x F) drawn once from
+// N(0, scale^2). A plain MLP is biased towards low frequencies (spectral
+// bias); the embedding lets it fit frequencies up to about scale.
+//
+// On jets: x B is linear (a MatMul of every coefficient by the constant
+// 2 pi B), cos and sin act through their towers (Faà di Bruno), and the
+// first layer is split into W0c (on the cosines, W[0]) and W0s (on the
+// sines): h = cos(2 pi x B) W0c + sin(2 pi x B) W0s + b0. Concat would be
+// simpler but has wrong derivatives in this Gorgonia version.
+
+// streamFourier labels the random stream of B (sampling.Stream), apart from
+// the weights' and points' streams.
+const streamFourier uint64 = 0x46464541 // "FFEA"
+
+type fourier struct {
+	F     int
+	B     []float64 // n x F, row-major, 2 pi already applied
+	node  *G.Node   // B as a graph constant
+	n     int
+	cos   autodiff.Tower
+	sin   autodiff.Tower
+	scale float64
+}
+
+// extend turns the network into what the model config asks for: Fourier
+// features (model.fourier) and/or the modified MLP (model.architecture).
+// It adds weight nodes, so it runs before the model collects params().
+func (m *mlp) extend(g *G.ExprGraph, dt tensor.Dtype, mc pde.Model, seed uint64, vector bool) error {
+	arch := mc.Architecture
+	if arch == "" {
+		arch = pde.DefaultArchitecture
+	}
+	if arch != "mlp" && arch != "modified" {
+		return fmt.Errorf("model.architecture %q is not known (want mlp or modified)", arch)
+	}
+	if (arch != "mlp" || mc.Fourier != nil) && vector {
+		return fmt.Errorf("model.fourier and model.architecture: modified are not supported with a vector variable")
+	}
+	if mc.Fourier != nil {
+		F := mc.Fourier.Features
+		if F == 0 {
+			F = pde.DefaultFourierFeatures
+		}
+		scale := mc.Fourier.Scale
+		if scale == 0 {
+			scale = pde.DefaultFourierScale
+		}
+		if F < 0 || scale < 0 {
+			return fmt.Errorf("model.fourier: features and scale must be positive")
+		}
+		n := m.sizes[0]
+		ff := &fourier{F: F, n: n, scale: scale, B: make([]float64, n*F)}
+		rng := sampling.Stream(seed, streamFourier)
+		for i := range ff.B {
+			ff.B[i] = 2 * math.Pi * scale * rng.NormFloat64()
+		}
+		t := newTensor(dt, n, F)
+		setData(t, ff.B)
+		ff.node = G.NewMatrix(g, dt, G.WithShape(n, F), G.WithName(m.name+"/fourierB"), G.WithValue(t))
+		ff.cos, _ = autodiff.Lookup("cos")
+		ff.sin, _ = autodiff.Lookup("sin")
+		if ff.cos == nil || ff.sin == nil {
+			return fmt.Errorf("model.fourier: no Taylor rule for sin/cos")
+		}
+		m.four = ff
+		h := m.sizes[1]
+		m.W[0] = G.NewMatrix(g, dt, G.WithShape(F, h), G.WithName(m.name+"/W0c"), G.WithValue(newTensor(dt, F, h)))
+		m.W0s = G.NewMatrix(g, dt, G.WithShape(F, h), G.WithName(m.name+"/W0s"), G.WithValue(newTensor(dt, F, h)))
+	}
+	if arch == "modified" {
+		return m.addEncoders(g, dt)
+	}
+	return nil
+}
+
+// inWidths are the widths of the first layer's input parts: [n], or [F, F]
+// (cosines, sines).
+func (m *mlp) inWidths() []int {
+	if m.four != nil {
+		return []int{m.four.F, m.four.F}
+	}
+	return []int{m.sizes[0]}
+}
+
+// embed returns the first layer's input parts as jets: [x], or
+// [cos(2 pi x B), sin(2 pi x B)].
+func (m *mlp) embed(x autodiff.Jet) ([]autodiff.Jet, error) {
+	if m.four == nil {
+		return []autodiff.Jet{x}, nil
+	}
+	xb, err := autodiff.MatMul(x, m.four.node)
+	if err != nil {
+		return nil, err
+	}
+	c, err := autodiff.Apply(xb, m.four.cos)
+	if err != nil {
+		return nil, err
+	}
+	s, err := autodiff.Apply(xb, m.four.sin)
+	if err != nil {
+		return nil, err
+	}
+	return []autodiff.Jet{c, s}, nil
+}
+
+// embed64 is embed on one float64 row.
+func (m *mlp) embed64(x []float64) [][]float64 {
+	if m.four == nil {
+		return [][]float64{x}
+	}
+	F := m.four.F
+	c, s := make([]float64, F), make([]float64, F)
+	for j := 0; j < F; j++ {
+		z := 0.0
+		for i, xi := range x {
+			z += xi * m.four.B[i*F+j]
+		}
+		c[j], s[j] = math.Cos(z), math.Sin(z)
+	}
+	return [][]float64{c, s}
+}

@@ -1,0 +1,588 @@
+package pinn
+
+// The high-dimensional path: problems with a vector variable x ∈ R^d (a ball
+// or a vector box, pde.Problem.Vector). The Laplacian is read out of
+// second-order Taylor jets along coordinate directions e_j, stacked B per
+// point (autodiff.StackedJet): derivatives.method stde samples B coordinates
+// per point without replacement and rescales by d/B (sparse STDE, Shi et al.
+// NeurIPS 2024); method taylor takes all d coordinates (the exact
+// Laplacian, B = d). The jet along e_j enters the network as row j of the
+// first weight matrix (autodiff.RowGather), so a direction costs O(width)
+// in the first layer whatever d is. Functions of x alone in the residual and
+// the output transform (forcing terms, exact solutions, lap(exact(u))) are
+// evaluated in float64 per point (expr.CompileVector, O(d) per point) and
+// fed as columns.
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+
+	"github.com/gopinn/gopinn/autodiff"
+	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/sampling"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// hdTerm is the state of the one equation of a vector problem.
+type hdTerm struct {
+	vec      *pde.VectorVariable
+	d, P, B  int
+	taylor   bool // exact Laplacian: all coordinates
+	every    int  // point epochs: new points every this many steps
+	seed     uint64
+	index    int
+	center   float64 // input normalisation x_n = (x - center) * inv
+	inv      float64
+	rows     *autodiff.Rows
+	X        *G.Node // P × d, normalised
+	trans    *hdTransform
+	a0, a1   *G.Node // transform columns: A (P×1), ∂_j A (PB×1)
+	a2s, c0  *G.Node // Σ_J ∂_jj A, C (P×1)
+	c2s      *G.Node // Σ_J ∂_jj C (P×1)
+	knowns   []*hdKnown
+	pts      []float64 // raw points, P × d
+	ptsEpoch int
+	drawn    int // step whose points and coordinates are drawn
+	// read-outs of the latest run (tests)
+	uVal, lapVal G.Value
+}
+
+// hdKnown is a field-free subexpression of the residual, fed per point.
+type hdKnown struct {
+	e    expr.Expr
+	node *G.Node
+	evs  []*expr.VectorEval // one per worker
+	vals []float64
+}
+
+// hdTransform is the output transform u = A(x)·N + C(x) (nil A: u = N).
+type hdTransform struct {
+	A, C     expr.Expr
+	aEv, cEv []*expr.VectorEval // per worker
+}
+
+func hdWorkers(P int) int { return max(1, min(runtime.NumCPU(), P)) }
+
+// buildHighDim compiles the training program of a vector problem.
+func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, error) {
+	v := prob.Vector
+	if bo.objective != objLoss || bo.points > 0 || bo.only != nil {
+		return nil, fmt.Errorf("problem %q: residual programs (rad, rar-d, engd, lm) are not supported for vector variables yet", prob.Name)
+	}
+	switch {
+	case len(prob.Fields) != 1:
+		return nil, fmt.Errorf("problem %q: a vector problem has one field for now", prob.Name)
+	case len(prob.Equations) != 1:
+		return nil, fmt.Errorf("problem %q: a vector problem has one equation for now", prob.Name)
+	case len(prob.Conditions) > 0 || len(prob.Data) > 0:
+		return nil, fmt.Errorf("problem %q: conditions and data are not supported with a vector variable yet: impose the boundary condition by model.output, e.g. (1 - norm2(x))*N", prob.Name)
+	case len(prob.Hidden) > 0 || len(prob.Parameters) > 0:
+		return nil, fmt.Errorf("problem %q: hidden terms and parameters are not supported with a vector variable yet", prob.Name)
+	case len(prob.Variables) != 1:
+		return nil, fmt.Errorf("problem %q: time-dependent vector problems are not supported yet", prob.Name)
+	}
+	for _, st := range cfg.stages {
+		if st.Optimizer != "adam" {
+			return nil, fmt.Errorf("problem %q: optimizer %s is not supported with a vector variable yet (use adam)", prob.Name, st.Optimizer)
+		}
+	}
+	eq := prob.Equations[0]
+	h := &hdTerm{vec: v, d: v.Dim, P: max(eq.Points, 1), seed: cfg.seed, ptsEpoch: -1, drawn: -1}
+	if eq.Sampler.Type != "" && eq.Sampler.Type != "ball-radial" && eq.Sampler.Type != "uniform" {
+		return nil, fmt.Errorf("equation %q: sampler %s is not supported with a vector variable (ball-radial or uniform)", eq.Name, eq.Sampler.Type)
+	}
+	h.every = eq.ResampleEvery
+	if h.every <= 0 {
+		h.every = math.MaxInt32 // fixed points; the sampled coordinates still change every step
+	}
+	switch cfg.deriv.Method {
+	case "taylor":
+		h.taylor, h.B = true, h.d
+	case "stde":
+		if e := cfg.deriv.Estimator; e != "" && e != "sparse" {
+			return nil, fmt.Errorf("derivatives.estimator %s: only sparse is supported in training with a vector variable yet (rademacher and gaussian are in autodiff)", e)
+		}
+		h.B = cfg.deriv.Samples
+		if h.B <= 0 {
+			h.B = 16
+		}
+		if h.B > h.d {
+			return nil, fmt.Errorf("derivatives.samples %d > dimension %d", h.B, h.d)
+		}
+	default:
+		return nil, fmt.Errorf("derivatives.method %q: want taylor or stde", cfg.deriv.Method)
+	}
+	h.center, h.inv = 0, 1
+	if !cfg.model.NoNormalize {
+		if v.Domain == "ball" {
+			h.inv = 1 / v.Radius
+		} else {
+			h.center, h.inv = (v.Lo+v.Hi)/2, 2/(v.Hi-v.Lo)
+		}
+	}
+	m, err := newModel(prob, cfg)
+	if err != nil {
+		return nil, err
+	}
+	p := &program{model: m, cfg: cfg, box: problemBox(prob)}
+	t := &term{name: eq.Name, kind: kindEquation, weight: eq.Weight, every: 1, period: -1, P: h.P, hd: h}
+	if t.weight == 0 {
+		t.weight = 1
+	}
+	if err := h.transform(cfg.model.Output[prob.Fields[0]], prob); err != nil {
+		return nil, err
+	}
+	u, lap, err := h.graph(m)
+	if err != nil {
+		return nil, err
+	}
+	G.Read(u, &h.uVal)
+	G.Read(lap, &h.lapVal)
+	r, err := h.residual(m, eq.Residual, prob, u, lap)
+	if err != nil {
+		return nil, fmt.Errorf("equation %q: %w", eq.Name, err)
+	}
+	t.residuals = []*G.Node{r}
+	t.loss = m.meanSquare(r)
+	if m.err != nil {
+		return nil, m.err
+	}
+	p.terms = []*term{t}
+	if err := p.sample(t, 0); err != nil {
+		return nil, err
+	}
+	p.feed(t)
+	p.loss = t.loss
+	if t.weight != 1 {
+		p.loss = m.keep(G.HadamardProd(t.loss, m.scalar(t.weight)))
+	}
+	G.Read(t.loss, &t.lossVal)
+	G.Read(p.loss, &p.total)
+	reach := reachable(p.loss)
+	var wrt []*G.Node
+	for _, n := range m.params {
+		m.used[n] = reach[n]
+		if reach[n] {
+			wrt = append(wrt, n)
+		}
+	}
+	if m.err != nil {
+		return nil, m.err
+	}
+	if _, err := G.Grad(p.loss, wrt...); err != nil {
+		return nil, fmt.Errorf("reverse pass: %w", err)
+	}
+	p.grads = wrt
+	p.vm = G.NewTapeMachine(m.g, G.BindDualValues(wrt...))
+	return p, nil
+}
+
+// linearInN splits e = A·N + C with A, C free of N (nil: zero).
+func linearInN(e expr.Expr, n string) (A, C expr.Expr, ok bool) {
+	has := func(x expr.Expr) bool {
+		found := false
+		expr.Walk(x, func(y expr.Expr) bool {
+			if id, isID := y.(*expr.Ident); isID && id.Name == n {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	if !has(e) {
+		return nil, e, true
+	}
+	num := func(v float64) expr.Expr { return &expr.Num{Value: v} }
+	bin := func(op byte, a, b expr.Expr) expr.Expr {
+		if a == nil && b == nil {
+			return nil
+		}
+		if a == nil {
+			a = num(0)
+		}
+		if b == nil {
+			b = num(0)
+		}
+		return &expr.Binary{Op: op, L: a, R: b}
+	}
+	switch x := e.(type) {
+	case *expr.Ident:
+		return num(1), nil, true
+	case *expr.Unary:
+		a, c, ok := linearInN(x.X, n)
+		return bin('-', nil, a), bin('-', nil, c), ok
+	case *expr.Binary:
+		switch x.Op {
+		case '+', '-':
+			a1, c1, ok1 := linearInN(x.L, n)
+			a2, c2, ok2 := linearInN(x.R, n)
+			return bin(x.Op, a1, a2), bin(x.Op, c1, c2), ok1 && ok2
+		case '*':
+			if !has(x.L) {
+				a, c, ok := linearInN(x.R, n)
+				return mulOrNil(x.L, a), mulOrNil(x.L, c), ok
+			}
+			if !has(x.R) {
+				a, c, ok := linearInN(x.L, n)
+				return mulOrNil(x.R, a), mulOrNil(x.R, c), ok
+			}
+		case '/':
+			if !has(x.R) {
+				a, c, ok := linearInN(x.L, n)
+				div := func(y expr.Expr) expr.Expr {
+					if y == nil {
+						return nil
+					}
+					return &expr.Binary{Op: '/', L: y, R: x.R}
+				}
+				return div(a), div(c), ok
+			}
+		}
+	}
+	return nil, nil, false
+}
+
+func mulOrNil(k, y expr.Expr) expr.Expr {
+	if y == nil {
+		return nil
+	}
+	return &expr.Binary{Op: '*', L: k, R: y}
+}
+
+func (h *hdTerm) compileLap(e expr.Expr, prob *pde.Problem) ([]*expr.VectorEval, error) {
+	if e == nil {
+		return nil, nil
+	}
+	evs := make([]*expr.VectorEval, hdWorkers(h.P))
+	for w := range evs {
+		var err error
+		if evs[w], err = expr.CompileVectorLap(e, nil, h.vec.Name, h.d, prob.VectorConstants); err != nil {
+			return nil, err
+		}
+	}
+	return evs, nil
+}
+
+func (h *hdTerm) transform(out expr.Expr, prob *pde.Problem) error {
+	if out == nil {
+		return nil
+	}
+	A, C, ok := linearInN(out, "N")
+	if !ok {
+		return fmt.Errorf("model.output %s: with a vector variable the transform must be A(x)*N + C(x)", out)
+	}
+	tr := &hdTransform{A: A, C: C}
+	var err error
+	if tr.aEv, err = h.compileLap(A, prob); err != nil {
+		return fmt.Errorf("model.output: %w", err)
+	}
+	if tr.cEv, err = h.compileLap(C, prob); err != nil {
+		return fmt.Errorf("model.output: %w", err)
+	}
+	h.trans = tr
+	return nil
+}
+
+// graph builds u (P×1) and the Laplacian estimate (P×1).
+func (h *hdTerm) graph(m *model) (u, lap *G.Node, err error) {
+	P, B, d := h.P, h.B, h.d
+	h.X = m.input("hd/x", P, d)
+	h.rows = &autodiff.Rows{Idx: make([]int, P*B)}
+	net := m.net
+	c0 := m.keep(G.Mul(h.X, net.W[0]))
+	c1 := m.keep(autodiff.RowGather(net.W[0], h.rows))
+	if m.err != nil {
+		return nil, nil, m.err
+	}
+	if h.inv != 1 {
+		c1 = m.scale(c1, h.inv)
+	}
+	j := autodiff.StackedJet{C: []*G.Node{c0, c1, nil}, B: B}
+	if j, err = autodiff.StackedAddBias(j, net.B[0]); err != nil {
+		return nil, nil, err
+	}
+	for l := 1; l < len(net.W); l++ {
+		if j, err = autodiff.StackedApply(j, net.act); err != nil {
+			return nil, nil, err
+		}
+		if j, err = autodiff.StackedMatMul(j, net.W[l]); err != nil {
+			return nil, nil, err
+		}
+		if j, err = autodiff.StackedAddBias(j, net.B[l]); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(net.W) == 1 {
+		return nil, nil, fmt.Errorf("the network needs a hidden layer")
+	}
+	N0, N1, N2 := j.C[0], j.C[1], j.C[2]
+	sumN2 := m.keep(autodiff.GroupSum(N2, B))
+	if h.trans == nil {
+		u, lap = N0, sumN2
+	} else {
+		h.a0 = m.input("hd/A", P, 1)
+		h.a1 = m.input("hd/dA", P*B, 1)
+		h.a2s = m.input("hd/d2A", P, 1)
+		h.c0 = m.input("hd/C", P, 1)
+		h.c2s = m.input("hd/d2C", P, 1)
+		u = m.add(m.mul(h.a0, N0), h.c0)
+		// Σ_J u_jj = N0 Σ A_jj + 2 Σ A_j N_j + A Σ N_jj + Σ C_jj
+		cross := m.keep(autodiff.GroupSum(m.mul(h.a1, N1), B))
+		lap = m.add(m.add(m.mul(N0, h.a2s), m.scale(cross, 2)), m.add(m.mul(h.a0, sumN2), h.c2s))
+	}
+	if !h.taylor {
+		lap = m.scale(lap, float64(d)/float64(B))
+	}
+	return u, lap, m.err
+}
+
+// residual compiles the residual: fields and lap(field) become graph nodes,
+// every field-free subexpression a fed column.
+func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.Node) (*G.Node, error) {
+	field := prob.Fields[0]
+	usesField := func(x expr.Expr) bool {
+		found := false
+		expr.Walk(x, func(y expr.Expr) bool {
+			switch n := y.(type) {
+			case *expr.Ident:
+				found = found || n.Name == field
+			case *expr.Deriv:
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	var comp func(x expr.Expr) (*G.Node, error)
+	comp = func(x expr.Expr) (*G.Node, error) {
+		if !usesField(x) {
+			if n, ok := x.(*expr.Num); ok {
+				return m.scalar(n.Value), nil
+			}
+			k := &hdKnown{e: x, node: m.input(fmt.Sprintf("hd/known%d", len(h.knowns)), h.P, 1), vals: make([]float64, h.P)}
+			for range hdWorkers(h.P) {
+				ev, err := expr.CompileVector(x, nil, h.vec.Name, h.d, prob.VectorConstants)
+				if err != nil {
+					return nil, err
+				}
+				k.evs = append(k.evs, ev)
+			}
+			h.knowns = append(h.knowns, k)
+			return k.node, nil
+		}
+		switch n := x.(type) {
+		case *expr.Ident:
+			return u, nil
+		case *expr.Unary:
+			a, err := comp(n.X)
+			if err != nil {
+				return nil, err
+			}
+			return m.keep(G.Neg(a)), m.err
+		case *expr.Binary:
+			a, err := comp(n.L)
+			if err != nil {
+				return nil, err
+			}
+			if n.Op == '^' {
+				num, ok := n.R.(*expr.Num)
+				if !ok {
+					return nil, fmt.Errorf("%s: only constant exponents of fields", x)
+				}
+				switch num.Value {
+				case 1:
+					return a, nil
+				case 2:
+					return m.keep(G.Square(a)), m.err
+				case 3:
+					return m.mul(m.keep(G.Square(a)), a), m.err
+				}
+				return m.keep(G.Pow(a, m.scalar(num.Value))), m.err
+			}
+			b, err := comp(n.R)
+			if err != nil {
+				return nil, err
+			}
+			switch n.Op {
+			case '+':
+				return m.keep(G.Add(a, b)), m.err
+			case '-':
+				return m.keep(G.Sub(a, b)), m.err
+			case '*':
+				return m.keep(G.HadamardProd(a, b)), m.err
+			case '/':
+				return m.keep(G.HadamardDiv(a, b)), m.err
+			}
+		case *expr.Call:
+			if n.Func == "lap" {
+				if id, ok := n.Args[0].(*expr.Ident); ok && id.Name == field {
+					return lap, nil
+				}
+				return nil, fmt.Errorf("%s: only lap(%s) of the field with a vector variable", x, field)
+			}
+			if len(n.Args) == 1 {
+				a, err := comp(n.Args[0])
+				if err != nil {
+					return nil, err
+				}
+				fns := map[string]func(*G.Node) (*G.Node, error){
+					"sin": G.Sin, "cos": G.Cos, "exp": G.Exp, "log": G.Log, "sqrt": G.Sqrt,
+					"tanh": G.Tanh, "abs": G.Abs, "sigmoid": G.Sigmoid,
+				}
+				if f, ok := fns[n.Func]; ok {
+					return m.keep(f(a)), m.err
+				}
+			}
+		}
+		return nil, fmt.Errorf("%s is not supported in residuals with a vector variable yet", x)
+	}
+	return comp(e)
+}
+
+// draw sets the points for step e (new points every h.every steps) and the
+// sampled coordinates (new every step), each from its own stream, so a
+// resumed run draws exactly what an uninterrupted one did.
+func (h *hdTerm) draw(e int) {
+	pe := e / h.every
+	if pe != h.ptsEpoch {
+		rng := sampling.Stream(h.seed, streamPoints, uint64(kindEquation), uint64(h.index), uint64(pe))
+		if h.vec.Domain == "ball" {
+			h.pts = sampling.BallRadial(sampling.CenteredBall(h.d, h.vec.Radius), h.P, rng)
+		} else {
+			h.pts = make([]float64, h.P*h.d)
+			for i := range h.pts {
+				h.pts[i] = h.vec.Lo + (h.vec.Hi-h.vec.Lo)*rng.Float64()
+			}
+		}
+		h.ptsEpoch = pe
+		h.evalKnowns()
+	}
+	if h.taylor {
+		for p := 0; p < h.P; p++ {
+			for j := 0; j < h.d; j++ {
+				h.rows.Idx[p*h.d+j] = j
+			}
+		}
+	} else {
+		rng := sampling.Stream(h.seed, streamPoints, uint64(kindEquation), uint64(h.index), uint64(e), 1)
+		autodiff.SparseSTDE{Dim: h.d, Samples: h.B}.Draw(rng, h.P, h.rows.Idx)
+	}
+	h.drawn = e
+}
+
+// evalKnowns computes the fed columns of the current points in parallel.
+func (h *hdTerm) evalKnowns() {
+	P, d := h.P, h.d
+	nw := hdWorkers(P)
+	var wg sync.WaitGroup
+	for w := 0; w < nw; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for p := w; p < P; p += nw {
+				x := h.pts[p*d : (p+1)*d]
+				for _, k := range h.knowns {
+					v, err := k.evs[w].Value(nil, x)
+					if err != nil {
+						v = math.NaN()
+					}
+					k.vals[p] = v
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+}
+
+// feed writes the current points, coordinates and columns into the graph.
+func (h *hdTerm) feed() {
+	P, B, d := h.P, h.B, h.d
+	xn := make([]float64, P*d)
+	for i, v := range h.pts {
+		xn[i] = (v - h.center) * h.inv
+	}
+	setData(h.X.Value().(tensor.Tensor), xn)
+	for _, k := range h.knowns {
+		setData(k.node.Value().(tensor.Tensor), k.vals)
+	}
+	if tr := h.trans; tr != nil {
+		a0, a1 := make([]float64, P), make([]float64, P*B)
+		a2, c0, c2 := make([]float64, P), make([]float64, P), make([]float64, P)
+		nw := hdWorkers(P)
+		var wg sync.WaitGroup
+		for w := 0; w < nw; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				g, hd := make([]float64, d), make([]float64, d)
+				for p := w; p < P; p += nw {
+					x := h.pts[p*d : (p+1)*d]
+					idx := h.rows.Idx[p*B : (p+1)*B]
+					if tr.aEv != nil {
+						v, _, err := tr.aEv[w].LapValue(nil, x, g, hd)
+						if err != nil {
+							v = math.NaN()
+						}
+						a0[p] = v
+						for k, j := range idx {
+							a1[p*B+k] = g[j]
+							a2[p] += hd[j]
+						}
+					}
+					if tr.cEv != nil {
+						v, _, err := tr.cEv[w].LapValue(nil, x, nil, hd)
+						if err != nil {
+							v = math.NaN()
+						}
+						c0[p] = v
+						for _, j := range idx {
+							c2[p] += hd[j]
+						}
+					}
+				}
+			}(w)
+		}
+		wg.Wait()
+		setData(h.a0.Value().(tensor.Tensor), a0)
+		setData(h.a1.Value().(tensor.Tensor), a1)
+		setData(h.a2s.Value().(tensor.Tensor), a2)
+		setData(h.c0.Value().(tensor.Tensor), c0)
+		setData(h.c2s.Value().(tensor.Tensor), c2)
+	}
+}
+
+// radial returns |x| of every current point (the checkpoint's point column).
+func (h *hdTerm) radial() []float64 { return radialOf(h.pts, h.d) }
+
+func radialOf(pts []float64, d int) []float64 {
+	out := make([]float64, len(pts)/d)
+	for i := range out {
+		s := 0.0
+		for _, v := range pts[i*d : (i+1)*d] {
+			s += v * v
+		}
+		out[i] = math.Sqrt(s)
+	}
+	return out
+}
+
+// hdSample and hdFeed are program.sample and program.feed for the term of
+// a vector problem.
+func (p *program) hdSample(t *term, e int) error {
+	t.hd.draw(e)
+	t.epoch = e
+	t.pts = t.hd.radial()
+	return nil
+}
+
+func (p *program) hdFeed(t *term) {
+	h := t.hd
+	if h.drawn != t.epoch {
+		h.draw(t.epoch)
+	}
+	h.feed()
+}

@@ -1,0 +1,190 @@
+package pinn
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/gopinn/gopinn/pde"
+)
+
+const hdSpec = `name: hd-test
+seed: 3
+domain: {type: ball, dim: DIM, radius: 1, variable: x}
+fields: [u]
+constants:
+  c: {normal: DIM, seed: 0}
+functions:
+  g: "lap(exact(u)) + exact(u) - exact(u)^3"
+equations:
+  - name: pde
+    residual: "lap(u) + u - u^3 - g"
+    points: 7
+    sampler: ball-radial
+    resample_every: 1
+model:
+  layers: [16, 16]
+  output: "(1 - norm2(x))*N"
+derivatives: {method: METHOD, samples: 3}
+training: {steps: 30, lr: 1.0e-3, schedule: {type: linear}}
+evaluation:
+  exact:
+    u: "(1 - norm2(x)) * sum(i, 1, d-1, c[i]*sin(x[i] + cos(x[i+1]) + x[i+1]*cos(x[i])))"
+  points: 200
+  sampler: ball-radial
+  every: 10
+`
+
+func loadHD(t *testing.T, dim, method string) *pde.Spec {
+	t.Helper()
+	src := hdSpec
+	for _, r := range [][2]string{{"DIM", dim}, {"METHOD", method}} {
+		src = replaceAll(src, r[0], r[1])
+	}
+	path := filepath.Join(t.TempDir(), "hd.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := pde.Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
+func replaceAll(s, old, new string) string {
+	out := ""
+	for {
+		i := indexOf(s, old)
+		if i < 0 {
+			return out + s
+		}
+		out += s[:i] + new
+		s = s[i+len(old):]
+	}
+}
+
+func indexOf(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestHighDimLaplacian: with method taylor the graph's Laplacian of
+// u = (1 - |x|²)·N equals central finite differences of the float64
+// predictor at the training points (to the FD floor), and the sparse
+// estimate (d/B)Σ_J u_jj averages to it over many steps' coordinate draws.
+func TestHighDimLaplacian(t *testing.T) {
+	for _, method := range []string{"taylor", "stde"} {
+		spec := loadHD(t, "8", method)
+		opts := OptionsFromSpec(spec)
+		cfg := newConfig(opts)
+		prog, err := newProgram(spec.Problem, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pred, err := newPredictor(spec.Problem, cfg, 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theta := prog.initTheta()
+		grad := make([]float64, len(theta))
+		tm := prog.terms[0]
+		h := tm.hd
+		d := h.d
+		// u at points and its FD Laplacian
+		fd := make([]float64, h.P)
+		uPred := make([]float64, h.P)
+		const step = 1e-4
+		for p := 0; p < h.P; p++ {
+			x := append([]float64(nil), h.pts[p*d:(p+1)*d]...)
+			eval := func(y []float64) float64 { return pred.hd.point(pred.m, theta, y) }
+			u0 := eval(x)
+			uPred[p] = u0
+			for j := 0; j < d; j++ {
+				y := append([]float64(nil), x...)
+				y[j] += step
+				up := eval(y)
+				y[j] -= 2 * step
+				fd[p] += (up - 2*u0 + eval(y)) / (step * step)
+			}
+		}
+		// average the estimate over many steps (new coordinates each step)
+		runs := 1
+		if method == "stde" {
+			runs = 400
+		}
+		mean := make([]float64, h.P)
+		for r := 0; r < runs; r++ {
+			// new coordinates, same points (every = 1 would move them):
+			// draw the step's coordinates with the points of epoch 0 kept
+			h.every = math.MaxInt32
+			h.draw(r)
+			h.feed()
+			if _, err := prog.run(theta, grad); err != nil {
+				t.Fatal(err)
+			}
+			l := getData(h.lapVal, nil)
+			for p := range mean {
+				mean[p] += l[p] / float64(runs)
+			}
+			if r == 0 {
+				u := getData(h.uVal, nil)
+				for p := range u {
+					if math.Abs(u[p]-uPred[p]) > 1e-12 {
+						t.Fatalf("%s: u graph %v, float64 %v", method, u[p], uPred[p])
+					}
+				}
+			}
+		}
+		for p := range mean {
+			tol := 2e-5 * math.Max(1, math.Abs(fd[p]))
+			if method == "stde" {
+				tol = 0.1 * math.Max(1, math.Abs(fd[p]))
+			}
+			t.Logf("%s point %d: lap %.8f fd %.8f", method, p, mean[p], fd[p])
+			if math.Abs(mean[p]-fd[p]) > tol {
+				t.Errorf("%s point %d: lap %v, finite differences %v", method, p, mean[p], fd[p])
+			}
+		}
+	}
+}
+
+// TestHighDimTrain: a short run through pinn.Train lowers the loss, writes
+// the outputs, and a resumed run ends bit-identical to the uninterrupted one.
+func TestHighDimTrain(t *testing.T) {
+	spec := loadHD(t, "20", "stde")
+	dir := t.TempDir()
+	opts := OptionsFromSpec(spec)
+	opts.OutDir = filepath.Join(dir, "full")
+	full, err := Train(context.Background(), spec.Problem, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.Summary.RelL2["u"] <= 0 || math.IsNaN(full.Summary.RelL2["u"]) {
+		t.Fatalf("rel_l2 %v", full.Summary.RelL2)
+	}
+	opts.OutDir = filepath.Join(dir, "cut")
+	opts.MaxSteps = 20
+	if _, err := Train(context.Background(), spec.Problem, opts); err != nil {
+		t.Fatal(err)
+	}
+	opts.MaxSteps = 30
+	res, err := ResumeProblem(context.Background(), spec.Problem, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range res.Theta {
+		if res.Theta[i] != full.Theta[i] {
+			t.Fatalf("resume differs at parameter %d: %v vs %v", i, res.Theta[i], full.Theta[i])
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "full", "prediction.csv")); err != nil {
+		t.Fatal(err)
+	}
+}
