@@ -324,10 +324,14 @@ func (b *build) interval(n *yaml.Node, what string) (lo, hi float64, ok bool) {
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 func (b *build) domain(n *yaml.Node) {
+	if te := mapValue(n, "type"); te != nil && geometryTypes[deref(te).Value] {
+		b.geometryDomain(n)
+		return
+	}
 	f := b.fields(n, "domain", "type", "dim", "radius", "center", "variable", "variables", "range", "ranges", "time")
 	te, ok := f["type"]
 	if !ok {
-		b.errorf(n, "domain: type is required (ball, disk or box)")
+		b.errorf(n, "domain: type is required (ball, box, or a 2-D shape: disk, annulus, polygon, union, intersection, difference)")
 		return
 	}
 	typ, ok := b.oneOf(te.val, "domain.type", "ball", "disk", "box")

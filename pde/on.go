@@ -58,6 +58,9 @@ func (b *build) parseOn(n *yaml.Node, path string) ([]Face, bool) {
 	}
 	n = deref(n)
 	toks := lexOn(text)
+	if len(toks) == 1 && toks[0].text == "boundary" && b.p.Geometry != nil {
+		return []Face{{Var: BoundaryFace}}, true
+	}
 	if len(toks) == 1 && toks[0].text == "boundary" {
 		var faces []Face
 		for _, v := range b.p.Variables {
@@ -101,6 +104,9 @@ func (b *build) parseOn(n *yaml.Node, path string) ([]Face, bool) {
 		switch {
 		case b.declKind[vt.text] != "variable":
 			b.onError(n, vt.off, "unknown variable %q", vt.text)
+			ok = false
+		case b.p.Geometry != nil && vt.text != "t":
+			b.onError(n, vt.off, "%s", geometryFaceError(vt.text))
 			ok = false
 		case !known:
 			ok = false // its interval is in error already

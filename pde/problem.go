@@ -1,6 +1,9 @@
 package pde
 
-import "github.com/gopinn/gopinn/pde/expr"
+import (
+	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/sampling"
+)
 
 // Problem is a PDE problem in memory: what must hold, where, and what is
 // known. It is what pinn.Train consumes. Every expression in it is resolved
@@ -14,6 +17,13 @@ import "github.com/gopinn/gopinn/pde/expr"
 type Problem struct {
 	Name        string
 	Description string
+
+	// Geometry, if set, is the (2-D) space domain when it is not the box of
+	// the variables' intervals: a disk, annulus, polygon or a CSG of shapes.
+	// The space variables' intervals are then its bounding box, and the
+	// condition selector "boundary" is its whole boundary (Face.Var ==
+	// BoundaryFace).
+	Geometry sampling.Domain
 
 	// Variables are the independent variables in network-input order. The
 	// domain is the box of their intervals. A variable named "t" is time.

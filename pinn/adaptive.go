@@ -216,10 +216,10 @@ func (p *program) adaptiveResample(t *term, e int, theta []float64) error {
 	n := len(p.prob.Variables)
 	var cand, candN []float64
 	var err error
-	if t.faces == nil {
-		cand, err = p.box.Interior(a.pool, t.sampler, rng)
+	if !t.isCondition() {
+		cand, err = p.drawInterior(a.pool, t.sampler, rng)
 	} else {
-		cand, candN, _, err = p.box.FacePoints(t.faces, a.pool, t.sampler, rng)
+		cand, candN, err = p.drawCondition(t, a.pool, t.sampler, rng)
 	}
 	if err != nil {
 		return err

@@ -166,8 +166,7 @@ func newEvaluation(prob *pde.Problem, cfg *config) (*evaluation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("evaluation.sampler: %w", err)
 	}
-	box := problemBox(prob)
-	if ev.pts, err = box.Interior(cfg.eval.Points, s, sampling.Stream(cfg.seed, streamEval)); err != nil {
+	if ev.pts, err = domainInterior(prob, cfg.eval.Points, s, sampling.Stream(cfg.seed, streamEval)); err != nil {
 		return nil, err
 	}
 	rows := len(ev.pts) / n

@@ -241,6 +241,19 @@ func (r *runner) plot(fields, hidden [][]float64, inputs [][][]float64) error {
 				return err
 			}
 			ref := exactOn(exactExpr, vars, pts)
+			if g := r.prob.Geometry; g != nil {
+				// outside the shape there is nothing to show
+				for i := range xs {
+					for j := range ys {
+						if !g.Contains([]float64{xs[i], ys[j]}, 1e-9) {
+							pf[f][j*N+i] = math.NaN()
+							if ref != nil {
+								ref[j*N+i] = math.NaN()
+							}
+						}
+					}
+				}
+			}
 			if err := plots.Heatmap2D(filepath.Join(out, "solution_"+name+".png"), r.prob.Name+": "+name, vars[0].Name, vars[1].Name, xs, ys, pf[f], ref); err != nil {
 				return err
 			}

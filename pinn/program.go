@@ -27,6 +27,7 @@ type term struct {
 	sampler sampling.UnitSampler
 	faces   []sampling.Face // conditions
 	period  int             // periodic: the axis; -1 otherwise
+	geomOn  pde.Face        // condition on a shape domain: pde.BoundaryFace or a time slice
 	P       int
 
 	batches []*batch // one, or two for periodic (low face, high face)
@@ -287,6 +288,12 @@ func (p *program) newTerm(tm pde.Term, kind, index int, on []pde.Face, typ strin
 		return nil, err
 	}
 	t.sampler = s
+	if p.prob.Geometry != nil && kind == kindCondition {
+		if err := p.geometryFaces(t, on, typ); err != nil {
+			return nil, err
+		}
+		on = nil
+	}
 	for _, f := range on {
 		ax := p.prob.VariableIndex(f.Var)
 		if ax < 0 {
@@ -301,7 +308,7 @@ func (p *program) newTerm(tm pde.Term, kind, index int, on []pde.Face, typ strin
 		}
 		t.faces = append(t.faces, sampling.Face{Axis: ax, Side: f.Side})
 	}
-	if kind == kindCondition && len(t.faces) == 0 {
+	if kind == kindCondition && !t.isCondition() {
 		return nil, fmt.Errorf("no faces to sample")
 	}
 	t.P = tm.Points
@@ -328,11 +335,11 @@ func (p *program) sample(t *term, e int) error {
 	}
 	rng := sampling.Stream(p.cfg.seed, streamPoints, uint64(t.kind), uint64(t.index), uint64(e))
 	var err error
-	if t.faces == nil {
-		t.pts, err = p.box.Interior(t.P, t.sampler, rng)
+	if !t.isCondition() {
+		t.pts, err = p.drawInterior(t.P, t.sampler, rng)
 		t.normals = nil
 	} else {
-		t.pts, t.normals, _, err = p.box.FacePoints(t.faces, t.P, t.sampler, rng)
+		t.pts, t.normals, err = p.drawCondition(t, t.P, t.sampler, rng)
 	}
 	t.epoch = e
 	return err
