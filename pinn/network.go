@@ -194,7 +194,8 @@ func linear(in []autodiff.Jet, ws []*G.Node) (autodiff.Jet, error) {
 // multiplies, hand-written reverse pass, all cores); "graph" builds them
 // from ordinary graph ops (forward), the reference the fused op is tested
 // against. Networks or orders the fused op does not cover (no hidden layer,
-// order above autodiff.MaxFusedOrder) use the graph ops either way. Hidden-
+// order above autodiff.MaxFusedOrder, Fourier features, the modified MLP)
+// use the graph ops either way. Hidden-
 // term networks, whose inputs are expressions rather than coordinates,
 // always use forward.
 var netKernel = "fused"
