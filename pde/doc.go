@@ -51,8 +51,21 @@
 //     constant too.
 //   - domain: a box with named variables (domain: {type: box, variables:
 //     [x, y], range: [0, 1]} or ranges: [[..], [..]], optional time: [t0,
-//     t1]) becomes Variables; ball, disk and vector boxes are validated and
-//     then rejected as not supported yet.
+//     t1]) becomes Variables. A 2-D shape (disk, annulus, polygon, union,
+//     intersection, difference; parameters validated by sampling.NewDomain)
+//     becomes Problem.Geometry, its variables get the bounding box, and
+//     "boundary" selects its whole boundary (Face.Var == BoundaryFace). A
+//     ball or vector box with variable: x and dim: d makes x a vector
+//     variable (Problem.Vector; x[i], norm2, sums in expressions).
+//   - model: architecture mlp | modified (Wang, Teng & Perdikaris 2021),
+//     fourier: {features, scale} (random Fourier features of the inputs);
+//     training: balance: {method: grad-norm, every, alpha} (loss balancing
+//     by gradient norms), causal: {chunks, epsilon} (causal weighting of
+//     the equations in t); hidden terms: library: {degree, extra,
+//     max_rel_error, threshold, digits} (their symbolic regression);
+//     evaluation.reference may be {ode: {rhs, initial, rtol, atol}} (a
+//     Dormand-Prince reference for ODE systems); data noise_model:
+//     relative (default) | mean.
 //   - CSV data: a header of variable and field names (every variable, at
 //     least one field), '#' comment lines, finite numbers only.
 //   - term names (equations, conditions, data) are [A-Za-z0-9_-]+ and unique:
