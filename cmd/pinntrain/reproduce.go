@@ -9,7 +9,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn"
 	"github.com/gopinn/gopinn/pinn/precond"
 )
 
@@ -85,11 +88,7 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 				if err != nil {
 					return err
 				}
-				total := spec.Training.Steps
-				if spec.Training.Then != nil {
-					total += spec.Training.Then.Steps
-				}
-				targs = append(targs, "--steps", fmt.Sprint(max(1, total/10)))
+				targs = append(targs, "--steps", fmt.Sprint(max(1, plannedSteps(spec)/10)))
 			}
 			fmt.Fprintf(stdout, "== %s/%s\n", d, row)
 			if err := cmdTrain(ctx, targs, stdout, stderr); err != nil {
@@ -98,4 +97,59 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 	}
 	return nil
+}
+
+// paperRun is one trained row of a paper reproduction.
+type paperRun struct {
+	Spec    *pde.Spec
+	OutDir  string
+	Planned int // optimizer steps of the whole plan (all stages)
+	Summary pinn.Summary
+	Wall    time.Duration
+}
+
+// plannedSteps is the number of optimizer steps a spec plans, all stages.
+func plannedSteps(spec *pde.Spec) int {
+	n := spec.Training.Steps
+	if spec.Training.Then != nil {
+		n += spec.Training.Then.Steps
+	}
+	return n
+}
+
+// trainPaperRow trains configs/papers/<study>/<row>.yaml through the library
+// into <resultsDir>/papers/<study>/<row>, cut to maxSteps if > 0 (quick: a
+// tenth of the plan, if less), with plain log lines to logf. A run that
+// fails is returned with its error so the table can say so; the context's
+// cancellation is the caller's to check.
+func trainPaperRow(ctx context.Context, study, row, resultsDir string, quick bool, maxSteps int, logf func(string)) (paperRun, error) {
+	r := paperRun{OutDir: filepath.Join(resultsDir, "papers", study, row)}
+	spec, err := pde.Load(filepath.Join("configs", "papers", study, row+".yaml"), nil)
+	if err != nil {
+		return r, err
+	}
+	r.Spec, r.Planned = spec, plannedSteps(spec)
+	opts := pinn.OptionsFromSpec(spec)
+	opts.OutDir = r.OutDir
+	if quick {
+		opts.MaxSteps = max(1, r.Planned/10)
+	}
+	if maxSteps > 0 && (opts.MaxSteps == 0 || maxSteps < opts.MaxSteps) {
+		opts.MaxSteps = maxSteps
+	}
+	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+		return r, err
+	}
+	if opts.SpecYAML, err = runSpecYAML(spec, opts.OutDir); err != nil {
+		return r, err
+	}
+	opts.Log = logf
+	logf("start")
+	start := time.Now()
+	out, err := pinn.Train(ctx, spec.Problem, opts)
+	r.Wall = time.Since(start)
+	if out != nil {
+		r.Summary = out.Summary
+	}
+	return r, err
 }

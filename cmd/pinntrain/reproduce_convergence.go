@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pinn"
 	"github.com/gopinn/gopinn/pinn/precond"
 )
@@ -50,40 +49,19 @@ type convResult struct {
 }
 
 func reproduceConvergence(ctx context.Context, resultsDir string, quick bool, log io.Writer) error {
-	cfgDir := filepath.Join("configs", "papers", "convergence")
 	var res []convResult
 	for _, row := range convRows {
-		r := convResult{row: row, causal: math.NaN()}
-		spec, err := pde.Load(filepath.Join(cfgDir, row.file+".yaml"), nil)
-		if err != nil {
+		run, err := trainPaperRow(ctx, "convergence", row.file, resultsDir, quick, 0, func(line string) { fmt.Fprintf(log, "convergence/%s: %s\n", row.file, line) })
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if run.Spec == nil {
 			return err
 		}
-		opts := pinn.OptionsFromSpec(spec)
-		opts.OutDir = filepath.Join(resultsDir, "papers", "convergence", row.file)
-		r.planned = spec.Training.Steps
-		if spec.Training.Then != nil {
-			r.planned += spec.Training.Then.Steps
-		}
-		if quick {
-			opts.MaxSteps = max(1, r.planned/10)
-		}
-		if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
-			return err
-		}
-		if opts.SpecYAML, err = runSpecYAML(spec, opts.OutDir); err != nil {
-			return err
-		}
-		opts.Log = func(line string) { fmt.Fprintf(log, "convergence/%s: %s\n", row.file, line) }
-		fmt.Fprintf(log, "== convergence/%s\n", row.file)
-		out, err := pinn.Train(ctx, spec.Problem, opts)
-		if err != nil {
-			if ctx.Err() != nil {
-				return err
-			}
-			r.err = err
-		} else {
-			r.sum = out.Summary
-			r.causal = lastColumn(filepath.Join(opts.OutDir, "metrics.csv"), "causal_min_")
+		r := convResult{row: row, planned: run.Planned, causal: math.NaN(), err: err}
+		if err == nil {
+			r.sum = run.Summary
+			r.causal = lastColumn(filepath.Join(run.OutDir, "metrics.csv"), "causal_min_")
 		}
 		res = append(res, r)
 	}

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pinn"
 	"github.com/gopinn/gopinn/pinn/precond"
 )
@@ -47,43 +46,16 @@ type engdResult struct {
 }
 
 func reproduceENGD(ctx context.Context, resultsDir string, quick bool, log io.Writer) error {
-	cfgDir := filepath.Join("configs", "papers", "engd")
 	var res []engdResult
 	for _, row := range engdRows {
-		r := engdResult{row: row}
-		spec, err := pde.Load(filepath.Join(cfgDir, row.file+".yaml"), nil)
-		if err != nil {
+		run, err := trainPaperRow(ctx, "engd", row.file, resultsDir, quick, 0, func(line string) { fmt.Fprintf(log, "engd/%s: %s\n", row.file, line) })
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if run.Spec == nil {
 			return err
 		}
-		opts := pinn.OptionsFromSpec(spec)
-		opts.OutDir = filepath.Join(resultsDir, "papers", "engd", row.file)
-		r.planned = spec.Training.Steps
-		if spec.Training.Then != nil {
-			r.planned += spec.Training.Then.Steps
-		}
-		if quick {
-			opts.MaxSteps = max(1, r.planned/10)
-		}
-		if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
-			return err
-		}
-		if opts.SpecYAML, err = runSpecYAML(spec, opts.OutDir); err != nil {
-			return err
-		}
-		opts.Log = func(line string) { fmt.Fprintf(log, "engd/%s: %s\n", row.file, line) }
-		fmt.Fprintf(log, "== engd/%s\n", row.file)
-		start := time.Now()
-		out, err := pinn.Train(ctx, spec.Problem, opts)
-		r.wall = time.Since(start)
-		if err != nil {
-			if ctx.Err() != nil {
-				return err
-			}
-			r.err = err
-		} else {
-			r.sum = out.Summary
-		}
-		res = append(res, r)
+		res = append(res, engdResult{row: row, planned: run.Planned, sum: run.Summary, wall: run.Wall, err: err})
 	}
 	return writeENGDTable(filepath.Join(resultsDir, "engd.md"), res, quick)
 }

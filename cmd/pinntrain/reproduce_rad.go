@@ -80,7 +80,7 @@ func reproduceRAD(ctx context.Context, resultsDir string, quick bool, log io.Wri
 		go func(row radRow) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			err := trainRADRow(ctx, cfgDir, resultsDir, row, quick, log, &mu)
+			err := trainRADRow(ctx, resultsDir, row, quick, log, &mu)
 			mu.Lock()
 			if err != nil {
 				fmt.Fprintf(log, "== rad/%s: %v\n", row.name(), err)
@@ -99,47 +99,17 @@ func reproduceRAD(ctx context.Context, resultsDir string, quick bool, log io.Wri
 	return firstErr
 }
 
-func trainRADRow(ctx context.Context, cfgDir, resultsDir string, row radRow, quick bool, log io.Writer, mu *sync.Mutex) error {
-	spec, err := pde.Load(filepath.Join(cfgDir, row.name()+".yaml"), nil)
-	if err != nil {
-		return err
-	}
-	opts := pinn.OptionsFromSpec(spec)
-	opts.OutDir = filepath.Join(resultsDir, "papers", "rad", row.name())
-	if quick {
-		opts.MaxSteps = max(1, radPlanned(spec)/10)
-	}
+func trainRADRow(ctx context.Context, resultsDir string, row radRow, quick bool, log io.Writer, mu *sync.Mutex) error {
+	maxSteps := 0
 	if s := os.Getenv("RAD_MAX_STEPS"); s != "" {
-		var n int
-		fmt.Sscan(s, &n)
-		if n > 0 && (opts.MaxSteps == 0 || n < opts.MaxSteps) {
-			opts.MaxSteps = n
-		}
+		fmt.Sscan(s, &maxSteps)
 	}
-	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
-		return err
-	}
-	if opts.SpecYAML, err = runSpecYAML(spec, opts.OutDir); err != nil {
-		return err
-	}
-	opts.Log = func(line string) {
+	_, err := trainPaperRow(ctx, "rad", row.name(), resultsDir, quick, maxSteps, func(line string) {
 		mu.Lock()
 		fmt.Fprintf(log, "rad/%s: %s\n", row.name(), line)
 		mu.Unlock()
-	}
-	mu.Lock()
-	fmt.Fprintf(log, "== rad/%s\n", row.name())
-	mu.Unlock()
-	_, err = pinn.Train(ctx, spec.Problem, opts)
+	})
 	return err
-}
-
-func radPlanned(spec *pde.Spec) int {
-	n := spec.Training.Steps
-	if spec.Training.Then != nil {
-		n += spec.Training.Then.Steps
-	}
-	return n
 }
 
 func writeRADTable(cfgDir, resultsDir string, quick bool) error {
@@ -164,7 +134,7 @@ func writeRADTable(cfgDir, resultsDir string, quick bool) error {
 		if err != nil {
 			return err
 		}
-		planned := radPlanned(spec)
+		planned := plannedSteps(spec)
 		plan := fmt.Sprintf("%d + %d", spec.Training.Steps, planned-spec.Training.Steps)
 		paper := "—"
 		if row.paper > 0 {

@@ -92,11 +92,7 @@ func reproduceUPINN(ctx context.Context, resultsDir string, quick bool, log io.W
 			if err != nil {
 				return err
 			}
-			total := spec.Training.Steps
-			if spec.Training.Then != nil {
-				total += spec.Training.Then.Steps
-			}
-			args = append(args, "--steps", fmt.Sprint(max(1, total/10)))
+			args = append(args, "--steps", fmt.Sprint(max(1, plannedSteps(spec)/10)))
 		}
 		fmt.Fprintf(log, "== upinn/%s\n", name)
 		if err := cmdTrain(ctx, args, log, log); err != nil {
