@@ -25,8 +25,15 @@ type Result struct {
 // training: every check Train makes before the first step.
 func Check(prob *pde.Problem, opts Options) error {
 	cfg := newConfig(opts)
-	if _, err := newProgram(prob, cfg); err != nil {
+	prog, err := newProgram(prob, cfg)
+	if err != nil {
 		return err
+	}
+	if cfg.initFrom != "" {
+		r := &runner{cfg: cfg, theta: make([]float64, prog.numParams())}
+		if err := r.warmStart(cfg.initFrom); err != nil {
+			return err
+		}
 	}
 	if _, err := newPredictor(prob, cfg, 16); err != nil {
 		return err
@@ -36,7 +43,7 @@ func Check(prob *pde.Problem, opts Options) error {
 	// validate slow for nothing.
 	small := *cfg
 	small.eval.Points = min(cfg.eval.Points, 8)
-	_, err := newEvaluation(prob, &small)
+	_, err = newEvaluation(prob, &small)
 	return err
 }
 
