@@ -37,3 +37,26 @@ func TestCompiledFunctionsMatchFloat64(t *testing.T) {
 		}
 	}
 }
+
+// TestScalarMethod: stde on scalar variables is exact when it would draw
+// every coordinate, and a clear error otherwise.
+func TestScalarMethod(t *testing.T) {
+	prob := &pde.Problem{Variables: box([]string{"x", "y", "t"}, []float64{0, 0, 0}, []float64{1, 1, 1})}
+	cases := []struct {
+		d  pde.Derivatives
+		ok bool
+	}{
+		{pde.Derivatives{}, true},
+		{pde.Derivatives{Method: "taylor"}, true},
+		{pde.Derivatives{Method: "stde"}, true}, // default 16 samples >= 2 space variables
+		{pde.Derivatives{Method: "stde", Samples: 2, Estimator: "sparse"}, true},
+		{pde.Derivatives{Method: "stde", Samples: 1}, false},
+		{pde.Derivatives{Method: "stde", Samples: 4, Estimator: "gaussian"}, false},
+		{pde.Derivatives{Method: "magic"}, false},
+	}
+	for _, c := range cases {
+		if err := checkScalarMethod(prob, c.d); (err == nil) != c.ok {
+			t.Errorf("%+v: err = %v, want ok = %v", c.d, err, c.ok)
+		}
+	}
+}

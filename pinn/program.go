@@ -122,8 +122,8 @@ func buildProgram(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 	if len(prob.Fields) == 0 {
 		return nil, fmt.Errorf("problem %q has no fields", prob.Name)
 	}
-	if cfg.deriv.Method != "taylor" {
-		return nil, fmt.Errorf("derivatives.method %q is not supported yet (use taylor)", cfg.deriv.Method)
+	if err := checkScalarMethod(prob, cfg.deriv); err != nil {
+		return nil, err
 	}
 	for _, st := range cfg.stages {
 		if _, err := newOptimizer(st, 0); err != nil {
@@ -549,4 +549,34 @@ func reachable(n *G.Node) map[*G.Node]bool {
 		seen[x] = true
 	}
 	return seen
+}
+
+// checkScalarMethod decides the derivative method for a problem of scalar
+// variables. Stochastic estimators are for a vector variable (domain: ball
+// or vector box); with scalar variables, sparse STDE with at least as many
+// samples as space variables draws every coordinate, where it equals the
+// exact Taylor operator, which is then what is computed.
+func checkScalarMethod(prob *pde.Problem, d pde.Derivatives) error {
+	switch d.Method {
+	case "", "taylor":
+		return nil
+	case "stde":
+		space := len(prob.SpaceVariables())
+		samples := d.Samples
+		if samples == 0 {
+			samples = 16
+		}
+		if (d.Estimator == "" || d.Estimator == "sparse") && samples >= space {
+			return nil
+		}
+		return fmt.Errorf("derivatives: stde with %d samples (estimator %s) over %d scalar space variables: stochastic estimation needs a vector variable (domain: {type: ball, dim: ..., variable: x}); with scalar variables use method taylor (exact)", samples, orDefault(d.Estimator, "sparse"), space)
+	}
+	return fmt.Errorf("derivatives.method %q is not supported (use taylor or stde)", d.Method)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
