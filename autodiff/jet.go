@@ -288,17 +288,31 @@ func isZero(m []int) bool {
 // with the partial Bell polynomials B_{n,k} generated from the partitions of
 // n into k parts (BellCoefficients).
 func Apply(a Jet, t Tower) (Jet, error) {
-	K := a.Order()
-	d, err := t.Derivs(a.C[0], K)
+	out, err := composeTower("autodiff.Apply", a.C, t, func(d *G.Node) (*G.Node, error) { return d, nil })
 	if err != nil {
-		return Jet{}, fmt.Errorf("autodiff.Apply %s: %w", t.Name(), err)
+		return Jet{}, err
+	}
+	return Jet{C: out}, nil
+}
+
+// composeTower is Faà di Bruno's formula on a coefficient series c:
+// out[0] = f(c0), out[n] = sum_{k=1..n} f^(k)(c0) * B_{n,k}(c1, ..., c_{n-k+1}),
+// with the Bell-polynomial terms from integer partitions (bell). rows maps a
+// derivative f^(k)(c0), which has the primal's rows, to the rows of the
+// higher coefficients (the identity for Jet; tiling for StackedJet).
+func composeTower(op string, c []*G.Node, t Tower, rows func(*G.Node) (*G.Node, error)) ([]*G.Node, error) {
+	K := len(c) - 1
+	d, err := t.Derivs(c[0], K)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", op, t.Name(), err)
 	}
 	if len(d) < K+1 {
-		return Jet{}, fmt.Errorf("autodiff.Apply %s: tower gave %d derivatives, need %d", t.Name(), len(d), K+1)
+		return nil, fmt.Errorf("%s %s: tower gave %d derivatives, need %d", op, t.Name(), len(d), K+1)
 	}
 	out := make([]*G.Node, K+1)
 	out[0] = d[0]
-	mo := &monomials{c: a.C, memo: map[string]*G.Node{}}
+	mo := &monomials{c: c, memo: map[string]*G.Node{}}
+	dr := make([]*G.Node, K+1) // d[k] in the coefficients' rows, made once
 	for n := 1; n <= K; n++ {
 		var acc *G.Node
 		for k := 1; k <= n; k++ {
@@ -309,26 +323,31 @@ func Apply(a Jet, t Tower) (Jet, error) {
 			for _, term := range bell(n, k) {
 				p, err := mo.get(term.Mult)
 				if err != nil {
-					return Jet{}, fmt.Errorf("autodiff.Apply %s C[%d]: %w", t.Name(), n, err)
+					return nil, fmt.Errorf("%s %s C[%d]: %w", op, t.Name(), n, err)
 				}
 				if inner, err = axpy(inner, term.Coef, p); err != nil {
-					return Jet{}, fmt.Errorf("autodiff.Apply %s C[%d]: %w", t.Name(), n, err)
+					return nil, fmt.Errorf("%s %s C[%d]: %w", op, t.Name(), n, err)
 				}
 			}
 			if inner == nil {
 				continue
 			}
-			p, err := mulNode(d[k], inner)
+			if dr[k] == nil {
+				if dr[k], err = rows(d[k]); err != nil {
+					return nil, fmt.Errorf("%s %s: %w", op, t.Name(), err)
+				}
+			}
+			p, err := mulNode(dr[k], inner)
 			if err != nil {
-				return Jet{}, fmt.Errorf("autodiff.Apply %s C[%d]: %w", t.Name(), n, err)
+				return nil, fmt.Errorf("%s %s C[%d]: %w", op, t.Name(), n, err)
 			}
 			if acc, err = addNil(acc, p); err != nil {
-				return Jet{}, fmt.Errorf("autodiff.Apply %s C[%d]: %w", t.Name(), n, err)
+				return nil, fmt.Errorf("%s %s C[%d]: %w", op, t.Name(), n, err)
 			}
 		}
 		out[n] = acc
 	}
-	return Jet{C: out}, nil
+	return out, nil
 }
 
 // Pow returns a^p elementwise through the power tower; integer p is exact

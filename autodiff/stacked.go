@@ -44,51 +44,9 @@ func StackedAddBias(a StackedJet, b *G.Node) (StackedJet, error) {
 // di Bruno's formula (see Apply); the derivatives f^(k)(C0) are computed on
 // the P primal rows and tiled to the P·B direction rows.
 func StackedApply(a StackedJet, t Tower) (StackedJet, error) {
-	K := a.Order()
-	d, err := t.Derivs(a.C[0], K)
+	out, err := composeTower("autodiff.StackedApply", a.C, t, a.tile)
 	if err != nil {
-		return StackedJet{}, fmt.Errorf("autodiff.StackedApply %s: %w", t.Name(), err)
-	}
-	if len(d) < K+1 {
-		return StackedJet{}, fmt.Errorf("autodiff.StackedApply %s: tower gave %d derivatives, need %d", t.Name(), len(d), K+1)
-	}
-	out := make([]*G.Node, K+1)
-	out[0] = d[0]
-	mo := &monomials{c: a.C, memo: map[string]*G.Node{}}
-	dt := make([]*G.Node, K+1)
-	for n := 1; n <= K; n++ {
-		var acc *G.Node
-		for k := 1; k <= n; k++ {
-			if d[k] == nil {
-				continue
-			}
-			var inner *G.Node
-			for _, term := range bell(n, k) {
-				p, err := mo.get(term.Mult)
-				if err != nil {
-					return StackedJet{}, fmt.Errorf("autodiff.StackedApply %s C[%d]: %w", t.Name(), n, err)
-				}
-				if inner, err = axpy(inner, term.Coef, p); err != nil {
-					return StackedJet{}, fmt.Errorf("autodiff.StackedApply %s C[%d]: %w", t.Name(), n, err)
-				}
-			}
-			if inner == nil {
-				continue
-			}
-			if dt[k] == nil {
-				if dt[k], err = a.tile(d[k]); err != nil {
-					return StackedJet{}, fmt.Errorf("autodiff.StackedApply %s: %w", t.Name(), err)
-				}
-			}
-			p, err := mulNode(dt[k], inner)
-			if err != nil {
-				return StackedJet{}, fmt.Errorf("autodiff.StackedApply %s C[%d]: %w", t.Name(), n, err)
-			}
-			if acc, err = addNil(acc, p); err != nil {
-				return StackedJet{}, fmt.Errorf("autodiff.StackedApply %s C[%d]: %w", t.Name(), n, err)
-			}
-		}
-		out[n] = acc
+		return StackedJet{}, err
 	}
 	return StackedJet{C: out, B: a.B}, nil
 }
