@@ -59,23 +59,8 @@ func values(n *G.Node) []float64 {
 		return []float64{float64(*v)}
 	case *G.F32:
 		return []float64{float64(*v)}
-	case tensor.Tensor:
-		switch d := v.Data().(type) {
-		case []float64:
-			return append([]float64(nil), d...)
-		case []float32:
-			out := make([]float64, len(d))
-			for i, x := range d {
-				out[i] = float64(x)
-			}
-			return out
-		case float64:
-			return []float64{d}
-		case float32:
-			return []float64{float64(d)}
-		}
 	}
-	panic(fmt.Sprintf("unexpected value %T", n.Value()))
+	return valuesOf(val) // tensors (fused_test.go)
 }
 
 func run(g *G.ExprGraph, dual ...*G.Node) error {
