@@ -334,13 +334,12 @@ func (b *build) domain(n *yaml.Node) {
 		b.errorf(n, "domain: type is required (ball, box, or a 2-D shape: disk, annulus, polygon, union, intersection, difference)")
 		return
 	}
-	typ, ok := b.oneOf(te.val, "domain.type", "ball", "disk", "box")
+	typ, ok := b.oneOf(te.val, "domain.type", "ball", "box", "disk", "annulus", "polygon", "union", "intersection", "difference")
 	if !ok {
 		return
 	}
 	allowed := map[string][]string{
 		"ball": {"type", "dim", "radius", "center", "variable", "time"},
-		"disk": {"type", "radius", "center", "variables", "time"},
 		"box":  {"type", "dim", "range", "ranges", "variable", "variables", "time"},
 	}[typ]
 	for k, e := range f {
@@ -397,10 +396,6 @@ func (b *build) domain(n *yaml.Node) {
 			b.errorf(n, "domain: a %s needs dim", typ)
 		}
 	}
-	unsupported := func(what string) {
-		b.errorf(te.val, "domain type %s is not supported yet: give the variables as intervals (variables: {x: [lo, hi], ...})", what)
-		b.declFailed = true
-	}
 	switch typ {
 	case "ball":
 		vecVar()
@@ -409,19 +404,6 @@ func (b *build) domain(n *yaml.Node) {
 		}
 		b.vectorDomain(f, "ball", dim, radius, -radius, radius)
 		addTime()
-	case "disk":
-		if e, ok := f["variables"]; ok {
-			names := b.nameList(e.val, "domain.variables")
-			if len(names) != 2 {
-				b.errorf(e.val, "domain.variables: a disk has two variables")
-			}
-			for i, nm := range names {
-				b.declare(nm, "variable", deref(e.val).Content[i])
-			}
-		} else {
-			b.errorf(n, "domain: a disk needs variables: [x, y]")
-		}
-		unsupported("disk")
 	case "box":
 		if _, ok := f["variable"]; ok {
 			vecVar()
