@@ -1,7 +1,10 @@
 package autodiff
 
 import (
+	"os"
 	"unsafe"
+
+	"github.com/gopinn/gopinn/autodiff/internal/microgemm"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -21,9 +24,24 @@ const (
 	gemmTileCols = 192
 )
 
+// fusedGemm is the micro-kernel the fused op multiplies with, nil for the
+// registered BLAS. The micro-kernels win on the op's shapes even against
+// OpenBLAS (BenchmarkFusedGemm: a chunk is a few hundred rows times a
+// 64-wide matrix, where OpenBLAS's packing and dispatch do not pay), so
+// they are used in every build where the CPU has them; GOPINN_GEMM=blas
+// selects the registered BLAS instead (for comparisons).
+var fusedGemm = pickFusedGemm(os.Getenv("GOPINN_GEMM"))
+
+func pickFusedGemm(env string) *microgemm.Kernel {
+	if env == "blas" {
+		return nil
+	}
+	return microgemm.Best
+}
+
 // gemm computes c = op(a)·op(b) (beta = 0) for row-major a, b, c with the
-// BLAS registered in blas64/blas32 (gonum's pure Go by default, OpenBLAS
-// under the openblas build tag).
+// micro-kernel (see fusedGemm) or the BLAS registered in blas64/blas32
+// (gonum's pure Go by default, OpenBLAS under the openblas build tag).
 func gemm[T float](tA, tB blas.Transpose, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
 	if m == 0 || n == 0 {
 		return
@@ -32,6 +50,10 @@ func gemm[T float](tA, tB blas.Transpose, m, n, k int, a []T, lda int, b []T, ld
 		for i := range m {
 			clear(c[i*ldc : i*ldc+n])
 		}
+		return
+	}
+	if fusedGemm != nil && tB == blas.NoTrans {
+		microgemm.Gemm(fusedGemm, tA == blas.Trans, m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
 	if !pureGoBLAS() {
@@ -83,11 +105,18 @@ func pureGoBLAS() bool {
 	return ok
 }
 
-// BLAS names the BLAS implementation the fused op calls: "gonum" (pure Go,
-// the default build) or "openblas" (build tag openblas).
+// BLAS names the matrix multiplies of this process: the fused op's kernel
+// ("avx512" or "avx2", the assembly micro-kernels of
+// autodiff/internal/microgemm, picked by CPU feature; otherwise the
+// registered BLAS) and, when different, the registered BLAS that Gorgonia's
+// own ops use ("gonum", pure Go, or "openblas" under the openblas build tag).
 func BLAS() string {
-	if pureGoBLAS() {
-		return "gonum"
+	registered := "gonum"
+	if !pureGoBLAS() {
+		registered = blasName
 	}
-	return blasName
+	if fusedGemm != nil {
+		return fusedGemm.Name + " + " + registered
+	}
+	return registered
 }

@@ -176,7 +176,8 @@ type mlpShape struct {
 	C, nc      int     // chunk size, number of chunks
 	prog       [][]fdbTerm
 	deriv      derivFunc
-	woff, boff []int // offsets of W_l, b_l in the packed gradient
+	quad       *quadTower // straight-line tower to f^(K+1) (nil: use deriv)
+	woff, boff []int      // offsets of W_l, b_l in the packed gradient
 	nparams    int
 }
 
@@ -197,6 +198,7 @@ func newMLPShape(P int, sizes []int, dirs []Direction, act Tower) *mlpShape {
 	sh.prog = fdbProgram(sh.K)
 	// f^(K+1) is needed by the reverse pass (∂out_n/∂a_0).
 	sh.deriv = towerFunc(act, sh.K+1)
+	sh.quad = newQuadTower(act, sh.K+1)
 	for l := 0; l < sh.L; l++ {
 		sh.woff = append(sh.woff, sh.nparams)
 		sh.nparams += sizes[l] * sizes[l+1]
@@ -324,34 +326,79 @@ func (k *mlpKernel[T]) forwardChunk(c int) {
 		h := k.H[l][S*p0*wout : S*(p0+pc)*wout]
 		f := k.F[l][(K+1)*p0*wout : (K+1)*(p0+pc)*wout]
 		blk := pc * wout
-		for e := range blk {
-			sh.deriv(float64(z[e]), fd)
-			h[e] = T(fd[0])
-			for q := 1; q <= K+1; q++ {
-				f[(q-1)*blk+e] = T(fd[q])
+		// the tower f^(0..K+1) at every primal pre-activation
+		if sh.quad != nil {
+			towerBlock(sh.quad, z[:blk], h[:blk], f, K+1)
+		} else {
+			for e, ze := range z[:blk] {
+				sh.deriv(float64(ze), fd)
+				h[e] = T(fd[0])
+				for q := 1; q <= K+1; q++ {
+					f[(q-1)*blk+e] = T(fd[q])
+				}
 			}
-			if l == 0 {
-				// input coefficients (q_d, 0, 0, ...): out_n = f^(n)·q^n
-				// (B_{n,k}(q, 0, ...) = q^n δ_{nk}).
-				j := e % wout
-				for d, dir := range sh.dirs {
-					q := float64(k.Q[d*wout+j])
-					qp := q
-					for n := 1; n <= dir.Order; n++ {
-						h[sh.stream[d][n]*blk+e] = T(fd[n] * qp)
-						qp *= q
+		}
+		if l == 0 {
+			k.firstLayerJets(h, f, blk, wout)
+			continue
+		}
+		// Faà di Bruno per direction, one sweep over the chunk per stream.
+		f1 := f[:blk]
+		for d, dir := range sh.dirs {
+			st := sh.stream[d]
+			switch dir.Order {
+			case 1:
+				a1, h1 := z[st[1]*blk:][:blk], h[st[1]*blk:][:blk]
+				for e, v := range a1 {
+					h1[e] = f1[e] * v
+				}
+			case 2:
+				// straight-line order 2 (Laplacians, second-order operators):
+				// out_1 = f1·a1, out_2 = f1·a2 + f2·a1²
+				f2 := f[blk : 2*blk]
+				a1, a2 := z[st[1]*blk:][:blk], z[st[2]*blk:][:blk]
+				h1, h2 := h[st[1]*blk:][:blk], h[st[2]*blk:][:blk]
+				for e, v := range a1 {
+					h1[e] = f1[e] * v
+					h2[e] = T(float64(f1[e])*float64(a2[e]) + float64(f2[e])*float64(v)*float64(v))
+				}
+			default:
+				Kd := dir.Order
+				for e := range blk {
+					for q := 1; q <= K+1; q++ {
+						s.f[q] = float64(f[(q-1)*blk+e])
+					}
+					for j := 1; j <= Kd; j++ {
+						s.a[j] = float64(z[st[j]*blk+e])
+					}
+					s.powers(Kd)
+					for n := 1; n <= Kd; n++ {
+						h[st[n]*blk+e] = T(s.forward(sh.prog, n))
 					}
 				}
-				continue
 			}
-			for d, dir := range sh.dirs {
-				Kd := dir.Order
-				for j := 1; j <= Kd; j++ {
-					s.a[j] = float64(z[sh.stream[d][j]*blk+e])
-				}
-				s.powers(Kd)
-				for n := 1; n <= Kd; n++ {
-					h[sh.stream[d][n]*blk+e] = T(s.forward(sh.prog, n))
+		}
+	}
+}
+
+// firstLayerJets fills the first hidden layer's direction streams. The input
+// coefficients along direction d are (q_d, 0, 0, ...) (q_d = r_d·W_0, the
+// same row for every point), so out_n = f^(n)·q^n (B_{n,k}(q, 0, ...) =
+// q^n δ_{nk}).
+func (k *mlpKernel[T]) firstLayerJets(h, f []T, blk, w int) {
+	sh := k.sh
+	for d, dir := range sh.dirs {
+		q := k.Q[d*w : (d+1)*w]
+		for n := 1; n <= dir.Order; n++ {
+			hn := h[sh.stream[d][n]*blk:][:blk]
+			fn := f[(n-1)*blk:][:blk]
+			for i := 0; i < blk; i += w {
+				for j, qj := range q {
+					qp := float64(qj)
+					for range n - 1 {
+						qp *= float64(qj)
+					}
+					hn[i+j] = T(float64(fn[i+j]) * qp)
 				}
 			}
 		}
@@ -432,41 +479,88 @@ func (k *mlpKernel[T]) backwardChunk(c int) {
 		z := k.Z[l-1][S*p0*win : S*(p0+pc)*win]
 		f := k.F[l-1][(K+1)*p0*win : (K+1)*(p0+pc)*win]
 		blk := pc * win
-		for e := range blk {
-			for q := 1; q <= K+1; q++ {
-				s.f[q] = float64(f[(q-1)*blk+e])
-			}
-			g0 := float64(gb[e]) * s.f[1]
-			if l-1 == 0 {
-				j := e % win
-				for d, dir := range sh.dirs {
-					q := float64(k.Q[d*win+j])
-					qp := 1.0 // q^(n-1)
-					gq := 0.0
-					for n := 1; n <= dir.Order; n++ {
-						gn := float64(gb[sh.stream[d][n]*blk+e])
-						g0 += gn * s.f[n+1] * qp * q
-						gq += gn * s.f[n] * float64(n) * qp
-						qp *= q
+		k.activationBackward(ga, gb, z, f, blk, win, l-1 == 0, gQ, s)
+	}
+}
+
+// activationBackward is the reverse of one hidden layer's activation on a
+// chunk: from the upstream gradients gb of its output streams to the
+// gradients ga of its pre-activation streams (first layer: of the primal
+// and, per direction, of the shared row q_d, accumulated into gQ). One sweep
+// per stream for orders 1 and 2; the primal's gradient is summed over the
+// directions in their order.
+func (k *mlpKernel[T]) activationBackward(ga, gb, z, f []T, blk, w int, first bool, gQ []T, s *fdbScratch) {
+	sh := k.sh
+	K := sh.K
+	g0 := ga[:blk]
+	f1 := f[:blk]
+	for e, g := range gb[:blk] {
+		g0[e] = g * f1[e]
+	}
+	if first {
+		// out_n = f^(n)·q^n: ∂/∂z0 = f^(n+1) q^n, ∂/∂q = n f^(n) q^(n-1)
+		for d, dir := range sh.dirs {
+			q := k.Q[d*w : (d+1)*w]
+			gq := gQ[d*w : (d+1)*w]
+			for n := 1; n <= dir.Order; n++ {
+				gn := gb[sh.stream[d][n]*blk:][:blk]
+				fn, fn1 := f[(n-1)*blk:][:blk], f[n*blk:][:blk]
+				for i := 0; i < blk; i += w {
+					for j, qj := range q {
+						qm := 1.0 // q^(n-1)
+						for range n - 1 {
+							qm *= float64(qj)
+						}
+						g := float64(gn[i+j])
+						g0[i+j] = T(float64(g0[i+j]) + g*float64(fn1[i+j])*qm*float64(qj))
+						gq[j] = T(float64(gq[j]) + g*float64(fn[i+j])*float64(n)*qm)
 					}
-					gQ[d*win+j] += T(gq)
 				}
-				ga[e] = T(g0)
-				continue
 			}
-			for d, dir := range sh.dirs {
-				Kd := dir.Order
+		}
+		return
+	}
+	for d, dir := range sh.dirs {
+		st := sh.stream[d]
+		switch dir.Order {
+		case 1:
+			// out_1 = f1·a1
+			f2 := f[blk : 2*blk]
+			a1, g1, ga1 := z[st[1]*blk:][:blk], gb[st[1]*blk:][:blk], ga[st[1]*blk:][:blk]
+			for e, g := range g1 {
+				g0[e] += g * f2[e] * a1[e]
+				ga1[e] = g * f1[e]
+			}
+		case 2:
+			// out_1 = f1·a1, out_2 = f1·a2 + f2·a1²
+			f2, f3 := f[blk:2*blk], f[2*blk:3*blk]
+			a1, a2 := z[st[1]*blk:][:blk], z[st[2]*blk:][:blk]
+			g1, g2 := gb[st[1]*blk:][:blk], gb[st[2]*blk:][:blk]
+			ga1, ga2 := ga[st[1]*blk:][:blk], ga[st[2]*blk:][:blk]
+			for e := range g1 {
+				x1, x2 := float64(a1[e]), float64(a2[e])
+				y1, y2 := float64(g1[e]), float64(g2[e])
+				d1, d2, d3 := float64(f1[e]), float64(f2[e]), float64(f3[e])
+				g0[e] = T(float64(g0[e]) + y1*d2*x1 + y2*(d2*x2+d3*x1*x1))
+				ga1[e] = T(y1*d1 + y2*d2*2*x1)
+				ga2[e] = T(y2 * d1)
+			}
+		default:
+			Kd := dir.Order
+			for e := range blk {
+				for q := 1; q <= K+1; q++ {
+					s.f[q] = float64(f[(q-1)*blk+e])
+				}
 				for j := 1; j <= Kd; j++ {
-					s.a[j] = float64(z[sh.stream[d][j]*blk+e])
-					s.g[j] = float64(gb[sh.stream[d][j]*blk+e])
+					s.a[j] = float64(z[st[j]*blk+e])
+					s.g[j] = float64(gb[st[j]*blk+e])
 				}
 				s.powers(Kd)
-				g0 += s.backward(sh.prog, Kd)
+				g0[e] = T(float64(g0[e]) + s.backward(sh.prog, Kd))
 				for j := 1; j <= Kd; j++ {
-					ga[sh.stream[d][j]*blk+e] = T(s.ga[j])
+					ga[st[j]*blk+e] = T(s.ga[j])
 				}
 			}
-			ga[e] = T(g0)
 		}
 	}
 }

@@ -22,6 +22,15 @@ var fusedDirs = []autodiff.Direction{
 	{V: []float64{0.5, 0, -1}, Order: 0},
 }
 
+// fusedDirsLow stop at order 2, where the fused op takes its straight-line
+// paths (the tower of tanh/sigmoid/exp/tan to f”' and the order-1 and
+// order-2 Faà di Bruno sweeps).
+var fusedDirsLow = []autodiff.Direction{
+	{V: []float64{1, 0, 0}, Order: 2},
+	{V: []float64{0, 1, 0}, Order: 2},
+	{V: []float64{1, -1, 2}, Order: 1},
+}
+
 // fusedResult is what one graph (fused or reference) computed: every
 // read-out (direction d, order k) as P×m row-major values, the loss, and
 // the gradients of the loss w.r.t. every weight and bias.
@@ -223,41 +232,52 @@ func relDiff(a, b []float64) float64 {
 // bias, on random networks with each activation. Tolerances: 1e-12 relative
 // in float64 (the two differ only in summation order), 1e-4 in float32
 // (the fused op evaluates the activation rule in float64, the graph in
-// float32). 300 points make three chunks with a short last one.
+// float32). 300 points make three chunks with a short last one. The "low"
+// direction set (orders ≤ 2) exercises the straight-line paths.
 func TestFusedMatchesGraph(t *testing.T) {
 	const P = 300
-	for _, act := range []string{"tanh", "sin", "softplus", "gelu"} {
-		for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
-			t.Run(fmt.Sprintf("%s/%v", act, dt), func(t *testing.T) {
-				rng := rand.New(rand.NewPCG(11, uint64(len(act))))
-				net := newMLP(rng, act, 3, 7, 6, 5, 3)
-				xs := uniform(rng, P*3, -1, 1)
-				ref := buildFusedCase(t, net, dt, xs, P, fusedDirs, false)
-				got := buildFusedCase(t, net, dt, xs, P, fusedDirs, true)
-				tol := 1e-12
-				if dt == tensor.Float32 {
-					tol = 1e-4
-				}
-				worstV, worstG := 0.0, 0.0
-				for key, want := range ref.coef {
-					e := relDiff(got.coef[key], want)
-					worstV = math.Max(worstV, e)
-					if e > tol {
-						t.Errorf("read-out (dir %d, order %d): rel diff %.3g > %g", key[0], key[1], e, tol)
+	cases := []struct {
+		name string
+		dirs []autodiff.Direction
+		acts []string
+	}{
+		{"to4", fusedDirs, []string{"tanh", "sin", "softplus", "gelu"}},
+		{"low", fusedDirsLow, []string{"tanh", "sigmoid", "exp", "sin"}},
+	}
+	for _, c := range cases {
+		for _, act := range c.acts {
+			for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+				t.Run(fmt.Sprintf("%s/%s/%v", c.name, act, dt), func(t *testing.T) {
+					rng := rand.New(rand.NewPCG(11, uint64(len(act))))
+					net := newMLP(rng, act, 3, 7, 6, 5, 3)
+					xs := uniform(rng, P*3, -1, 1)
+					ref := buildFusedCase(t, net, dt, xs, P, c.dirs, false)
+					got := buildFusedCase(t, net, dt, xs, P, c.dirs, true)
+					tol := 1e-12
+					if dt == tensor.Float32 {
+						tol = 1e-4
 					}
-				}
-				for i := range ref.grads {
-					e := relDiff(got.grads[i], ref.grads[i])
-					worstG = math.Max(worstG, e)
-					if e > tol {
-						t.Errorf("gradient of param %d: rel diff %.3g > %g", i, e, tol)
+					worstV, worstG := 0.0, 0.0
+					for key, want := range ref.coef {
+						e := relDiff(got.coef[key], want)
+						worstV = math.Max(worstV, e)
+						if e > tol {
+							t.Errorf("read-out (dir %d, order %d): rel diff %.3g > %g", key[0], key[1], e, tol)
+						}
 					}
-				}
-				if e := math.Abs(got.loss-ref.loss) / math.Max(1, math.Abs(ref.loss)); e > tol {
-					t.Errorf("loss %v vs %v (rel %.3g)", got.loss, ref.loss, e)
-				}
-				t.Logf("max rel diff fused vs graph: read-outs %.2g, gradients %.2g", worstV, worstG)
-			})
+					for i := range ref.grads {
+						e := relDiff(got.grads[i], ref.grads[i])
+						worstG = math.Max(worstG, e)
+						if e > tol {
+							t.Errorf("gradient of param %d: rel diff %.3g > %g", i, e, tol)
+						}
+					}
+					if e := math.Abs(got.loss-ref.loss) / math.Max(1, math.Abs(ref.loss)); e > tol {
+						t.Errorf("loss %v vs %v (rel %.3g)", got.loss, ref.loss, e)
+					}
+					t.Logf("max rel diff fused vs graph: read-outs %.2g, gradients %.2g", worstV, worstG)
+				})
+			}
 		}
 	}
 }

@@ -71,3 +71,59 @@ func towerFunc(t Tower, K int) derivFunc {
 	}
 	return func(y float64, out []float64) { copy(out, t.Float64(y, len(out)-1)) }
 }
+
+// quadTower is a tower whose derivative is a polynomial of degree ≤ 2 in its
+// value, f' = P(f) = c0 + c1 f + c2 f² (tanh, sigmoid, tan, exp), needed to
+// order 3 or less: then f⁽²⁾ = P'(f)·f' and f⁽³⁾ = P”(f)·f'² + P'(f)·f⁽²⁾
+// in straight-line code, which the fused op evaluates over a whole block
+// without a call per element (the generic tower was a quarter of the step).
+type quadTower struct {
+	val        func(float64) float64
+	c0, c1, c2 float64
+}
+
+// newQuadTower returns the straight-line tower of act up to order K, nil
+// where it does not apply.
+func newQuadTower(act Tower, K int) *quadTower {
+	pt, ok := act.(*polyTower)
+	if !ok || K > 3 || len(pt.P) > 3 {
+		return nil
+	}
+	q := &quadTower{val: pt.val64}
+	var c [3]float64
+	copy(c[:], pt.P)
+	q.c0, q.c1, q.c2 = c[0], c[1], c[2]
+	return q
+}
+
+// towerBlock writes f(z) into h and f^(1..K) into the K blocks of f (block
+// q-1 holds f^(q), each len(z) long).
+func towerBlock[T float](q *quadTower, z, h, f []T, K int) {
+	n := len(z)
+	h = h[:n]
+	f1 := f[:n]
+	var f2, f3 []T
+	if K >= 2 {
+		f2 = f[n : 2*n]
+	}
+	if K >= 3 {
+		f3 = f[2*n : 3*n]
+	}
+	c0, c1, c2 := q.c0, q.c1, q.c2
+	for e, ze := range z {
+		v := q.val(float64(ze))
+		d1 := c0 + v*(c1+c2*v)
+		h[e] = T(v)
+		f1[e] = T(d1)
+		if K < 2 {
+			continue
+		}
+		dp := c1 + 2*c2*v // P'(f)
+		d2 := dp * d1
+		f2[e] = T(d2)
+		if K < 3 {
+			continue
+		}
+		f3[e] = T(2*c2*d1*d1 + dp*d2)
+	}
+}

@@ -22,10 +22,17 @@ STEPS=${2:-30}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
+# Builds: "pure" is the default (the fused op multiplies with the assembly
+# micro-kernels where the CPU has AVX2+FMA or AVX-512), "purego" the same
+# with -tags purego (gonum's pure-Go gemm everywhere: the portable floor),
+# "openblas" with -tags openblas (micro-kernels in the fused op, OpenBLAS in
+# Gorgonia's own ops) and "openblas-gemm" the same binary with
+# GOPINN_GEMM=blas (OpenBLAS in the fused op too).
 go test -c -o "$TMP/pure.test" ./pinn
-builds=(pure)
+go test -tags purego -c -o "$TMP/purego.test" ./pinn
+builds=(pure purego)
 if go test -tags openblas -c -o "$TMP/openblas.test" ./pinn 2>"$TMP/openblas.err"; then
-	builds+=(openblas)
+	builds+=(openblas openblas-gemm)
 else
 	echo "openblas build failed (apt-get install -y libopenblas-dev?):" >&2
 	cat "$TMP/openblas.err" >&2
@@ -33,8 +40,11 @@ fi
 
 # run_go BUILD DTYPE KERNEL: prints "ms rss_MiB" for one run
 run_go() {
-	local out
-	out=$(/usr/bin/time -f "RSS %M" "$TMP/$1.test" -test.run '^$' \
+	local out bin=$1 gemm=
+	if [[ $1 == openblas-gemm ]]; then
+		bin=openblas gemm=blas
+	fi
+	out=$(GOPINN_GEMM=$gemm /usr/bin/time -f "RSS %M" "$TMP/$bin.test" -test.run '^$' \
 		-test.bench "^BenchmarkStepReference\$/^$2\$/^$3\$" -test.benchtime "${STEPS}x" 2>&1)
 	awk '/ns\/op/ {for (i = 1; i <= NF; i++) if ($(i+1) == "ns/op") ms = $i / 1e6}
 	     /^RSS/ {rss = $2 / 1024}
@@ -61,7 +71,10 @@ record() { # key "ms rss"
 keys=()
 for dt in float64 float32; do
 	for b in "${builds[@]}"; do
-		for k in fused graph; do keys+=("$dt $b $k"); done
+		case $b in
+		pure | openblas) for k in fused graph; do keys+=("$dt $b $k"); done ;;
+		*) keys+=("$dt $b fused") ;;
+		esac
 	done
 	keys+=("$dt torch -")
 done

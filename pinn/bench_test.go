@@ -45,6 +45,7 @@ func TestKernelsAgree(t *testing.T) {
 		output map[string]expr.Expr
 	}{
 		{"poisson2d", poisson2D(t, 200, 64), []int{16, 16, 16}, nil},
+		{"poisson2d/1layer", poisson2D(t, 200, 64), []int{32}, nil},
 		{"heat1d", heat1D(t), []int{12, 12}, nil},
 		{"ode3", thirdOrderODE(t), []int{10, 10}, nil},
 		{"two+transform", twoFields(t), []int{12, 12}, map[string]expr.Expr{

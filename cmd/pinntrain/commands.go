@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gopinn/gopinn/autodiff"
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pinn"
 	"golang.org/x/term"
@@ -377,7 +378,7 @@ func versionString() string {
 				deps = ", gorgonia " + d.Version
 			}
 		}
-		return fmt.Sprintf("pinntrain %s (%s%s)", v, bi.GoVersion, deps)
+		return fmt.Sprintf("pinntrain %s (%s%s, matmul %s)", v, bi.GoVersion, deps, autodiff.BLAS())
 	}
 	return "pinntrain " + v
 }
