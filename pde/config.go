@@ -120,11 +120,56 @@ type Training struct {
 	Stage                  // the first stage: default adam, 5000 steps, lr 1e-3
 	InitFrom        string // warm start from an earlier run directory
 	Then            *Stage // optional second stage (default optimizer lbfgs)
-	CheckpointEvery int    // default 1000
+	// Rounds, if set, repeats a stage (and an optional follow-up) after
+	// the first two: the resample-and-retrain rounds of the
+	// residual-adaptive sampling papers.
+	Rounds          *Rounds
+	CheckpointEvery int // default 1000
 	// Balance, if set, rescales the terms' weights during training.
 	Balance *Balance
 	// Causal, if set, weights equation residuals causally in t.
 	Causal *Causal
+}
+
+// Rounds repeats Count times the stage Stage (default optimizer adam) and,
+// if set, Then (default lbfgs) after the training's own stages. Points are
+// redrawn on each term's resample_every schedule, which counts every step
+// of every stage but redraws only in stages whose optimizer resamples
+// (Adam): with resample_every equal to the round's length (Stage.Steps +
+// Then.Steps) and the first stages a multiple of it, every round starts on
+// freshly drawn points.
+type Rounds struct {
+	Count int
+	Stage
+	Then *Stage
+}
+
+// Stages lists every optimizer stage of the plan in order: the first, the
+// second (Then) and the rounds expanded. Optimizers and learning rates are
+// as loaded (Load fills their defaults).
+func (t *Training) Stages() []Stage {
+	out := []Stage{t.Stage}
+	if t.Then != nil {
+		out = append(out, *t.Then)
+	}
+	if r := t.Rounds; r != nil {
+		for range r.Count {
+			out = append(out, r.Stage)
+			if r.Then != nil {
+				out = append(out, *r.Then)
+			}
+		}
+	}
+	return out
+}
+
+// PlannedSteps is the number of optimizer steps of the whole plan.
+func (t *Training) PlannedSteps() int {
+	n := 0
+	for _, st := range t.Stages() {
+		n += st.Steps
+	}
+	return n
 }
 
 // Evaluation configures error measurement against exact or reference values.

@@ -1058,7 +1058,7 @@ func (b *build) stage(f map[string]entry, path string, st *Stage, defOpt string)
 func (b *build) training(n *yaml.Node) {
 	t := &b.s.Training
 	t.Steps, t.CheckpointEvery = DefaultSteps, DefaultCheckpointEvery
-	f := b.fields(n, "training", "steps", "optimizer", "lr", "schedule", "init_from", "then", "checkpoint_every", "balance", "causal")
+	f := b.fields(n, "training", "steps", "optimizer", "lr", "schedule", "init_from", "then", "rounds", "checkpoint_every", "balance", "causal")
 	b.convergenceTraining(f)
 	steps := t.Steps
 	b.stage(f, "training", &t.Stage, DefaultOptimizer)
@@ -1077,6 +1077,31 @@ func (b *build) training(n *yaml.Node) {
 		b.stage(tf, "training.then", t.Then, DefaultThenOptimizer)
 		if _, ok := tf["steps"]; !ok {
 			b.errorf(e.val, "training.then: steps is required")
+		}
+	}
+	if e, ok := f["rounds"]; ok {
+		rf := b.fields(e.val, "training.rounds", "count", "optimizer", "steps", "lr", "schedule", "then")
+		r := &Rounds{}
+		t.Rounds = r
+		if c, ok := rf["count"]; ok {
+			r.Count, _ = b.intOf(c.val, "training.rounds.count", 1)
+		} else {
+			b.errorf(e.val, "training.rounds: count is required")
+		}
+		b.stage(rf, "training.rounds", &r.Stage, DefaultOptimizer)
+		if _, ok := rf["steps"]; !ok {
+			b.errorf(e.val, "training.rounds: steps is required")
+		}
+		if _, ok := rf["lr"]; !ok && r.Optimizer == t.Optimizer {
+			r.LR = t.LR // the round's stage continues the first stage
+		}
+		if te, ok := rf["then"]; ok {
+			tf := b.fields(te.val, "training.rounds.then", "optimizer", "steps", "lr", "schedule")
+			r.Then = &Stage{}
+			b.stage(tf, "training.rounds.then", r.Then, DefaultThenOptimizer)
+			if _, ok := tf["steps"]; !ok {
+				b.errorf(te.val, "training.rounds.then: steps is required")
+			}
 		}
 	}
 }

@@ -360,6 +360,7 @@ training:
   schedule: cosine
   init_from: results/old
   then: {steps: 10, schedule: {type: exponential, rate: 0.5, every: 5, staircase: true}}
+  rounds: {count: 3, steps: 7, then: {steps: 4}}
   checkpoint_every: 0
 evaluation:
   exact:

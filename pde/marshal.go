@@ -270,6 +270,17 @@ func (s *Spec) fillDefaults(root *yaml.Node, rename func(string, string) string)
 		def(th, "steps", s.Training.Then.Steps)
 		stage(th, *s.Training.Then, DefaultThenOptimizer)
 	}
+	if r := s.Training.Rounds; r != nil {
+		rs := section(t, "rounds")
+		def(rs, "count", r.Count)
+		def(rs, "steps", r.Steps)
+		stage(rs, r.Stage, DefaultOptimizer)
+		if r.Then != nil {
+			th := section(rs, "then")
+			def(th, "steps", r.Then.Steps)
+			stage(th, *r.Then, DefaultThenOptimizer)
+		}
+	}
 
 	e := section(root, "evaluation")
 	def(e, "points", orInt(s.Evaluation.Points, DefaultEvalPoints))

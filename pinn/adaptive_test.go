@@ -2,6 +2,7 @@ package pinn
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"reflect"
 	"testing"
@@ -186,6 +187,74 @@ func TestAdaptiveOptionErrors(t *testing.T) {
 	} {
 		if err := Check(peak1D(t, s, 200, 5), peakOpts(10)); err == nil {
 			t.Errorf("%v: no error", s)
+		}
+	}
+}
+
+// roundsOpts: Adam 20 + L-BFGS 10, then 3 rounds of Adam 5 + L-BFGS 5
+// (resample_every 10 = the round length: each round starts on new points).
+func roundsOpts(dir string, maxSteps int) Options {
+	o := resumeOpts(dir, maxSteps)
+	o.Training.Stage.Steps, o.Training.Then.Steps = 20, 10
+	o.Training.Rounds = &pde.Rounds{Count: 3, Stage: pde.Stage{Steps: 5}, Then: &pde.Stage{Steps: 5}}
+	return o
+}
+
+// TestRoundsPlan: rounds expand into alternating stages with the defaults
+// (Adam at the first stage's learning rate, then L-BFGS), and with
+// resample_every equal to the round length each round's first Adam step
+// is a resampling.
+func TestRoundsPlan(t *testing.T) {
+	cfg := newConfig(roundsOpts("", 0))
+	var got []string
+	for _, st := range cfg.stages {
+		got = append(got, fmt.Sprintf("%s:%d@%g", st.Optimizer, st.Steps, st.LR))
+	}
+	want := []string{"adam:20@0.003", "lbfgs:10@0.003", "adam:5@0.003", "lbfgs:5@0.003", "adam:5@0.003", "lbfgs:5@0.003", "adam:5@0.003", "lbfgs:5@0.003"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("stages %v, want %v", got, want)
+	}
+	if n := cfg.totalSteps(); n != 60 {
+		t.Fatalf("total steps %d, want 60", n)
+	}
+	// rounds start at steps 30, 40, 50: epochs 3, 4, 5 (plus 1 inside the first Adam stage)
+	if got, want := resampledEpochs(cfg, 10), []int{1, 3, 4, 5}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("resampled epochs %v, want %v", got, want)
+	}
+}
+
+// TestRoundsResumeIsExact: cut inside a round's Adam stage, inside a
+// round's L-BFGS stage and at a round boundary, then resume: bit-identical
+// to the straight run, for RAD and RAR-D.
+func TestRoundsResumeIsExact(t *testing.T) {
+	for _, s := range []pde.SamplerConfig{
+		{Type: "rad", Options: map[string]float64{"pool": 1000}},
+		{Type: "rar-d", Options: map[string]float64{"pool": 1000, "add": 8}},
+	} {
+		prob := poisson2D(t, 64, 32)
+		prob.Equations[0].Sampler = s
+		prob.Equations[0].ResampleEvery = 10
+		full, err := Train(context.Background(), prob, roundsOpts(t.TempDir(), 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []int{33, 47, 50} {
+			dir := t.TempDir()
+			if _, err := Train(context.Background(), prob, roundsOpts(dir, k)); err != nil {
+				t.Fatal(err)
+			}
+			res, err := ResumeProblem(context.Background(), prob, roundsOpts(dir, 60))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Summary.Steps != 60 {
+				t.Fatalf("%s, cut at %d: resumed run ended at step %d", s.Type, k, res.Summary.Steps)
+			}
+			for i := range full.Theta {
+				if full.Theta[i] != res.Theta[i] {
+					t.Fatalf("%s, cut at %d: theta[%d] = %.17g after resume, %.17g straight", s.Type, k, i, res.Theta[i], full.Theta[i])
+				}
+			}
 		}
 	}
 }

@@ -31,10 +31,12 @@ func (r *runner) saveCheckpoint() error {
 	a["wall_s"] = scalarArr(r.wallPrev + time.Since(r.start).Seconds())
 	a["train_s"] = scalarArr(r.trainSec)
 	a["seed"] = scalarArr(float64(r.cfg.seed))
-	for i, o := range r.opts {
-		for k, v := range o.save() {
-			a[fmt.Sprintf("stage%d/%s", i, k)] = v
-		}
+	// Only the current stage's optimizer has state that matters: earlier
+	// stages are finished, later ones not started (and with rounds a plan
+	// can hold dozens of L-BFGS stages of 100 curvature pairs each).
+	cur, _ := r.cfg.stageAt(r.step)
+	for k, v := range r.opts[cur].save() {
+		a[fmt.Sprintf("stage%d/%s", cur, k)] = v
 	}
 	a["loss"] = scalarArr(r.loss)
 	for i, t := range r.prog.terms {
@@ -99,6 +101,9 @@ func (r *runner) loadCheckpoint(path string) error {
 			if strings.HasPrefix(k, prefix) {
 				st[k[len(prefix):]] = v
 			}
+		}
+		if len(st) == 0 {
+			continue // a stage without saved state: not started or finished
 		}
 		if err := o.load(st); err != nil {
 			return fmt.Errorf("checkpoint %s: stage %d: %w", path, i, err)

@@ -92,15 +92,33 @@ func newConfig(o Options) *config {
 		st.LR = 1e-3
 	}
 	c.stages = []pde.Stage{st}
+	// follow-up stages default to L-BFGS, learning rates to the first's
+	then := func(t pde.Stage) pde.Stage {
+		if t.Optimizer == "" {
+			t.Optimizer = "lbfgs"
+		}
+		if t.LR == 0 {
+			t.LR = st.LR
+		}
+		return t
+	}
 	if t := o.Training.Then; t != nil {
-		s2 := *t
-		if s2.Optimizer == "" {
-			s2.Optimizer = "lbfgs"
+		c.stages = append(c.stages, then(*t))
+	}
+	if r := o.Training.Rounds; r != nil {
+		rs := r.Stage
+		if rs.Optimizer == "" {
+			rs.Optimizer = "adam"
 		}
-		if s2.LR == 0 {
-			s2.LR = st.LR
+		if rs.LR == 0 {
+			rs.LR = st.LR
 		}
-		c.stages = append(c.stages, s2)
+		for range r.Count {
+			c.stages = append(c.stages, rs)
+			if r.Then != nil {
+				c.stages = append(c.stages, then(*r.Then))
+			}
+		}
 	}
 	c.checkEvery = o.Training.CheckpointEvery
 	if c.checkEvery <= 0 {

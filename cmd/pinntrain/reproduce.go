@@ -109,13 +109,7 @@ type paperRun struct {
 }
 
 // plannedSteps is the number of optimizer steps a spec plans, all stages.
-func plannedSteps(spec *pde.Spec) int {
-	n := spec.Training.Steps
-	if spec.Training.Then != nil {
-		n += spec.Training.Then.Steps
-	}
-	return n
-}
+func plannedSteps(spec *pde.Spec) int { return spec.Training.PlannedSteps() }
 
 // trainPaperRow trains configs/papers/<study>/<row>.yaml through the library
 // into <resultsDir>/papers/<study>/<row>, cut to maxSteps if > 0 (quick: a
