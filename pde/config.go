@@ -117,9 +117,9 @@ type Stage struct {
 
 // Training configures the optimizer stages and checkpoints.
 type Training struct {
-	Stage                  // the first stage: default adam, 5000 steps, lr 1e-3
-	InitFrom        string // warm start from an earlier run directory
-	Then            *Stage // optional second stage (default optimizer lbfgs)
+	Stage           // the first stage: default adam, 5000 steps, lr 1e-3
+	InitFrom string // warm start from an earlier run directory
+	Then     *Stage // optional second stage (default optimizer lbfgs)
 	// Rounds, if set, repeats a stage (and an optional follow-up) after
 	// the first two: the resample-and-retrain rounds of the
 	// residual-adaptive sampling papers.
