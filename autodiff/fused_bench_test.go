@@ -11,14 +11,18 @@ import (
 // BenchmarkFusedKernel times the fused op's numerical kernel alone (forward
 // and reverse pass, no graph) on the reference shape: MLP 2-64x4-1 tanh,
 // 1024 points, the Laplacian's two second-order directions.
+// The width-100 case (the RAD paper's wave network, 5x100) has widths that
+// are not a multiple of the micro-kernel's 16 columns.
 func BenchmarkFusedKernel(b *testing.B) {
-	b.Run("float64", func(b *testing.B) { benchKernel[float64](b) })
-	b.Run("float32", func(b *testing.B) { benchKernel[float32](b) })
+	ref := []int{2, 64, 64, 64, 64, 1}
+	b.Run("float64", func(b *testing.B) { benchKernel[float64](b, ref) })
+	b.Run("float32", func(b *testing.B) { benchKernel[float32](b, ref) })
+	b.Run("float64/width100", func(b *testing.B) { benchKernel[float64](b, []int{2, 100, 100, 100, 100, 100, 1}) })
+	b.Run("float64/width96", func(b *testing.B) { benchKernel[float64](b, []int{2, 96, 96, 96, 96, 96, 1}) })
 }
 
-func benchKernel[T float](b *testing.B) {
+func benchKernel[T float](b *testing.B, sizes []int) {
 	const P = 1024
-	sizes := []int{2, 64, 64, 64, 64, 1}
 	tw, _ := Lookup("tanh")
 	dirs := []Direction{{V: []float64{2, 0}, Order: 2}, {V: []float64{0, 2}, Order: 2}}
 	k := newMLPKernel[T](newMLPShape(P, sizes, dirs, tw))

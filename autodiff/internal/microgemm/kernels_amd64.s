@@ -1,6 +1,9 @@
-// Register-blocked matrix-multiply micro-kernels (see kernels_amd64.go). The four kernels are one shape — 4 rows of C, 2 vector
-// registers per row, 8 accumulators, one rank-1 update per step of k — in
-// AVX2+FMA (ymm) and AVX-512 (zmm), float64 and float32; keep them alike.
+// Register-blocked matrix-multiply micro-kernels (see kernels_amd64.go). All
+// kernels are one shape — 4 rows of C, 1 or 2 vector registers per row (4 or
+// 8 accumulators), one rank-1 update per step of k — in AVX2+FMA (ymm) and
+// AVX-512 (zmm), float64 and float32; keep them alike. The narrow kernels
+// (1 register per row) cover the right edge of widths that are not a
+// multiple of the wide ones (100 = 6·16 + 4).
 //
 // Arguments (element strides, scaled to bytes here): A(i,p) is at
 // a + i·rsA + p·ksA, B(p,j) at b + p·ldb + j, C(i,j) at c + i·ldc + j.
@@ -122,6 +125,94 @@ kern4x16f32avx2_loop:
 	VZEROUPPER
 	RET
 
+// func kern4x4f64avx2(k int, a *float64, rsA, ksA int, b *float64, ldb int, c *float64, ldc int)
+TEXT ·kern4x4f64avx2(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ rsA+16(FP), R8
+	SHLQ $3, R8
+	MOVQ ksA+24(FP), R9
+	SHLQ $3, R9
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R10
+	SHLQ $3, R10
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R11
+	SHLQ $3, R11
+	LEAQ (SI)(R8*2), R12
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+kern4x4f64avx2_loop:
+	VMOVUPD (DI), Y8
+	VBROADCASTSD (SI), Y10
+	VFMADD231PD Y8, Y10, Y0
+	VBROADCASTSD (SI)(R8*1), Y11
+	VFMADD231PD Y8, Y11, Y1
+	VBROADCASTSD (R12), Y10
+	VFMADD231PD Y8, Y10, Y2
+	VBROADCASTSD (R12)(R8*1), Y11
+	VFMADD231PD Y8, Y11, Y3
+	ADDQ R9, SI
+	ADDQ R9, R12
+	ADDQ R10, DI
+	DECQ CX
+	JNZ kern4x4f64avx2_loop
+	VMOVUPD Y0, (DX)
+	ADDQ R11, DX
+	VMOVUPD Y1, (DX)
+	ADDQ R11, DX
+	VMOVUPD Y2, (DX)
+	ADDQ R11, DX
+	VMOVUPD Y3, (DX)
+	VZEROUPPER
+	RET
+
+// func kern4x8f32avx2(k int, a *float32, rsA, ksA int, b *float32, ldb int, c *float32, ldc int)
+TEXT ·kern4x8f32avx2(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ rsA+16(FP), R8
+	SHLQ $2, R8
+	MOVQ ksA+24(FP), R9
+	SHLQ $2, R9
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R10
+	SHLQ $2, R10
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R11
+	SHLQ $2, R11
+	LEAQ (SI)(R8*2), R12
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+kern4x8f32avx2_loop:
+	VMOVUPS (DI), Y8
+	VBROADCASTSS (SI), Y10
+	VFMADD231PS Y8, Y10, Y0
+	VBROADCASTSS (SI)(R8*1), Y11
+	VFMADD231PS Y8, Y11, Y1
+	VBROADCASTSS (R12), Y10
+	VFMADD231PS Y8, Y10, Y2
+	VBROADCASTSS (R12)(R8*1), Y11
+	VFMADD231PS Y8, Y11, Y3
+	ADDQ R9, SI
+	ADDQ R9, R12
+	ADDQ R10, DI
+	DECQ CX
+	JNZ kern4x8f32avx2_loop
+	VMOVUPS Y0, (DX)
+	ADDQ R11, DX
+	VMOVUPS Y1, (DX)
+	ADDQ R11, DX
+	VMOVUPS Y2, (DX)
+	ADDQ R11, DX
+	VMOVUPS Y3, (DX)
+	VZEROUPPER
+	RET
+
 // func kern4x16f64avx512(k int, a *float64, rsA, ksA int, b *float64, ldb int, c *float64, ldc int)
 TEXT ·kern4x16f64avx512(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
@@ -235,4 +326,3 @@ kern4x32f32avx512_loop:
 	VMOVUPS Z7, 64(DX)
 	VZEROUPPER
 	RET
-

@@ -1,18 +1,22 @@
 package microgemm
 
-import "unsafe"
-
 // Float is the element type of a multiply.
 type Float interface{ ~float32 | ~float64 }
 
 // Kernel is one set of register-blocked gemm kernels (assembly, see
-// gemm_amd64.s): each computes a 4 × nr block of C = A·B, A addressed by a
-// row stride and a k stride so that the same kernel serves A and Aᵀ.
+// kernels_amd64.s): each computes a 4 × nr block of C = A·B, A addressed by
+// a row stride and a k stride so that the same kernel serves A and Aᵀ.
+// Blocks are listed widest first; narrower ones cover the right edge.
 type Kernel struct {
-	Name       string
-	nr64, nr32 int // block columns for float64 and float32
-	f64        func(k int, a *float64, rsA, ksA int, b *float64, ldb int, c *float64, ldc int)
-	f32        func(k int, a *float32, rsA, ksA int, b *float32, ldb int, c *float32, ldc int)
+	Name string
+	f64  []block[float64]
+	f32  []block[float32]
+}
+
+// block is one micro-kernel: nr columns of C per call.
+type block[T Float] struct {
+	nr int
+	f  func(k int, a *T, rsA, ksA int, b *T, ldb int, c *T, ldc int)
 }
 
 // Kernels lists the kernels this CPU can run, slowest first (filled by the
@@ -35,25 +39,31 @@ func Gemm[T Float](mk *Kernel, transA bool, m, n, k int, a []T, lda int, b []T, 
 	if transA {
 		rsA, ksA = 1, lda
 	}
-	var z T
-	_, is64 := any(z).(float64)
-	nr := mk.nr32
-	if is64 {
-		nr = mk.nr64
+	var blocks []block[T]
+	switch any(a).(type) {
+	case []float64:
+		blocks = any(mk.f64).([]block[T])
+	case []float32:
+		blocks = any(mk.f32).([]block[T])
 	}
-	mFull, nFull := m-m%4, n-n%nr
-	if nFull > 0 {
-		for i0 := 0; i0 < mFull; i0 += 4 {
-			ap := &a[i0*rsA]
-			for j0 := 0; j0 < nFull; j0 += nr {
-				if is64 {
-					mk.f64(k, (*float64)(unsafe.Pointer(ap)), rsA, ksA,
-						(*float64)(unsafe.Pointer(&b[j0])), ldb, (*float64)(unsafe.Pointer(&c[i0*ldc+j0])), ldc)
-				} else {
-					mk.f32(k, (*float32)(unsafe.Pointer(ap)), rsA, ksA,
-						(*float32)(unsafe.Pointer(&b[j0])), ldb, (*float32)(unsafe.Pointer(&c[i0*ldc+j0])), ldc)
-				}
-			}
+	// columns [0, nFull) in blocks of the widest kernel that fits
+	type col struct {
+		j0 int
+		f  func(k int, a *T, rsA, ksA int, b *T, ldb int, c *T, ldc int)
+	}
+	var cols [16]col // no allocation up to 16 blocks (width 256 in float64)
+	cs := cols[:0]
+	nFull := 0
+	for _, bk := range blocks {
+		for ; nFull+bk.nr <= n; nFull += bk.nr {
+			cs = append(cs, col{nFull, bk.f})
+		}
+	}
+	mFull := m - m%4
+	for i0 := 0; i0 < mFull; i0 += 4 {
+		ap := &a[i0*rsA]
+		for _, c0 := range cs {
+			c0.f(k, ap, rsA, ksA, &b[c0.j0], ldb, &c[i0*ldc+c0.j0], ldc)
 		}
 	}
 	// right edge (all rows), then bottom edge (full-block columns)
