@@ -72,7 +72,8 @@
 //
 // No rule can tell a network's smooth systematic error from real structure
 // that the library fits; when the accuracy of h is known,
-// Options.MaxRelError selects the simplest model on the front within it.
+// Options.MaxRelError selects the simplest model on the front whose error
+// is within it of the best model's.
 //
 // If Options.Threshold is set, the selected model is instead the STLSQ
 // model at that threshold; the front is still reported.

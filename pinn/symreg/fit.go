@@ -24,9 +24,13 @@ type Options struct {
 	// instead of the rule of the package documentation.
 	Threshold float64
 	// MaxRelError, if positive, selects the simplest model on the front
-	// whose RelError is at most this (when the accuracy of the sampled
-	// function is known, e.g. 0.02 for a hidden network trusted to 2%);
-	// it takes precedence over Threshold.
+	// whose RelError exceeds the least on the front by at most this (when
+	// the accuracy of the sampled function is known, e.g. 0.02 for a
+	// hidden network trusted to 2%); it takes precedence over Threshold.
+	// Measured from the best model rather than from zero, so that a
+	// network's own systematic error that no library term fits (a steep
+	// front, a transient) does not push the choice to the most complex
+	// model.
 	MaxRelError float64
 	// Normalize makes thresholds compare |c_j|·||theta_j|| / ||h|| rather
 	// than |c_j| (see the package documentation).
@@ -413,8 +417,9 @@ func Fit(names []string, inputs [][]float64, target []float64, opts Options) (be
 	switch {
 	case opts.MaxRelError > 0:
 		sel = len(front) - 1
+		bar := front[sel].RelError + opts.MaxRelError
 		for i := range front {
-			if front[i].RelError <= opts.MaxRelError {
+			if front[i].RelError <= bar {
 				sel = i
 				break
 			}

@@ -355,3 +355,47 @@ func TestSelectionRate(t *testing.T) {
 		t.Errorf("selection rate LV %d/%d, MM %d/%d; want >= 36 each", okLV, draws, okMM, draws)
 	}
 }
+
+// TestMaxRelErrorFromBest: a network that is u·u_x up to a 6 % systematic
+// error that no library term fits (a narrow bump, like a hidden network's
+// error at a steep front). MaxRelError 0.05 is measured from the best model
+// on the front, so the one-term model is selected (measured from zero no
+// model would qualify and the most complex one was chosen); 0.001 keeps
+// the terms that shave the last tenths of a per cent.
+func TestMaxRelErrorFromBest(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	u := uniform(r, 2000, -1, 1)
+	ux := uniform(r, 2000, -3, 3)
+	h := make([]float64, len(u))
+	var norm, dev float64
+	for i := range u {
+		h[i] = u[i] * ux[i]
+		norm += h[i] * h[i]
+	}
+	bump := make([]float64, len(u))
+	for i := range u {
+		bump[i] = math.Exp(-200 * u[i] * u[i])
+		dev += bump[i] * bump[i]
+	}
+	scale := 0.06 * math.Sqrt(norm/dev)
+	for i := range h {
+		h[i] += scale * bump[i]
+	}
+	opts := Options{MaxDegree: 2, MaxRelError: 0.05}
+	best, front, err := Fit([]string{"u", "u_x"}, [][]float64{u, ux}, h, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := front[len(front)-1].RelError; last < 0.03 {
+		t.Fatalf("the bump should be outside the library: best front error %.3g", last)
+	}
+	t.Logf("max_rel_error 0.05: %q (front best %.3g)", best.Expression, front[len(front)-1].RelError)
+	wantTerms(t, best, map[string]float64{"u*u_x": 1}, 0.02)
+	opts.MaxRelError = 0.001
+	if best, _, err = Fit([]string{"u", "u_x"}, [][]float64{u, ux}, h, opts); err != nil {
+		t.Fatal(err)
+	}
+	if len(best.Terms) < 2 {
+		t.Errorf("max_rel_error 0.001 selected %q; want the bump's constant and u^2 terms kept", best.Expression)
+	}
+}
