@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 )
@@ -50,7 +51,27 @@ const usage = `usage:
   pinntrain version`
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(profiled(os.Getenv("GOPINN_CPUPROFILE"), func() int { return run(os.Args[1:], os.Stdout, os.Stderr) }))
+}
+
+// profiled runs f, writing a CPU profile to path if it is not empty (the
+// environment variable GOPINN_CPUPROFILE; read it with go tool pprof).
+func profiled(path string, f func() int) int {
+	if path == "" {
+		return f()
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "pinntrain: GOPINN_CPUPROFILE: %v\n", err)
+		return exitUsage
+	}
+	defer out.Close()
+	if err := pprof.StartCPUProfile(out); err != nil {
+		fmt.Fprintf(os.Stderr, "pinntrain: GOPINN_CPUPROFILE: %v\n", err)
+		return exitUsage
+	}
+	defer pprof.StopCPUProfile()
+	return f()
 }
 
 // run executes one command and returns the exit code. A panic is turned into

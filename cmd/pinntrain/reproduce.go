@@ -111,6 +111,24 @@ type paperRun struct {
 // plannedSteps is the number of optimizer steps a spec plans, all stages.
 func plannedSteps(spec *pde.Spec) int { return spec.Training.PlannedSteps() }
 
+// planString writes a spec's stages for a table: "2000 + 500", or with
+// rounds "15000 + 1000 + 10 × (1000 + 1000)".
+func planString(spec *pde.Spec) string {
+	t := spec.Training
+	s := fmt.Sprint(t.Steps)
+	if t.Then != nil {
+		s += fmt.Sprintf(" + %d", t.Then.Steps)
+	}
+	if r := t.Rounds; r != nil {
+		if r.Then != nil {
+			s += fmt.Sprintf(" + %d × (%d + %d)", r.Count, r.Steps, r.Then.Steps)
+		} else {
+			s += fmt.Sprintf(" + %d × %d", r.Count, r.Steps)
+		}
+	}
+	return s
+}
+
 // trainPaperRow trains configs/papers/<study>/<row>.yaml through the library
 // into <resultsDir>/papers/<study>/<row>, cut to maxSteps if > 0 (quick: a
 // tenth of the plan, if less), with plain log lines to logf. A run that

@@ -125,7 +125,7 @@ func writeRADTable(cfgDir, resultsDir string, quick bool) error {
 	fmt.Fprintf(&b, "Specs: `configs/papers/rad/<row>.yaml` (float64, hard IC/BC by `model.output` as in the paper,\n")
 	fmt.Fprintf(&b, "2000 collocation points, 3x64 tanh; wave 5x100). Error: relative L2 of u against the reference\n")
 	fmt.Fprintf(&b, "(Burgers: Cole–Hopf table, Allen–Cahn: spectral table, both in `configs/data/`; wave: exact solution).\n\n")
-	fmt.Fprintf(&b, "| problem | sampler | paper rel. L2 | ours rel. L2 | target | steps run (planned: Adam + L-BFGS) | wall s | status |\n")
+	fmt.Fprintf(&b, "| problem | sampler | paper rel. L2 | ours rel. L2 | target | steps run (plan: Adam + L-BFGS + rounds × (Adam + L-BFGS)) | wall s | status |\n")
 	fmt.Fprintf(&b, "|---|---|---|---|---|---|---|---|\n")
 	errs := map[string]float64{}
 	var notes []string
@@ -135,7 +135,7 @@ func writeRADTable(cfgDir, resultsDir string, quick bool) error {
 			return err
 		}
 		planned := plannedSteps(spec)
-		plan := fmt.Sprintf("%d + %d", spec.Training.Steps, planned-spec.Training.Steps)
+		plan := planString(spec)
 		paper := "—"
 		if row.paper > 0 {
 			paper = pct(row.paper)
