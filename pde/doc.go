@@ -62,7 +62,7 @@
 //     training: balance: {method: grad-norm, every, alpha} (loss balancing
 //     by gradient norms), causal: {chunks, epsilon} (causal weighting of
 //     the equations in t); hidden terms: library: {degree, extra,
-//     max_rel_error, threshold, digits} (their symbolic regression);
+//     max_rel_error, threshold, digits, form} (their symbolic regression);
 //     evaluation.reference may be {ode: {rhs, initial, rtol, atol}} (a
 //     Dormand-Prince reference for ODE systems); data noise_model:
 //     relative (default) | mean.

@@ -15,7 +15,7 @@ import (
 // typo fails at load time rather than after training.
 func (b *build) library(n *yaml.Node, path string, inputs []string) Library {
 	var lib Library
-	f := b.fields(n, path, "degree", "extra", "threshold", "max_rel_error", "digits")
+	f := b.fields(n, path, "degree", "extra", "threshold", "max_rel_error", "digits", "form")
 	if e, ok := f["degree"]; ok {
 		if v, ok := b.integer(e.val, path+".degree", -1); ok {
 			if v > 8 {
@@ -49,6 +49,9 @@ func (b *build) library(n *yaml.Node, path string, inputs []string) Library {
 	}
 	if e, ok := f["digits"]; ok {
 		lib.Digits, _ = b.intOf(e.val, path+".digits", 1)
+	}
+	if e, ok := f["form"]; ok {
+		lib.Form, _ = b.oneOf(e.val, path+".form", "strong", "weak")
 	}
 	return lib
 }

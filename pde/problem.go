@@ -107,10 +107,15 @@ type Library struct {
 	// Threshold, if positive, selects the STLSQ model at that threshold.
 	Threshold float64
 	// MaxRelError, if positive, selects the simplest model on the front
-	// within that relative error of the network.
+	// within that relative error of the best model's.
 	MaxRelError float64
 	// Digits is the number of significant digits printed (default 4).
 	Digits int
+	// Form is what the formula is fitted to: "strong" (default) the hidden
+	// network's values at the evaluation points; "weak" (problems in one
+	// variable t) the integrals of the term over [t0, t_i] implied by its
+	// equation and the observations at t_i — robust to noise in the data.
+	Form string
 }
 
 // SamplerConfig names a collocation sampler and its options.

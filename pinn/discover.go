@@ -38,6 +38,11 @@ type Discovery struct {
 	// RelL2 is the network's relative L2 error against the exact
 	// expression of the term at the same inputs, when that is known.
 	RelL2 *float64
+	// Form is "weak" when the formula was fitted to integrals along the
+	// trajectory (Samples is then the number of observations of WeakField
+	// used), "" for a fit to the network's values.
+	Form      string
+	WeakField string
 }
 
 // HiddenOptions returns the regression options of a hidden term's spec
@@ -100,8 +105,12 @@ func plainName(s string) bool {
 // opts holds the options by hidden-term name; a term not in it uses its
 // spec's library. byName carries the predicted fields and non-name inputs
 // (for the exact values); pts are the points.
+//
+// A term whose library asks for the weak form is fitted to integrals along
+// the trajectory instead (weak.go), with predict evaluating the networks on
+// the integration grid.
 func discover(prob *pde.Problem, opts map[string]symreg.Options, pts []float64, byName map[string][]float64,
-	hidden [][]float64, inputs [][][]float64) (map[string]*Discovery, error) {
+	hidden [][]float64, inputs [][][]float64, predict weakPredict) (map[string]*Discovery, error) {
 	out := map[string]*Discovery{}
 	var errs []string
 	for k, h := range prob.Hidden {
@@ -114,9 +123,25 @@ func discover(prob *pde.Problem, opts map[string]symreg.Options, pts []float64, 
 			rel, _ := relL2(hidden[k], ex)
 			d.RelL2 = &rel
 		}
-		target, cols := thin(hidden[k], inputs[k])
-		d.Samples = len(target)
-		best, front, err := symreg.Fit(d.Names, cols, target, o)
+		var best symreg.Candidate
+		var front []symreg.Candidate
+		var err error
+		if h.Library.Form == "weak" {
+			d.Form = "weak"
+			var w *weakProblem
+			if w, err = newWeakProblem(prob, k, predict); err == nil {
+				var gi [][][]float64
+				if _, _, gi, err = predict(w.grid); err == nil {
+					d.Samples = len(w.target)
+					d.WeakField = w.field
+					best, front, err = w.fit(d.Names, gi[k], o)
+				}
+			}
+		} else {
+			target, cols := thin(hidden[k], inputs[k])
+			d.Samples = len(target)
+			best, front, err = symreg.Fit(d.Names, cols, target, o)
+		}
 		if err != nil {
 			errs = append(errs, fmt.Sprintf("hidden %q: %v", h.Name, err))
 			out[h.Name] = d
@@ -181,7 +206,11 @@ func writeFront(dir string, prob *pde.Problem, d *Discovery) error {
 	if deg < 0 {
 		deg = 0
 	}
-	fmt.Fprintf(&buf, "# hidden term %s(%s): symbolic regression of the trained network at %d evaluation points\n", d.Name, strings.Join(ins, ", "), d.Samples)
+	if d.Form == "weak" {
+		fmt.Fprintf(&buf, "# hidden term %s(%s): symbolic regression in weak form: integrals from t0 to each of %d observations of %s\n", d.Name, strings.Join(ins, ", "), d.Samples, d.WeakField)
+	} else {
+		fmt.Fprintf(&buf, "# hidden term %s(%s): symbolic regression of the trained network at %d evaluation points\n", d.Name, strings.Join(ins, ", "), d.Samples)
+	}
 	fmt.Fprintf(&buf, "# library: monomials up to degree %d", deg)
 	if len(d.Options.Extra) > 0 {
 		fmt.Fprintf(&buf, ", extra %s", strings.Join(d.Options.Extra, "; "))
@@ -228,7 +257,9 @@ func (r *runner) hiddenSummaries() map[string]HiddenSummary {
 		byName[name] = fields[f]
 	}
 	hiddenInputColumns(r.prob, byName, inputs)
-	ds, err := discover(r.prob, nil, r.ev.pts, byName, hidden, inputs)
+	ds, err := discover(r.prob, nil, r.ev.pts, byName, hidden, inputs, func(pts []float64) ([][]float64, [][]float64, [][][]float64, error) {
+		return r.pred.predictAll(r.theta, pts)
+	})
 	if err != nil {
 		r.logf("%v", err)
 	}
@@ -289,7 +320,9 @@ func (m *Model) Discover(opts map[string]symreg.Options) (map[string]*Discovery,
 		byName[name] = fields[f]
 	}
 	hiddenInputColumns(m.Problem, byName, inputs)
-	ds, err := discover(m.Problem, opts, ev.pts, byName, hidden, inputs)
+	ds, err := discover(m.Problem, opts, ev.pts, byName, hidden, inputs, func(pts []float64) ([][]float64, [][]float64, [][][]float64, error) {
+		return m.pred.predictAll(m.theta, pts)
+	})
 	if err != nil {
 		return ds, err
 	}

@@ -15,7 +15,7 @@ import (
 // cmdDiscover re-runs the symbolic regression of the hidden terms of a
 // finished run:
 //
-//	pinntrain discover RUN_DIR [--degree N] [--extra EXPR]... [--max-rel-error E] [--threshold T] [--hidden NAME]
+//	pinntrain discover RUN_DIR [--degree N] [--extra EXPR]... [--max-rel-error E] [--threshold T] [--form strong|weak] [--hidden NAME]
 //
 // The options start from each hidden term's spec library
 // (hidden.<name>.library) and the flags given replace the matching ones
@@ -24,7 +24,7 @@ import (
 // hidden_<name>.txt and the hidden entries of summary.json, and prints one
 // line per hidden term.
 func cmdDiscover(args []string, stdout io.Writer) error {
-	p, err := parseArgs(args, flagSpec{"hidden": true, "degree": true, "extra": true, "max-rel-error": true, "threshold": true, "quiet": false})
+	p, err := parseArgs(args, flagSpec{"hidden": true, "degree": true, "extra": true, "max-rel-error": true, "threshold": true, "form": true, "quiet": false})
 	if err != nil {
 		return err
 	}
@@ -65,11 +65,22 @@ func cmdDiscover(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	form, hasForm := p.last("form")
+	if hasForm && form != "strong" && form != "weak" {
+		return usagef("flag --form: want strong or weak, got %q", form)
+	}
 	m, err := pinn.LoadRun(dir)
 	if err != nil {
 		return &userError{err}
 	}
 	only, hasOnly := p.last("hidden")
+	if hasForm {
+		for k := range m.Problem.Hidden {
+			if !hasOnly || m.Problem.Hidden[k].Name == only {
+				m.Problem.Hidden[k].Library.Form = form
+			}
+		}
+	}
 	opts := map[string]symreg.Options{}
 	found := false
 	for _, h := range m.Problem.Hidden {

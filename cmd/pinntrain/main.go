@@ -5,7 +5,7 @@
 //	pinntrain validate SPEC.yaml [--quiet]
 //	pinntrain eval RUN_DIR --points FILE.csv [--out FILE.csv]
 //	pinntrain resume RUN_DIR [--steps N] [--quiet]
-//	pinntrain discover RUN_DIR [--degree N] [--extra EXPR]... [--max-rel-error E] [--threshold T] [--hidden NAME]
+//	pinntrain discover RUN_DIR [--degree N] [--extra EXPR]... [--max-rel-error E] [--threshold T] [--form strong|weak] [--hidden NAME]
 //	pinntrain reproduce NAME|all [--quick]
 //	pinntrain version
 //
@@ -46,7 +46,7 @@ const usage = `usage:
   pinntrain validate SPEC.yaml [--quiet]
   pinntrain eval RUN_DIR --points FILE.csv [--out FILE.csv]
   pinntrain resume RUN_DIR [--steps N] [--quiet]
-  pinntrain discover RUN_DIR [--degree N] [--extra EXPR]... [--max-rel-error E] [--threshold T] [--hidden NAME]
+  pinntrain discover RUN_DIR [--degree N] [--extra EXPR]... [--max-rel-error E] [--threshold T] [--form strong|weak] [--hidden NAME]
   pinntrain reproduce NAME|all [--quick]
   pinntrain version`
 

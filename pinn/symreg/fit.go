@@ -42,6 +42,12 @@ type Options struct {
 	// Digits is the number of significant digits of the coefficients in
 	// Candidate.Expression (default 4).
 	Digits int
+	// Transform, if set, maps every library column, sampled at the inputs,
+	// to the space the target lives in, by a linear map (a weak form: the
+	// integrals of the column from t0 to each observation time). The model
+	// is then fitted as target ≈ Σ c_j·Transform(θ_j), and every error is
+	// measured there; target has Transform's output length.
+	Transform func(col []float64) []float64
 }
 
 // Candidate is one fitted model.
@@ -302,7 +308,10 @@ func Fit(names []string, inputs [][]float64, target []float64, opts Options) (be
 		return best, nil, fmt.Errorf("symreg: %w", err)
 	}
 	m := len(target)
-	if m == 0 {
+	if opts.Transform != nil && len(inputs) > 0 {
+		m = len(inputs[0]) // the inputs' length; the target is transformed
+	}
+	if m == 0 || len(target) == 0 {
 		return best, nil, errors.New("symreg: no samples")
 	}
 	for i, col := range inputs {
@@ -338,6 +347,14 @@ func Fit(names []string, inputs [][]float64, target []float64, opts Options) (be
 	all, err := buildLibrary(names, inputs, m, deg, opts.Extra)
 	if err != nil {
 		return best, nil, fmt.Errorf("symreg: %w", err)
+	}
+	if opts.Transform != nil {
+		for i := range all {
+			all[i].values = opts.Transform(all[i].values)
+			if len(all[i].values) != len(target) {
+				return best, nil, fmt.Errorf("symreg: Transform gives %d values for a target of %d", len(all[i].values), len(target))
+			}
+		}
 	}
 	// Identically zero columns cannot be identified (and would divide by
 	// zero when scaled); leave them out.

@@ -399,3 +399,47 @@ func TestMaxRelErrorFromBest(t *testing.T) {
 		t.Errorf("max_rel_error 0.001 selected %q; want the bump's constant and u^2 terms kept", best.Expression)
 	}
 }
+
+// TestTransform: a weak-form fit. h = 0.9·x·y along a curve, observed only
+// through its integrals from 0 to 30 times, with noise (5 % of the first
+// integral's size); the library columns are integrated the same way
+// (trapezoid rule) and the fit recovers 0.9·x·y within 2 %.
+func TestTransform(t *testing.T) {
+	const n, per = 30, 20 // observations, grid intervals per observation
+	tt := make([]float64, n*per+1)
+	x, y := make([]float64, len(tt)), make([]float64, len(tt))
+	for i := range tt {
+		tt[i] = 3 * float64(i) / float64(n*per)
+		x[i] = 1 + 0.5*math.Sin(2*tt[i])
+		y[i] = 2 + math.Cos(3*tt[i])
+	}
+	integrate := func(col []float64) []float64 {
+		out := make([]float64, n)
+		acc := 0.0
+		for i := 1; i < len(col); i++ {
+			acc += 0.5 * (col[i] + col[i-1]) * (tt[i] - tt[i-1])
+			if i%per == 0 {
+				out[i/per-1] = acc
+			}
+		}
+		return out
+	}
+	h := make([]float64, len(tt))
+	for i := range h {
+		h[i] = 0.9 * x[i] * y[i]
+	}
+	r := rand.New(rand.NewPCG(3, 3))
+	target := integrate(h)
+	for i := range target {
+		target[i] += 0.05 * target[i] / float64(i+1) * r.NormFloat64()
+	}
+	best, _, err := Fit([]string{"x", "y"}, [][]float64{x, y}, target, Options{MaxDegree: 2, MaxRelError: 0.05, Transform: integrate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("weak form: %q", best.Expression)
+	wantTerms(t, best, map[string]float64{"x*y": 0.9}, 0.02)
+	if _, _, err := Fit([]string{"x", "y"}, [][]float64{x, y}, target[:5], Options{Transform: integrate}); err == nil {
+		t.Error("a target of the wrong length was accepted")
+	}
+}
