@@ -22,22 +22,22 @@ import (
 var hdEvalCache struct {
 	sync.Mutex
 	radial [][]float64
-	full   [][]float64
+	sets   []*hdTestSet
 }
 
-func hdRemember(radial, full []float64) {
+func hdRemember(radial []float64, set *hdTestSet) {
 	c := &hdEvalCache
 	c.Lock()
 	defer c.Unlock()
 	const keep = 2 // the evaluation of the run in progress (and one more)
 	c.radial = append(c.radial, radial)
-	c.full = append(c.full, full)
+	c.sets = append(c.sets, set)
 	if len(c.radial) > keep {
-		c.radial, c.full = c.radial[1:], c.full[1:]
+		c.radial, c.sets = c.radial[1:], c.sets[1:]
 	}
 }
 
-func hdLookup(radial []float64) []float64 {
+func hdLookup(radial []float64) *hdTestSet {
 	c := &hdEvalCache
 	c.Lock()
 	defer c.Unlock()
@@ -46,23 +46,77 @@ func hdLookup(radial []float64) []float64 {
 	}
 	for i, r := range c.radial {
 		if len(r) == len(radial) && &r[0] == &radial[0] {
-			return c.full[i]
+			return c.sets[i]
 		}
 	}
 	return nil
 }
 
-// hdTestPoints draws the fixed test points of a vector problem.
-func hdTestPoints(v *pde.VectorVariable, n int, seed uint64) []float64 {
-	rng := sampling.Stream(seed, streamEval)
-	if v.Domain == "ball" {
-		return sampling.BallRadial(sampling.CenteredBall(v.Dim, v.Radius), n, rng)
+// hdTestBlock is the number of test points drawn, predicted and scored at
+// a time; hdTestKeep the most coordinates (points × d) kept in memory: a
+// larger test set is redrawn block by block from its seeded stream at
+// every evaluation, so that memory stays O(block·d) (20,000 points at
+// 100K-D would be 16 GB).
+const hdTestBlock = 512
+
+// hdBlockRows is the number of points of d coordinates handled at a time
+// (test blocks, predictor chunks): 512, fewer at high d so that a block
+// stays within 32 MiB (41 points at 100K-D).
+func hdBlockRows(d int) int { return max(1, min(hdTestBlock, (1<<22)/max(d, 1))) }
+
+var hdTestKeep = 1 << 24 // 128 MiB of float64 (a variable for the tests)
+
+// hdTestSet is the fixed test set of a vector problem: n points from the
+// evaluation stream, the same points whether kept or redrawn (the
+// samplers draw point after point from one stream).
+type hdTestSet struct {
+	v    *pde.VectorVariable
+	n    int
+	seed uint64
+	full []float64 // all points, when n·d ≤ hdTestKeep
+}
+
+func newHDTestSet(v *pde.VectorVariable, n int, seed uint64) *hdTestSet {
+	s := &hdTestSet{v: v, n: n, seed: seed}
+	if n*v.Dim <= hdTestKeep {
+		full := make([]float64, 0, n*v.Dim)
+		s.each(func(_ int, pts []float64) error { full = append(full, pts...); return nil })
+		s.full = full
 	}
-	pts := make([]float64, n*v.Dim)
-	for i := range pts {
-		pts[i] = v.Lo + (v.Hi-v.Lo)*rng.Float64()
+	return s
+}
+
+// each calls fn with consecutive blocks of the test points (start is the
+// index of the block's first point), stopping at the first error.
+func (s *hdTestSet) each(fn func(start int, pts []float64) error) error {
+	d := s.v.Dim
+	if s.full != nil {
+		for start := 0; start < s.n; start += hdTestBlock {
+			k := min(hdTestBlock, s.n-start)
+			if err := fn(start, s.full[start*d:(start+k)*d]); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	return pts
+	rng := sampling.Stream(s.seed, streamEval)
+	block := hdBlockRows(d)
+	for start := 0; start < s.n; start += block {
+		k := min(block, s.n-start)
+		var pts []float64
+		if s.v.Domain == "ball" {
+			pts = sampling.BallRadial(sampling.CenteredBall(d, s.v.Radius), k, rng)
+		} else {
+			pts = make([]float64, k*d)
+			for i := range pts {
+				pts[i] = s.v.Lo + (s.v.Hi-s.v.Lo)*rng.Float64()
+			}
+		}
+		if err := fn(start, pts); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // vectorColumn evaluates a field-free vector expression at every point, in
@@ -110,20 +164,27 @@ func newHDEvaluation(prob *pde.Problem, cfg *config) (*evaluation, error) {
 	if s := cfg.eval.Sampler; s != "" && s != "uniform" && s != "ball-radial" {
 		return nil, fmt.Errorf("evaluation.sampler %s: ball-radial (or uniform, for a vector box) with a vector variable", s)
 	}
-	full := hdTestPoints(prob.Vector, cfg.eval.Points, cfg.seed)
-	ev := &evaluation{exact: map[string][]float64{}, pts: radialOf(full, prob.Vector.Dim)}
-	hdRemember(ev.pts, full)
-	for _, f := range prob.Fields {
-		e := prob.Exact[f]
-		if e == nil {
-			continue
+	set := newHDTestSet(prob.Vector, cfg.eval.Points, cfg.seed)
+	ev := &evaluation{exact: map[string][]float64{}, pts: make([]float64, 0, set.n)}
+	err := set.each(func(_ int, pts []float64) error {
+		ev.pts = append(ev.pts, radialOf(pts, prob.Vector.Dim)...)
+		for _, f := range prob.Fields {
+			e := prob.Exact[f]
+			if e == nil {
+				continue
+			}
+			col, err := vectorColumn(e, prob, pts)
+			if err != nil {
+				return fmt.Errorf("evaluation.exact %s: %w", f, err)
+			}
+			ev.exact[f] = append(ev.exact[f], col...)
 		}
-		col, err := vectorColumn(e, prob, full)
-		if err != nil {
-			return nil, fmt.Errorf("evaluation.exact %s: %w", f, err)
-		}
-		ev.exact[f] = col
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	hdRemember(ev.pts, set)
 	return ev, nil
 }
 
@@ -144,7 +205,7 @@ func newHDPredictor(prob *pde.Problem, cfg *config) (*predictor, error) {
 		return nil, err
 	}
 	v := prob.Vector
-	hp := &hdPredictor{prob: prob, inv: 1, chunkRows: 512}
+	hp := &hdPredictor{prob: prob, inv: 1, chunkRows: hdBlockRows(v.Dim)}
 	if !cfg.model.NoNormalize {
 		if v.Domain == "ball" {
 			hp.inv = 1 / v.Radius
@@ -163,30 +224,44 @@ func newHDPredictor(prob *pde.Problem, cfg *config) (*predictor, error) {
 }
 
 func (hp *hdPredictor) predictAll(m *model, theta, pts []float64) (fields, hidden [][]float64, inputs [][][]float64, err error) {
+	if set := hdLookup(pts); set != nil {
+		u := make([]float64, 0, set.n)
+		err := set.each(func(_ int, block []float64) error {
+			ub, err := hp.predictPoints(m, theta, block)
+			u = append(u, ub...)
+			return err
+		})
+		return [][]float64{u}, nil, nil, err
+	}
+	// radii along the diagonal ray
 	d := hp.prob.Vector.Dim
-	full := hdLookup(pts)
-	if full == nil { // radii along the diagonal ray
-		full = make([]float64, len(pts)*d)
-		s := 1 / math.Sqrt(float64(d))
-		for i, r := range pts {
-			for j := 0; j < d; j++ {
-				full[i*d+j] = r * s
-			}
+	full := make([]float64, len(pts)*d)
+	s := 1 / math.Sqrt(float64(d))
+	for i, r := range pts {
+		for j := 0; j < d; j++ {
+			full[i*d+j] = r * s
 		}
 	}
+	u, err := hp.predictPoints(m, theta, full)
+	return [][]float64{u}, nil, nil, err
+}
+
+// predictPoints is u at the rows of full (raw coordinates).
+func (hp *hdPredictor) predictPoints(m *model, theta, full []float64) (u []float64, err error) {
+	d := hp.prob.Vector.Dim
 	rows := len(full) / d
 	N := hp.network(m, theta, full)
-	u := N
+	u = N
 	if hp.A != nil || hp.C != nil {
 		var a, c []float64
 		if hp.A != nil {
 			if a, err = vectorColumn(hp.A, hp.prob, full); err != nil {
-				return nil, nil, nil, err
+				return nil, err
 			}
 		}
 		if hp.C != nil {
 			if c, err = vectorColumn(hp.C, hp.prob, full); err != nil {
-				return nil, nil, nil, err
+				return nil, err
 			}
 		}
 		u = make([]float64, rows)
@@ -199,7 +274,7 @@ func (hp *hdPredictor) predictAll(m *model, theta, pts []float64) (fields, hidde
 			}
 		}
 	}
-	return [][]float64{u}, nil, nil, nil
+	return u, nil
 }
 
 // network is the raw network output at rows of full (raw coordinates).

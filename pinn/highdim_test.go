@@ -3,6 +3,7 @@ package pinn
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -186,5 +187,49 @@ func TestHighDimTrain(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "full", "prediction.csv")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHDTestSetStreamed: a test set too large to keep is redrawn block by
+// block and gives the same points, exact values and errors as the kept
+// one (1300 points: three blocks, the last one short).
+func TestHDTestSetStreamed(t *testing.T) {
+	spec := loadHD(t, "20", "stde")
+	opts := OptionsFromSpec(spec)
+	opts.Evaluation.Points = 1300
+	cfg := newConfig(opts)
+	run := func() (*evaluation, [][]float64) {
+		ev, err := newHDEvaluation(spec.Problem, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr, err := newHDPredictor(spec.Problem, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theta := make([]float64, pr.m.net.numParams())
+		pr.m.net.glorot(theta, rand.New(rand.NewPCG(1, 2)))
+		f, _, _, err := pr.predictAll(theta, ev.pts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ev, f
+	}
+	kept, fk := run()
+	if set := hdLookup(kept.pts); set == nil || set.full == nil {
+		t.Fatal("the small test set is not kept")
+	}
+	saved := hdTestKeep
+	hdTestKeep = 100
+	defer func() { hdTestKeep = saved }()
+	streamed, fs := run()
+	if set := hdLookup(streamed.pts); set == nil || set.full != nil {
+		t.Fatal("the test set is kept although larger than hdTestKeep")
+	}
+	for i := range kept.pts {
+		if kept.pts[i] != streamed.pts[i] || kept.exact["u"][i] != streamed.exact["u"][i] || fk[0][i] != fs[0][i] {
+			t.Fatalf("point %d: radius %v / %v, exact %v / %v, prediction %v / %v", i,
+				kept.pts[i], streamed.pts[i], kept.exact["u"][i], streamed.exact["u"][i], fk[0][i], fs[0][i])
+		}
 	}
 }
