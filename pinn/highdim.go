@@ -70,7 +70,7 @@ func hdWorkers(P int) int { return max(1, min(runtime.NumCPU(), P)) }
 // buildHighDim compiles the training program of a vector problem.
 func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, error) {
 	v := prob.Vector
-	if bo.objective != objLoss || bo.points > 0 || bo.only != nil {
+	if bo.objective != objLoss || bo.only != nil {
 		return nil, fmt.Errorf("problem %q: residual programs (rad, rar-d, engd, lm) are not supported for vector variables yet", prob.Name)
 	}
 	switch {
@@ -92,6 +92,9 @@ func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 	}
 	eq := prob.Equations[0]
 	h := &hdTerm{vec: v, d: v.Dim, P: max(eq.Points, 1), seed: cfg.seed, ptsEpoch: -1, drawn: -1}
+	if bo.points > 0 {
+		h.P = bo.points // a check of the spec (Check) on a few points
+	}
 	if eq.Sampler.Type != "" && eq.Sampler.Type != "ball-radial" && eq.Sampler.Type != "uniform" {
 		return nil, fmt.Errorf("equation %q: sampler %s is not supported with a vector variable (ball-radial or uniform)", eq.Name, eq.Sampler.Type)
 	}

@@ -25,7 +25,13 @@ type Result struct {
 // training: every check Train makes before the first step.
 func Check(prob *pde.Problem, opts Options) error {
 	cfg := newConfig(opts)
-	prog, err := newProgram(prob, cfg)
+	// A vector problem is compiled on a few points: its forcing terms cost
+	// O(d) per point to evaluate (seconds for 100 points at 100K-D).
+	var bo buildOptions
+	if prob.Vector != nil {
+		bo.points = 4
+	}
+	prog, err := buildProgram(prob, cfg, bo)
 	if err != nil {
 		return err
 	}
