@@ -165,9 +165,12 @@ func upinnCollect(row upinnRow, dir string) ([]upinnResult, error) {
 			}
 		}
 		var why []string
-		if len(d.Best.Terms) != 1 || math.IsNaN(r.coef) {
+		switch {
+		case len(d.Best.Terms) != 1:
 			why = append(why, fmt.Sprintf("selected formula has %d terms", len(d.Best.Terms)))
-		} else {
+		case math.IsNaN(r.coef):
+			why = append(why, fmt.Sprintf("selected formula is not a multiple of %s", t.Term))
+		default:
 			e := math.Abs(r.coef - t.Coef)
 			if t.AbsTol > 0 && e > t.AbsTol {
 				why = append(why, fmt.Sprintf("|c - %g| = %.3g > %g", t.Coef, e, t.AbsTol))
