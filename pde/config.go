@@ -132,12 +132,12 @@ type Training struct {
 }
 
 // Rounds repeats Count times the stage Stage (default optimizer adam) and,
-// if set, Then (default lbfgs) after the training's own stages. Points are
-// redrawn on each term's resample_every schedule, which counts every step
-// of every stage but redraws only in stages whose optimizer resamples
-// (Adam): with resample_every equal to the round's length (Stage.Steps +
-// Then.Steps) and the first stages a multiple of it, every round starts on
-// freshly drawn points.
+// if set, Then (default lbfgs) after the training's own stages, each stage
+// with a fresh optimizer. Adaptive terms (rad, rar-d) redraw their points
+// at the start of every round and only then (their resample_every is
+// ignored), as in the RAD paper: train, then redraw and retrain. Other
+// terms keep their resample_every schedule (which counts every step and
+// redraws in Adam stages only).
 type Rounds struct {
 	Count int
 	Stage

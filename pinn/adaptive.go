@@ -108,17 +108,15 @@ func (p *program) resolveSampler(t *term, tm pde.Term, typ string) (sampling.Uni
 			return nil, fmt.Errorf("sampler rar-d: need 1 <= add <= pool, have add=%d pool=%d", a.add, a.pool)
 		}
 		a.p0 = P
-		if a.every > 0 {
-			a.rounds = resampledEpochs(p.cfg, a.every)
-		}
+		a.rounds = resampledEpochs(p.cfg, a.every)
 	}
 	t.adapt = a
 	return sampling.NewUnitSampler(adaptiveBaseGen)
 }
 
-// resampledEpochs lists the epochs > 0 (step / every) that the plan reaches
-// at a step of a stage whose optimizer resamples: those are the epochs at
-// which the runner resamples.
+// resampledEpochs lists the epochs > 0 (config.adaptiveEpoch) that the plan
+// reaches at a step of a stage whose optimizer resamples: those are the
+// epochs at which the runner resamples an adaptive term.
 func resampledEpochs(cfg *config, every int) []int {
 	var out []int
 	start := 0
@@ -126,7 +124,7 @@ func resampledEpochs(cfg *config, every int) []int {
 	for _, st := range cfg.stages {
 		o, err := newOptimizer(st, 0)
 		if err == nil && o.resamples() && st.Steps > 0 {
-			lo, hi := start/every, (start+st.Steps-1)/every
+			lo, hi := cfg.adaptiveEpoch(start, every), cfg.adaptiveEpoch(start+st.Steps-1, every)
 			for e := max(lo, last+1, 1); e <= hi; e++ {
 				out = append(out, e)
 				last = e

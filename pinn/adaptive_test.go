@@ -192,7 +192,7 @@ func TestAdaptiveOptionErrors(t *testing.T) {
 }
 
 // roundsOpts: Adam 20 + L-BFGS 10, then 3 rounds of Adam 5 + L-BFGS 5
-// (resample_every 10 = the round length: each round starts on new points).
+// (the adaptive terms redraw at the start of each round).
 func roundsOpts(dir string, maxSteps int) Options {
 	o := resumeOpts(dir, maxSteps)
 	o.Training.Stage.Steps, o.Training.Then.Steps = 20, 10
@@ -201,9 +201,9 @@ func roundsOpts(dir string, maxSteps int) Options {
 }
 
 // TestRoundsPlan: rounds expand into alternating stages with the defaults
-// (Adam at the first stage's learning rate, then L-BFGS), and with
-// resample_every equal to the round length each round's first Adam step
-// is a resampling.
+// (Adam at the first stage's learning rate, then L-BFGS), and adaptive
+// terms redraw at the start of every round and nowhere else (their
+// resample_every is ignored: the RAD paper's protocol).
 func TestRoundsPlan(t *testing.T) {
 	cfg := newConfig(roundsOpts("", 0))
 	var got []string
@@ -217,9 +217,14 @@ func TestRoundsPlan(t *testing.T) {
 	if n := cfg.totalSteps(); n != 60 {
 		t.Fatalf("total steps %d, want 60", n)
 	}
-	// rounds start at steps 30, 40, 50: epochs 3, 4, 5 (plus 1 inside the first Adam stage)
-	if got, want := resampledEpochs(cfg, 10), []int{1, 3, 4, 5}; !reflect.DeepEqual(got, want) {
+	// rounds start at steps 30, 40, 50
+	if got, want := resampledEpochs(cfg, 10), []int{1, 2, 3}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("resampled epochs %v, want %v", got, want)
+	}
+	for step, want := range map[int]int{0: 0, 15: 0, 29: 0, 30: 1, 39: 1, 40: 2, 59: 3} {
+		if got := cfg.adaptiveEpoch(step, 10); got != want {
+			t.Errorf("adaptive epoch at step %d: %d, want %d", step, got, want)
+		}
 	}
 }
 
@@ -255,6 +260,56 @@ func TestRoundsResumeIsExact(t *testing.T) {
 					t.Fatalf("%s, cut at %d: theta[%d] = %.17g after resume, %.17g straight", s.Type, k, i, res.Theta[i], full.Theta[i])
 				}
 			}
+		}
+	}
+}
+
+// burgersRAD is viscous Burgers with the hard IC/BC transform of the RAD
+// paper and a RAD sampler: a nonlinear residual through an output transform.
+func burgersRAD(t testing.TB) (*pde.Problem, Options) {
+	vars := []string{"x", "t"}
+	sc := &expr.Scope{Variables: vars, Fields: []string{"u"}}
+	p := &pde.Problem{Name: "burgers", Variables: box(vars, []float64{-1, 0}, []float64{1, 1}), Fields: []string{"u"}}
+	p.Equations = []pde.Term{{Name: "pde", Residual: mustResolve(t, "u_t + u*u_x - 0.01/pi*u_xx", sc), Points: 300,
+		Sampler: pde.SamplerConfig{Type: "rad", Options: map[string]float64{"pool": 2000}}, ResampleEvery: 10, Weight: 1}}
+	out := mustResolve(t, "-sin(pi*x) + (1 - x^2)*t*N", &expr.Scope{Variables: vars, NetOutputs: []string{"N"}})
+	return p, Options{Seed: 4, Model: pde.Model{Layers: []int{16, 16}, Output: map[string]expr.Expr{"u": out}},
+		Training: pde.Training{Stage: pde.Stage{Steps: 30, LR: 1e-3}}, Evaluation: pde.Evaluation{Points: 50, Every: 1000}}
+}
+
+// TestRADResidualsMatchTraining: after a RAD resampling the training loss
+// is the mean square of the pool residuals at the chosen points — the pool
+// program and the training program compute the same residual, and the new
+// points are fed everywhere the training graph reads them.
+func TestRADResidualsMatchTraining(t *testing.T) {
+	prob, opts := burgersRAD(t)
+	r, err := newRunner(prob, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.prog
+	term := p.terms[0]
+	for e := 1; e <= 2; e++ {
+		if err := p.adaptiveResample(term, e, r.theta); err != nil {
+			t.Fatal(err)
+		}
+		grad := make([]float64, len(r.theta))
+		loss, err := p.run(r.theta, grad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eps, err := p.poolResiduals(term, term.pts, nil, r.theta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms := 0.0
+		for _, v := range eps {
+			ms += v * v
+		}
+		ms /= float64(len(eps))
+		t.Logf("epoch %d: training loss %.10g, mean square of pool residuals %.10g", e, loss, ms)
+		if math.Abs(loss-ms) > 1e-10*ms {
+			t.Fatalf("epoch %d: training loss %.17g != mean square of the pool residuals %.17g", e, loss, ms)
 		}
 	}
 }

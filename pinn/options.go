@@ -61,7 +61,11 @@ type config struct {
 	model      pde.Model
 	deriv      pde.Derivatives
 	stages     []pde.Stage
-	checkEvery int
+	// roundStarts are the global steps at which training.rounds' rounds
+	// begin (empty without rounds): adaptive terms redraw there, and only
+	// there (adaptiveEpoch).
+	roundStarts []int
+	checkEvery  int
 	initFrom   string
 	eval       pde.Evaluation
 	opts       Options
@@ -114,6 +118,7 @@ func newConfig(o Options) *config {
 			rs.LR = st.LR
 		}
 		for range r.Count {
+			c.roundStarts = append(c.roundStarts, c.totalSteps())
 			c.stages = append(c.stages, rs)
 			if r.Then != nil {
 				c.stages = append(c.stages, then(*r.Then))
@@ -144,6 +149,26 @@ func (c *config) totalSteps() int {
 		n += s.Steps
 	}
 	return n
+}
+
+// adaptiveEpoch is the resampling epoch of an adaptive (rad, rar-d) term
+// at global step s: with training.rounds the number of rounds begun (the
+// RAD paper's protocol: train, then redraw at the start of every round,
+// never inside the first stages or a round), otherwise s / every (0: never).
+func (c *config) adaptiveEpoch(s, every int) int {
+	if len(c.roundStarts) > 0 {
+		e := 0
+		for _, r := range c.roundStarts {
+			if r <= s {
+				e++
+			}
+		}
+		return e
+	}
+	if every <= 0 {
+		return 0
+	}
+	return s / every
 }
 
 // stageAt returns the stage index of global step s and the step within it.

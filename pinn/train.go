@@ -277,16 +277,18 @@ func (r *runner) historyEvery() int { return max(1, r.cfg.totalSteps()/500) }
 // resample draws new points for terms whose resampling epoch changed.
 func (r *runner) resample() error {
 	for _, t := range r.prog.terms {
+		if t.adapt != nil {
+			if e := r.cfg.adaptiveEpoch(r.step, t.every); e != t.epoch {
+				if err := r.prog.adaptiveResample(t, e, r.theta); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		if t.every <= 0 || t.kind == kindData {
 			continue
 		}
 		if e := r.step / t.every; e != t.epoch {
-			if t.adapt != nil {
-				if err := r.prog.adaptiveResample(t, e, r.theta); err != nil {
-					return err
-				}
-				continue
-			}
 			if err := r.prog.sample(t, e); err != nil {
 				return err
 			}
