@@ -56,19 +56,19 @@ var ErrInterrupted = errors.New("interrupted")
 
 // config is Options with every default filled in.
 type config struct {
-	seed       uint64
-	dtype      string
-	model      pde.Model
-	deriv      pde.Derivatives
-	stages     []pde.Stage
+	seed   uint64
+	dtype  string
+	model  pde.Model
+	deriv  pde.Derivatives
+	stages []pde.Stage
 	// roundStarts are the global steps at which training.rounds' rounds
 	// begin (empty without rounds): adaptive terms redraw there, and only
 	// there (adaptiveEpoch).
 	roundStarts []int
 	checkEvery  int
-	initFrom   string
-	eval       pde.Evaluation
-	opts       Options
+	initFrom    string
+	eval        pde.Evaluation
+	opts        Options
 }
 
 func newConfig(o Options) *config {
