@@ -176,17 +176,20 @@ const radNotes = `
 ## What differs from the paper, and why
 
 - **Budget.** The paper trains each row with Adam for 15000 steps and L-BFGS, then (adaptive rows)
-  100 rounds of resampling + Adam 1000 + L-BFGS up to 1000: over 100k Adam steps and up to 100k
-  L-BFGS iterations on a GPU. Our specs plan Adam 2000 steps (lr 1e-3) + L-BFGS 500 iterations
-  for every row, and rows marked **reduced** ran only the first part of that plan (an exact prefix,
-  as ` + "`--steps`" + ` does). Every row of a problem has the same budget, so the comparison between
-  samplers is fair, but the absolute errors are those of a run 30-100x shorter than the paper's.
-- **Resampling schedule.** RAD/RAR-D resample every 250 Adam steps (7 resamplings in the planned
-  2000 steps; none during L-BFGS, whose curvature pairs assume fixed points), from a pool of
-  100000 uniform candidates, as in the paper. The paper alternates resampling with full L-BFGS runs.
-- **RAR-D** starts from 1000 uniform points and adds 143 per resampling (2001 after the 7th;
-  k = 2, c = 0). The paper adds 10 per round over 100 rounds. The training graph
-  is compiled at the final size and a fed mask restricts the loss to the live points.
+  100 rounds of resampling + Adam 1000 + L-BFGS up to 1000 (over 100k Adam steps and up to 100k
+  L-BFGS iterations) on a GPU. Our specs (` + "`training.rounds`" + `) keep the protocol's shape at a budget for
+  2 CPU cores: Burgers and Allen–Cahn Adam 15000 (lr 1e-3) + L-BFGS 1000, then 10 rounds of Adam 1000 +
+  L-BFGS 1000 (36,000 steps); wave Adam 5000 + L-BFGS 1000, then 5 rounds of Adam 500 + L-BFGS 500
+  (11,000 steps; its 5x100 network is 6x the cost per step). Every row of a problem has the same plan,
+  so the comparison between samplers is fair; rows marked **reduced** ran only a prefix of it.
+- **Resampling schedule.** RAD redraws all points, and RAR-D adds points, at the start of every round
+  and only then (each round's Adam and L-BFGS start fresh), from a pool of 100000 uniform candidates,
+  as in the paper's scripts. An earlier plan that also redrew every 2000 steps inside the first Adam
+  stage wrecked Burgers: at step 2000 (7.6 % error) the redraw put half the points on the shock's huge
+  residuals and the error went to 79 % within 50 steps and stayed there.
+- **RAR-D** starts from 1000 uniform points and adds 100 per round (wave: 200), 2000 at the end
+  (k = 2, c = 0). The paper adds 10 per round over 100 rounds. The training graph is compiled at the
+  final size and a fed mask restricts the loss to the live points.
 - **Uniform** rows use fixed uniform random points (no resampling), Hammersley rows a fixed
   randomised Hammersley set (package sampling).
 - Rows with status ` + "`interrupted`" + ` were stopped (SIGINT) before the end of their plan, with a
@@ -194,13 +197,6 @@ const radNotes = `
   without training with ` + "`RAD_ROWS=none pinntrain reproduce rad`" + `.
 - Allen–Cahn reference: the periodic spectral solution; it differs from the Dirichlet problem
   the hard constraint imposes by relative L2 3.8e-4 (configs/data/README.md), a floor for that row.
-- **At this budget the errors are not yet ordered as in the paper.** The runs are far from
-  converged and their error still swings between evaluations: Burgers RAD went 21 % / 21 % /
-  10 % / 24 % at Adam steps 500-2000 and ended at 26 % after L-BFGS on its last (residual-
-  concentrated) point set, while the RAD paper's ordering (RAD << uniform) emerges over its
-  100 resample-and-train rounds. On Allen-Cahn, RAD and RAR-D already halve the uniform error.
-  The sampler itself is tested to concentrate points where the residual is large
-  (pinn/adaptive_test.go). The full-budget rows remain to be run.
 `
 
 func pct(x float64) string {
