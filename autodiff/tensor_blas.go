@@ -39,33 +39,33 @@ var transposePool = sync.Pool{New: func() any { return new([]float64) }}
 var transposePool32 = sync.Pool{New: func() any { return new([]float32) }}
 
 func (b microBLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, bm []float64, ldb int, beta float64, c []float64, ldc int) {
-	mk := fusedGemm
-	if mk == nil || alpha != 1 || beta != 0 || m*n*k < microMinFlops || k == 0 || tA == blas.ConjTrans || tB == blas.ConjTrans {
+	if !microGemm(tA, tB, m, n, k, alpha == 1 && beta == 0, a, lda, bm, ldb, c, ldc, &transposePool) {
 		b.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
-		return
 	}
-	bb, ldbb := bm, ldb
-	if tB == blas.Trans { // B is n×k: its transpose, k×n, for the kernels
-		p := transposePool.Get().(*[]float64)
-		defer transposePool.Put(p)
-		bb, ldbb = transposeInto(p, bm, ldb, n, k), n
-	}
-	microParallel(mk, tA == blas.Trans, m, n, k, a, lda, bb, ldbb, c, ldc)
 }
 
 func (b microBLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, bm []float32, ldb int, beta float32, c []float32, ldc int) {
-	mk := fusedGemm
-	if mk == nil || alpha != 1 || beta != 0 || m*n*k < microMinFlops || k == 0 || tA == blas.ConjTrans || tB == blas.ConjTrans {
+	if !microGemm(tA, tB, m, n, k, alpha == 1 && beta == 0, a, lda, bm, ldb, c, ldc, &transposePool32) {
 		b.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
-		return
+	}
+}
+
+// microGemm computes c = op(a)·op(b) on the micro-kernels and reports true,
+// or reports false (the caller's gonum does it) when they do not apply:
+// no kernel, alpha ≠ 1 or beta ≠ 0 (plain false), a small product.
+func microGemm[T float](tA, tB blas.Transpose, m, n, k int, plain bool, a []T, lda int, bm []T, ldb int, c []T, ldc int, pool *sync.Pool) bool {
+	mk := fusedGemm
+	if mk == nil || !plain || m*n*k < microMinFlops || k == 0 || tA == blas.ConjTrans || tB == blas.ConjTrans {
+		return false
 	}
 	bb, ldbb := bm, ldb
-	if tB == blas.Trans {
-		p := transposePool32.Get().(*[]float32)
-		defer transposePool32.Put(p)
+	if tB == blas.Trans { // B is n×k: its transpose, k×n, for the kernels
+		p := pool.Get().(*[]T)
+		defer pool.Put(p)
 		bb, ldbb = transposeInto(p, bm, ldb, n, k), n
 	}
 	microParallel(mk, tA == blas.Trans, m, n, k, a, lda, bb, ldbb, c, ldc)
+	return true
 }
 
 // transposeInto writes the k×n transpose of the n×k matrix b (leading

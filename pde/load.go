@@ -1072,12 +1072,7 @@ func (b *build) training(n *yaml.Node) {
 		t.CheckpointEvery, _ = b.intOf(e.val, "training.checkpoint_every", 0)
 	}
 	if e, ok := f["then"]; ok {
-		tf := b.fields(e.val, "training.then", "optimizer", "steps", "lr", "schedule")
-		t.Then = &Stage{}
-		b.stage(tf, "training.then", t.Then, DefaultThenOptimizer)
-		if _, ok := tf["steps"]; !ok {
-			b.errorf(e.val, "training.then: steps is required")
-		}
+		t.Then = b.thenStage(e.val, "training.then")
 	}
 	if e, ok := f["rounds"]; ok {
 		rf := b.fields(e.val, "training.rounds", "count", "optimizer", "steps", "lr", "schedule", "then")
@@ -1096,14 +1091,21 @@ func (b *build) training(n *yaml.Node) {
 			r.LR = t.LR // the round's stage continues the first stage
 		}
 		if te, ok := rf["then"]; ok {
-			tf := b.fields(te.val, "training.rounds.then", "optimizer", "steps", "lr", "schedule")
-			r.Then = &Stage{}
-			b.stage(tf, "training.rounds.then", r.Then, DefaultThenOptimizer)
-			if _, ok := tf["steps"]; !ok {
-				b.errorf(te.val, "training.rounds.then: steps is required")
-			}
+			r.Then = b.thenStage(te.val, "training.rounds.then")
 		}
 	}
+}
+
+// thenStage reads a follow-up stage (training.then, training.rounds.then):
+// optimizer (default lbfgs), steps (required), lr, schedule.
+func (b *build) thenStage(n *yaml.Node, path string) *Stage {
+	tf := b.fields(n, path, "optimizer", "steps", "lr", "schedule")
+	st := &Stage{}
+	b.stage(tf, path, st, DefaultThenOptimizer)
+	if _, ok := tf["steps"]; !ok {
+		b.errorf(n, "%s: steps is required", path)
+	}
+	return st
 }
 
 // dataSrc is a data entry waiting to be read.

@@ -144,8 +144,17 @@ func TestAdaptiveDeterministic(t *testing.T) {
 }
 
 // TestAdaptiveResumeIsExact: as TestResumeIsExact, with RAD (and RAR-D)
-// resampling every 10 steps from a pool scored by the residual program.
+// resampling every 10 steps from a pool scored by the residual program,
+// cut inside Adam (between resamplings) and inside L-BFGS.
 func TestAdaptiveResumeIsExact(t *testing.T) {
+	checkAdaptiveResume(t, resumeOpts, []int{13, 37}, 50)
+}
+
+// checkAdaptiveResume trains a RAD and a RAR-D Poisson problem straight
+// to total steps and cut at each of cuts then resumed, and requires
+// bit-identical weights and loss.
+func checkAdaptiveResume(t *testing.T, opts func(dir string, maxSteps int) Options, cuts []int, total int) {
+	t.Helper()
 	for _, s := range []pde.SamplerConfig{
 		{Type: "rad", Options: map[string]float64{"pool": 1000}},
 		{Type: "rar-d", Options: map[string]float64{"pool": 1000, "add": 8}},
@@ -153,18 +162,21 @@ func TestAdaptiveResumeIsExact(t *testing.T) {
 		prob := poisson2D(t, 64, 32)
 		prob.Equations[0].Sampler = s
 		prob.Equations[0].ResampleEvery = 10
-		full, err := Train(context.Background(), prob, resumeOpts(t.TempDir(), 0))
+		full, err := Train(context.Background(), prob, opts(t.TempDir(), 0))
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, k := range []int{13, 37} { // inside Adam (between resamplings); inside L-BFGS
+		for _, k := range cuts {
 			dir := t.TempDir()
-			if _, err := Train(context.Background(), prob, resumeOpts(dir, k)); err != nil {
+			if _, err := Train(context.Background(), prob, opts(dir, k)); err != nil {
 				t.Fatal(err)
 			}
-			res, err := ResumeProblem(context.Background(), prob, resumeOpts(dir, 50))
+			res, err := ResumeProblem(context.Background(), prob, opts(dir, total))
 			if err != nil {
 				t.Fatal(err)
+			}
+			if res.Summary.Steps != total {
+				t.Fatalf("%s, cut at %d: resumed run ended at step %d", s.Type, k, res.Summary.Steps)
 			}
 			for i := range full.Theta {
 				if full.Theta[i] != res.Theta[i] {
@@ -232,36 +244,7 @@ func TestRoundsPlan(t *testing.T) {
 // round's L-BFGS stage and at a round boundary, then resume: bit-identical
 // to the straight run, for RAD and RAR-D.
 func TestRoundsResumeIsExact(t *testing.T) {
-	for _, s := range []pde.SamplerConfig{
-		{Type: "rad", Options: map[string]float64{"pool": 1000}},
-		{Type: "rar-d", Options: map[string]float64{"pool": 1000, "add": 8}},
-	} {
-		prob := poisson2D(t, 64, 32)
-		prob.Equations[0].Sampler = s
-		prob.Equations[0].ResampleEvery = 10
-		full, err := Train(context.Background(), prob, roundsOpts(t.TempDir(), 0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, k := range []int{33, 47, 50} {
-			dir := t.TempDir()
-			if _, err := Train(context.Background(), prob, roundsOpts(dir, k)); err != nil {
-				t.Fatal(err)
-			}
-			res, err := ResumeProblem(context.Background(), prob, roundsOpts(dir, 60))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Summary.Steps != 60 {
-				t.Fatalf("%s, cut at %d: resumed run ended at step %d", s.Type, k, res.Summary.Steps)
-			}
-			for i := range full.Theta {
-				if full.Theta[i] != res.Theta[i] {
-					t.Fatalf("%s, cut at %d: theta[%d] = %.17g after resume, %.17g straight", s.Type, k, i, res.Theta[i], full.Theta[i])
-				}
-			}
-		}
-	}
+	checkAdaptiveResume(t, roundsOpts, []int{33, 47, 50}, 60)
 }
 
 // burgersRAD is viscous Burgers with the hard IC/BC transform of the RAD
