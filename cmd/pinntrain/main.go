@@ -51,7 +51,24 @@ const usage = `usage:
   pinntrain version`
 
 func main() {
-	os.Exit(profiled(os.Getenv("GOPINN_CPUPROFILE"), func() int { return run(os.Args[1:], os.Stdout, os.Stderr) }))
+	code := profiled(os.Getenv("GOPINN_CPUPROFILE"), func() int { return run(os.Args[1:], os.Stdout, os.Stderr) })
+	if path := os.Getenv("GOPINN_MEMPROFILE"); path != "" {
+		writeHeapProfile(path)
+	}
+	os.Exit(code)
+}
+
+// writeHeapProfile writes the allocation profile (GOPINN_MEMPROFILE; go
+// tool pprof -sample_index=alloc_space shows where memory went).
+func writeHeapProfile(path string) {
+	out, err := os.Create(path)
+	if err == nil {
+		err = pprof.Lookup("allocs").WriteTo(out, 0)
+		out.Close()
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "pinntrain: GOPINN_MEMPROFILE: %v\n", err)
+	}
 }
 
 // profiled runs f, writing a CPU profile to path if it is not empty (the

@@ -649,14 +649,20 @@ func (c *vcomp) lap(e Expr) (lfn, error) {
 				dim := c.dim
 				return func(env *venv) lval {
 					g := make([]float64, dim)
-					h := make([]float64, dim)
 					s := 0.0
 					for i, v := range env.x {
 						s += v * v
 						g[i] = 2 * v
-						h[i] = 2
 					}
-					return lval{v: s, g: svec{d: g}, h: svec{d: h}, l: 2 * float64(dim)}
+					out := lval{v: s, g: svec{d: g}, l: 2 * float64(dim)}
+					if !env.noH { // the Hessian diagonal, only when it is wanted
+						h := make([]float64, dim)
+						for i := range h {
+							h[i] = 2
+						}
+						out.h = svec{d: h}
+					}
+					return out
 				}, nil
 			case "lap":
 				return nil, Errorf(n.P, "lap(lap(...)) of a vector expression is not supported")
