@@ -21,7 +21,6 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/netlib/blas/netlib"
-	"gorgonia.org/tensor"
 )
 
 const blasName = "openblas"
@@ -32,5 +31,7 @@ func init() {
 	}
 	blas64.Use(netlib.Implementation{})
 	blas32.Use(netlib.Implementation{})
-	tensor.Use(netlib.Implementation{})
+	// Gorgonia's products: the micro-kernels where they apply (2x OpenBLAS on
+	// the fused op's shapes, BenchmarkFusedGemm), OpenBLAS for the rest.
+	useMicroBLAS(netlib.Implementation{})
 }

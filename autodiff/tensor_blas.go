@@ -1,5 +1,3 @@
-//go:build !openblas
-
 package autodiff
 
 import (
@@ -8,23 +6,25 @@ import (
 
 	"github.com/gopinn/gopinn/autodiff/internal/microgemm"
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
 	"gorgonia.org/tensor"
 )
 
 // microBLAS is the BLAS Gorgonia's own matrix products (tensor's MatMul:
 // the graph-op kernel, the high-dimensional path's first layer, the loss
-// graphs) run on in the default build: gonum's implementation with Dgemm
-// and Sgemm on the assembly micro-kernels where they apply (alpha = 1,
-// beta = 0, the CPU has them), split over the cores by blocks of rows.
-// Each element is still one fixed sequence of FMAs, so results do not
-// depend on the thread count. The openblas build registers OpenBLAS
-// instead (fused_openblas.go).
-type microBLAS struct{ gonum.Implementation }
+// graphs) run on: a fallback BLAS (gonum's, or OpenBLAS under the openblas
+// build tag) with Dgemm and Sgemm on the assembly micro-kernels where they
+// apply (alpha = 1, beta = 0, the CPU has them), split over the cores by
+// blocks of rows. Each element is still one fixed sequence of FMAs, so
+// results do not depend on the thread count.
+type microBLAS struct{ tensor.BLAS }
 
-func init() {
+// useMicroBLAS registers microBLAS over fallback for Gorgonia, where the
+// CPU has a micro-kernel (and otherwise the fallback itself).
+func useMicroBLAS(fallback tensor.BLAS) {
 	if microgemm.Best != nil {
-		tensor.Use(microBLAS{})
+		tensor.Use(microBLAS{fallback})
+	} else {
+		tensor.Use(fallback)
 	}
 }
 
@@ -40,13 +40,13 @@ var transposePool32 = sync.Pool{New: func() any { return new([]float32) }}
 
 func (b microBLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, bm []float64, ldb int, beta float64, c []float64, ldc int) {
 	if !microGemm(tA, tB, m, n, k, alpha == 1 && beta == 0, a, lda, bm, ldb, c, ldc, &transposePool) {
-		b.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
+		b.BLAS.Dgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 	}
 }
 
 func (b microBLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, bm []float32, ldb int, beta float32, c []float32, ldc int) {
 	if !microGemm(tA, tB, m, n, k, alpha == 1 && beta == 0, a, lda, bm, ldb, c, ldc, &transposePool32) {
-		b.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
+		b.BLAS.Sgemm(tA, tB, m, n, k, alpha, a, lda, bm, ldb, beta, c, ldc)
 	}
 }
 
