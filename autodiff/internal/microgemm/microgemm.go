@@ -1,5 +1,7 @@
 package microgemm
 
+import "fmt"
+
 // Float is the element type of a multiply.
 type Float interface{ ~float32 | ~float64 }
 
@@ -38,6 +40,12 @@ func Gemm[T Float](mk *Kernel, transA bool, m, n, k int, a []T, lda int, b []T, 
 	rsA, ksA := lda, 1
 	if transA {
 		rsA, ksA = 1, lda
+	}
+	// The assembly reads and writes through raw pointers: check the slices
+	// once here, as Go would on every element.
+	if k > 0 && (len(a) < (m-1)*rsA+(k-1)*ksA+1 || len(b) < (k-1)*ldb+n) || len(c) < (m-1)*ldc+n {
+		panic(fmt.Sprintf("microgemm: %d×%d×%d product with slices of %d, %d, %d elements (lda %d, ldb %d, ldc %d)",
+			m, n, k, len(a), len(b), len(c), lda, ldb, ldc))
 	}
 	var blocks []block[T]
 	switch any(a).(type) {

@@ -153,3 +153,21 @@ func BenchmarkGemm(b *testing.B) {
 		}
 	}
 }
+
+// TestShortSlices: a slice too short for the product panics before the
+// assembly touches memory.
+func TestShortSlices(t *testing.T) {
+	if len(Kernels) == 0 {
+		t.Skip("no assembly micro-kernel")
+	}
+	for _, c := range []struct{ la, lb, lc int }{{63, 64, 64}, {64, 63, 64}, {64, 64, 63}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("slices %v: no panic", c)
+				}
+			}()
+			Gemm(Best, false, 8, 8, 8, make([]float64, c.la), 8, make([]float64, c.lb), 8, make([]float64, c.lc), 8)
+		}()
+	}
+}
