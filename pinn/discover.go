@@ -130,12 +130,9 @@ func discover(prob *pde.Problem, opts map[string]symreg.Options, pts []float64, 
 			d.Form = "weak"
 			var w *weakProblem
 			if w, err = newWeakProblem(prob, k, predict); err == nil {
-				var gi [][][]float64
-				if _, _, gi, err = predict(w.grid); err == nil {
-					d.Samples = len(w.target)
-					d.WeakField = w.field
-					best, front, err = w.fit(d.Names, gi[k], o)
-				}
+				d.Samples = len(w.target)
+				d.WeakField = w.field
+				best, front, err = w.fit(d.Names, o)
 			}
 		} else {
 			target, cols := thin(hidden[k], inputs[k])

@@ -38,6 +38,7 @@ type weakProblem struct {
 	obsAt  []int     // grid index of each observation
 	target []float64 // right-hand side / a, one per observation
 	field  string
+	inputs [][]float64 // the term's inputs on the grid (its library columns' arguments)
 }
 
 // weakPredict evaluates the trained networks at points (n × 1 for one
@@ -150,10 +151,11 @@ func newWeakProblem(prob *pde.Problem, k int, predict weakPredict) (*weakProblem
 		}
 		w.obsAt = append(w.obsAt, len(w.grid)-1)
 	}
-	fields, hidden, _, err := predict(w.grid)
+	fields, hidden, inputs, err := predict(w.grid)
 	if err != nil {
 		return nil, err
 	}
+	w.inputs = inputs[k]
 	fi := -1
 	for i, f := range prob.Fields {
 		if f == field {
@@ -222,10 +224,10 @@ func (w *weakProblem) integrate(col []float64) []float64 {
 	return out
 }
 
-// fit runs the regression of hidden term k in weak form: the library
+// fit runs the regression of the hidden term in weak form: the library
 // columns are the term's inputs on the grid, integrated to the observation
 // times.
-func (w *weakProblem) fit(names []string, inputs [][]float64, o symreg.Options) (symreg.Candidate, []symreg.Candidate, error) {
+func (w *weakProblem) fit(names []string, o symreg.Options) (symreg.Candidate, []symreg.Candidate, error) {
 	o.Transform = w.integrate
-	return symreg.Fit(names, inputs, w.target, o)
+	return symreg.Fit(names, w.inputs, w.target, o)
 }

@@ -73,8 +73,7 @@ func TestWeakFormLV(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _, gi, _ := predict(w.grid)
-		best, _, err := w.fit([]string{"x", "y"}, gi[k], HiddenOptions(prob.Hidden[k]))
+		best, _, err := w.fit([]string{"x", "y"}, HiddenOptions(prob.Hidden[k]))
 		if err != nil {
 			t.Fatal(err)
 		}
