@@ -7,7 +7,6 @@ import (
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
-	"gonum.org/v1/gonum/diff/fd"
 )
 
 // TestBalanceGradNorms checks one grad-norm update against gradients of
@@ -135,15 +134,8 @@ func TestCausalWeights(t *testing.T) {
 	if w[0] != 1 || !(w[1] <= w[0] && w[2] <= w[1] && w[3] <= w[2]) || w[3] >= 1 {
 		t.Errorf("slab weights %v: want 1 first, non-increasing, below 1 last", w)
 	}
-	tmp := make([]float64, len(theta))
 	for i := range theta {
-		obj := func(s float64) float64 {
-			th := append([]float64(nil), theta...)
-			th[i] = s
-			f, _ := p.run(th, tmp)
-			return f
-		}
-		d := fd.Derivative(obj, theta[i], &fd.Settings{Formula: fd.Central, Step: 1e-6})
+		d := fdLossGrad(p, theta, i)
 		if err := math.Abs(g[i]-d) / (1 + math.Abs(d)); err > 1e-5 {
 			t.Errorf("dloss/dtheta[%d]: graph %.10g, finite differences %.10g", i, g[i], d)
 		}

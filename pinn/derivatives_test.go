@@ -130,18 +130,11 @@ func TestGradientMatchesFiniteDifferences(t *testing.T) {
 	// gradients unless they are cleared.
 	g2 := make([]float64, len(theta))
 	p.run(theta, g2)
-	tmp := make([]float64, len(theta))
 	for i := range theta {
 		if g[i] != g2[i] {
 			t.Fatalf("gradient %d differs between two runs at the same point: %g, %g", i, g[i], g2[i])
 		}
-		obj := func(s float64) float64 {
-			th := append([]float64(nil), theta...)
-			th[i] = s
-			f, _ := p.run(th, tmp)
-			return f
-		}
-		want := fd.Derivative(obj, theta[i], &fd.Settings{Formula: fd.Central, Step: 1e-6})
+		want := fdLossGrad(p, theta, i)
 		if err := math.Abs(g[i]-want) / (1 + math.Abs(want)); err > 1e-5 {
 			t.Errorf("dloss/dtheta[%d]: graph %.10g, finite differences %.10g (rel err %.1e)", i, g[i], want, err)
 		}

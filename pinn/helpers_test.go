@@ -3,6 +3,8 @@ package pinn
 import (
 	"testing"
 
+	"gonum.org/v1/gonum/diff/fd"
+
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
 )
@@ -69,4 +71,17 @@ func thirdOrderODE(t testing.TB) *pde.Problem {
 	}
 	p.Exact = map[string]expr.Expr{"u": mustResolve(t, "sin(pi*x)", &expr.Scope{Variables: []string{"x"}})}
 	return p
+}
+
+// fdLossGrad is the central finite difference (step 1e-6) of the program's
+// loss with respect to theta[i], the other parameters fixed.
+func fdLossGrad(p *program, theta []float64, i int) float64 {
+	tmp := make([]float64, len(theta))
+	obj := func(s float64) float64 {
+		th := append([]float64(nil), theta...)
+		th[i] = s
+		f, _ := p.run(th, tmp)
+		return f
+	}
+	return fd.Derivative(obj, theta[i], &fd.Settings{Formula: fd.Central, Step: 1e-6})
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
-	"gonum.org/v1/gonum/diff/fd"
 )
 
 // extModels are the network variants beyond the plain MLP.
@@ -127,17 +126,10 @@ func TestExtendedNetworkGradient(t *testing.T) {
 		if _, err := p.run(theta, g); err != nil {
 			t.Fatal(err)
 		}
-		tmp := make([]float64, len(theta))
 		worst := 0.0
 		defer func(name string) { t.Logf("%s: %d parameters, largest relative error %.1e", name, len(theta), worst) }(net.name)
 		for i := range theta {
-			obj := func(s float64) float64 {
-				th := append([]float64(nil), theta...)
-				th[i] = s
-				f, _ := p.run(th, tmp)
-				return f
-			}
-			want := fd.Derivative(obj, theta[i], &fd.Settings{Formula: fd.Central, Step: 1e-6})
+			want := fdLossGrad(p, theta, i)
 			err := math.Abs(g[i]-want) / (1 + math.Abs(want))
 			worst = math.Max(worst, err)
 			if err > 1e-5 {
