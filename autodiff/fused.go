@@ -437,24 +437,11 @@ func (op *extractOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "autodiff.stream#%d
 func (op *extractOp) Hashcode() uint32      { return opHash(op) }
 
 func (op *extractOp) Do(in ...G.Value) (G.Value, error) {
-	t, ok := in[0].(tensor.Tensor)
-	if !ok {
-		return nil, fmt.Errorf("%v: input %T", op, in[0])
-	}
-	if op.res == nil {
-		op.res = tensor.New(tensor.Of(t.Dtype()), tensor.WithShape(op.P, op.c1-op.c0))
-	}
-	var err error
-	switch src := t.Data().(type) {
-	case []float64:
-		extractCols(op, src, op.res.Data().([]float64))
-	case []float32:
-		extractCols(op, src, op.res.Data().([]float32))
-	default:
-		err = fmt.Errorf("%v: data %T", op, src)
-	}
-	return op.res, err
+	return doInto(op, in[0], []int{op.P, op.c1 - op.c0}, &op.res)
 }
+
+func (op *extractOp) kernel64(src, dst []float64) error { extractCols(op, src, dst); return nil }
+func (op *extractOp) kernel32(src, dst []float32) error { extractCols(op, src, dst); return nil }
 
 func extractCols[T float](op *extractOp, src, dst []T) {
 	w := op.c1 - op.c0

@@ -63,24 +63,42 @@ func (op *rowOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "%s", op.String()) }
 func (op *rowOp) Hashcode() uint32      { return opHash(op) }
 
 func (op *rowOp) Do(in ...G.Value) (G.Value, error) {
-	t, ok := in[0].(tensor.Tensor)
-	if !ok {
-		return nil, fmt.Errorf("%v: input %T", op, in[0])
-	}
 	sh, _ := op.InferShape()
-	if op.res == nil {
-		op.res = tensor.New(tensor.Of(t.Dtype()), tensor.WithShape(sh...))
+	return doInto(op, in[0], sh, &op.res)
+}
+
+func (op *rowOp) kernel64(src, dst []float64) error { return rowsDo(op, src, dst) }
+func (op *rowOp) kernel32(src, dst []float32) error { return rowsDo(op, src, dst) }
+
+// bufferKernel is a one-input op computed into a fixed-shape result buffer
+// (doInto), in either element type.
+type bufferKernel interface {
+	fmt.Stringer
+	kernel64(src, dst []float64) error
+	kernel32(src, dst []float32) error
+}
+
+// doInto is the Do of a bufferKernel: it checks the input, allocates the
+// result of shape sh at the first call (*res) and runs the kernel of the
+// input's element type into it.
+func doInto(op bufferKernel, in G.Value, sh []int, res **tensor.Dense) (G.Value, error) {
+	t, ok := in.(tensor.Tensor)
+	if !ok {
+		return nil, fmt.Errorf("%v: input %T", op, in)
+	}
+	if *res == nil {
+		*res = tensor.New(tensor.Of(t.Dtype()), tensor.WithShape(sh...))
 	}
 	var err error
 	switch src := t.Data().(type) {
 	case []float64:
-		err = rowsDo(op, src, op.res.Data().([]float64))
+		err = op.kernel64(src, (*res).Data().([]float64))
 	case []float32:
-		err = rowsDo(op, src, op.res.Data().([]float32))
+		err = op.kernel32(src, (*res).Data().([]float32))
 	default:
 		err = fmt.Errorf("%v: data %T", op, src)
 	}
-	return op.res, err
+	return *res, err
 }
 
 func rowsDo[T float](op *rowOp, src, dst []T) error {
@@ -166,25 +184,12 @@ func (op *tileOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "%s", op.String()) }
 func (op *tileOp) Hashcode() uint32      { return opHash(op) }
 
 func (op *tileOp) Do(in ...G.Value) (G.Value, error) {
-	t, ok := in[0].(tensor.Tensor)
-	if !ok {
-		return nil, fmt.Errorf("%v: input %T", op, in[0])
-	}
 	sh, _ := op.InferShape()
-	if op.res == nil {
-		op.res = tensor.New(tensor.Of(t.Dtype()), tensor.WithShape(sh...))
-	}
-	var err error
-	switch src := t.Data().(type) {
-	case []float64:
-		tileDo(op, src, op.res.Data().([]float64))
-	case []float32:
-		tileDo(op, src, op.res.Data().([]float32))
-	default:
-		err = fmt.Errorf("%v: data %T", op, src)
-	}
-	return op.res, err
+	return doInto(op, in[0], sh, &op.res)
 }
+
+func (op *tileOp) kernel64(src, dst []float64) error { tileDo(op, src, dst); return nil }
+func (op *tileOp) kernel32(src, dst []float32) error { tileDo(op, src, dst); return nil }
 
 func tileDo[T float](op *tileOp, src, dst []T) {
 	m, B := op.m, op.B
