@@ -52,11 +52,11 @@ func hdLookup(radial []float64) *hdTestSet {
 	return nil
 }
 
-// hdTestBlock is the number of test points drawn, predicted and scored at
-// a time; hdTestKeep the most coordinates (points × d) kept in memory: a
-// larger test set is redrawn block by block from its seeded stream at
-// every evaluation, so that memory stays O(block·d) (20,000 points at
-// 100K-D would be 16 GB).
+// hdTestBlock is the most test points drawn, predicted and scored at a
+// time (hdBlockRows); hdTestKeep the most coordinates (points × d) kept in
+// memory: a larger test set is redrawn block by block from its seeded
+// stream at every evaluation, so that memory stays O(block·d) (20,000
+// points at 100K-D would be 16 GB).
 const hdTestBlock = 512
 
 // hdBlockRows is the number of points of d coordinates handled at a time
@@ -90,9 +90,10 @@ func newHDTestSet(v *pde.VectorVariable, n int, seed uint64) *hdTestSet {
 // index of the block's first point), stopping at the first error.
 func (s *hdTestSet) each(fn func(start int, pts []float64) error) error {
 	d := s.v.Dim
+	block := hdBlockRows(d)
 	if s.full != nil {
-		for start := 0; start < s.n; start += hdTestBlock {
-			k := min(hdTestBlock, s.n-start)
+		for start := 0; start < s.n; start += block {
+			k := min(block, s.n-start)
 			if err := fn(start, s.full[start*d:(start+k)*d]); err != nil {
 				return err
 			}
@@ -100,7 +101,6 @@ func (s *hdTestSet) each(fn func(start int, pts []float64) error) error {
 		return nil
 	}
 	rng := sampling.Stream(s.seed, streamEval)
-	block := hdBlockRows(d)
 	for start := 0; start < s.n; start += block {
 		k := min(block, s.n-start)
 		var pts []float64
