@@ -144,34 +144,6 @@ type Rounds struct {
 	Then *Stage
 }
 
-// Stages lists every optimizer stage of the plan in order: the first, the
-// second (Then) and the rounds expanded. Optimizers and learning rates are
-// as loaded (Load fills their defaults).
-func (t *Training) Stages() []Stage {
-	out := []Stage{t.Stage}
-	if t.Then != nil {
-		out = append(out, *t.Then)
-	}
-	if r := t.Rounds; r != nil {
-		for range r.Count {
-			out = append(out, r.Stage)
-			if r.Then != nil {
-				out = append(out, *r.Then)
-			}
-		}
-	}
-	return out
-}
-
-// PlannedSteps is the number of optimizer steps of the whole plan.
-func (t *Training) PlannedSteps() int {
-	n := 0
-	for _, st := range t.Stages() {
-		n += st.Steps
-	}
-	return n
-}
-
 // Evaluation configures error measurement against exact or reference values.
 type Evaluation struct {
 	Points  int    // test points, drawn once with a fixed seed; default 4096

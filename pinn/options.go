@@ -142,6 +142,10 @@ func newConfig(o Options) *config {
 	return c
 }
 
+// PlannedSteps is the number of optimizer steps the options plan over all
+// stages (rounds expanded), before any MaxSteps cut.
+func PlannedSteps(o Options) int { return newConfig(o).totalSteps() }
+
 // totalSteps is the planned number of optimizer steps over all stages.
 func (c *config) totalSteps() int {
 	n := 0

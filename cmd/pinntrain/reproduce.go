@@ -109,7 +109,7 @@ type paperRun struct {
 }
 
 // plannedSteps is the number of optimizer steps a spec plans, all stages.
-func plannedSteps(spec *pde.Spec) int { return spec.Training.PlannedSteps() }
+func plannedSteps(spec *pde.Spec) int { return pinn.PlannedSteps(pinn.OptionsFromSpec(spec)) }
 
 // planString writes a spec's stages for a table: "2000 + 500", or with
 // rounds "15000 + 1000 + 10 × (1000 + 1000)".
