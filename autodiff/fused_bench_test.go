@@ -24,23 +24,8 @@ func BenchmarkFusedKernel(b *testing.B) {
 
 func benchKernel[T float](b *testing.B, sizes []int) {
 	const P = 1024
-	tw, _ := Lookup("tanh")
 	dirs := []Direction{{V: []float64{2, 0}, Order: 2}, {V: []float64{0, 2}, Order: 2}}
-	k := newMLPKernel[T](newMLPShape(P, sizes, dirs, tw))
-	rng := rand.New(rand.NewPCG(1, 2))
-	fill := func(n int, s float64) []T {
-		x := make([]T, n)
-		for i := range x {
-			x[i] = T(s * rng.NormFloat64())
-		}
-		return x
-	}
-	k.X = fill(P*2, 1)
-	for l := 0; l+1 < len(sizes); l++ {
-		k.W = append(k.W, fill(sizes[l]*sizes[l+1], 0.2))
-		k.B = append(k.B, fill(sizes[l+1], 0.1))
-	}
-	k.up = fill(len(k.out), 1)
+	k := randomKernel[T](P, sizes, dirs, 1, 0.2)
 	k.forward()
 	k.backward()
 	b.ReportAllocs()
@@ -49,6 +34,29 @@ func benchKernel[T float](b *testing.B, sizes []int) {
 		k.forward()
 		k.backward()
 	}
+}
+
+// randomKernel is a tanh fused-MLP kernel on P random points with random
+// weights (standard deviation wScale), biases and upstream gradients,
+// seeded.
+func randomKernel[T float](P int, sizes []int, dirs []Direction, seed uint64, wScale float64) *mlpKernel[T] {
+	tw, _ := Lookup("tanh")
+	k := newMLPKernel[T](newMLPShape(P, sizes, dirs, tw))
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	fill := func(n int, s float64) []T {
+		x := make([]T, n)
+		for i := range x {
+			x[i] = T(s * rng.NormFloat64())
+		}
+		return x
+	}
+	k.X = fill(P*sizes[0], 1)
+	for l := 0; l+1 < len(sizes); l++ {
+		k.W = append(k.W, fill(sizes[l]*sizes[l+1], wScale))
+		k.B = append(k.B, fill(sizes[l+1], 0.1))
+	}
+	k.up = fill(len(k.out), 1)
+	return k
 }
 
 // BenchmarkFusedGemm times the fused op's two matrix-multiply shapes (a
@@ -105,27 +113,12 @@ func TestFusedGemmPaths(t *testing.T) {
 	}
 	const P = 300
 	sizes := []int{3, 20, 36, 20, 2}
-	tw, _ := Lookup("tanh")
 	dirs := []Direction{{V: []float64{1, 0, 0}, Order: 2}, {V: []float64{0, 1, -1}, Order: 3}, {V: []float64{0, 0, 1}, Order: 1}}
 	run := func(mk *microgemm.Kernel) ([]float64, []float64) {
 		saved := fusedGemm
 		fusedGemm = mk
 		defer func() { fusedGemm = saved }()
-		k := newMLPKernel[float64](newMLPShape(P, sizes, dirs, tw))
-		rng := rand.New(rand.NewPCG(5, 6))
-		fill := func(n int, s float64) []float64 {
-			x := make([]float64, n)
-			for i := range x {
-				x[i] = s * rng.NormFloat64()
-			}
-			return x
-		}
-		k.X = fill(P*sizes[0], 1)
-		for l := 0; l+1 < len(sizes); l++ {
-			k.W = append(k.W, fill(sizes[l]*sizes[l+1], 0.3))
-			k.B = append(k.B, fill(sizes[l+1], 0.1))
-		}
-		k.up = fill(len(k.out), 1)
+		k := randomKernel[float64](P, sizes, dirs, 5, 0.3)
 		k.forward()
 		k.backward()
 		return append([]float64(nil), k.out...), append([]float64(nil), k.packed...)
