@@ -22,19 +22,22 @@ import (
 // A VectorEval is not safe for concurrent use (it keeps scratch space);
 // make one per goroutine.
 type VectorEval struct {
-	root   vfn
-	lroot  lfn
-	env    venv
-	dim    int
-	nslots int
+	root     vfn
+	lroot    lfn
+	env      venv
+	dim      int
+	nslots   int
+	memoList []string // the shared top-level values (memo), for tests
 }
 
 type venv struct {
 	s, x []float64
 	iv   []int
-	ar   arena
+	ar   arena[ent]     // sparse entries
+	fa   arena[float64] // dense vectors
 	err  error
-	noH  bool // skip the Hessian diagonal (only the Laplacian is wanted)
+	noH  bool   // skip the Hessian diagonal (only the Laplacian is wanted)
+	gen  uint64 // evaluation count: the generation of memoised values
 }
 
 type vfn func(*venv) float64
@@ -53,6 +56,9 @@ func CompileVector(e Expr, scalars []string, vec string, dim int, consts map[str
 		return nil, err
 	}
 	ev := &VectorEval{root: root, dim: dim}
+	for k := range c.memos {
+		ev.memoList = append(ev.memoList, k)
+	}
 	ev.nslots = c.maxSlot
 	ev.env.iv = make([]int, c.maxSlot+1)
 	return ev, nil
@@ -61,11 +67,17 @@ func CompileVector(e Expr, scalars []string, vec string, dim int, consts map[str
 // CompileVectorLap compiles e for its value and Laplacian in the vector
 // variable (LapValue).
 func CompileVectorLap(e Expr, scalars []string, vec string, dim int, consts map[string][]float64) (*VectorEval, error) {
+	return compileVectorLap(e, scalars, vec, dim, consts, false)
+}
+
+// compileVectorLap is CompileVectorLap; noLocal (tests) keeps every sum on
+// the general sparse path.
+func compileVectorLap(e Expr, scalars []string, vec string, dim int, consts map[string][]float64, noLocal bool) (*VectorEval, error) {
 	ev, err := CompileVector(e, scalars, vec, dim, consts)
 	if err != nil {
 		return nil, err
 	}
-	c := &vcomp{scalars: map[string]int{}, vec: vec, dim: dim, consts: consts, slots: map[string]int{}}
+	c := &vcomp{scalars: map[string]int{}, vec: vec, dim: dim, consts: consts, slots: map[string]int{}, noLocal: noLocal}
 	for i, s := range scalars {
 		c.scalars[s] = i
 	}
@@ -84,6 +96,9 @@ func (v *VectorEval) Value(s, x []float64) (float64, error) {
 		return 0, fmt.Errorf("vector expression: point of dimension %d, want %d", len(x), v.dim)
 	}
 	v.env.s, v.env.x, v.env.err = s, x, nil
+	v.env.gen++
+	v.env.ar.reset()
+	v.env.fa.reset()
 	out := v.root(&v.env)
 	return out, v.env.err
 }
@@ -99,7 +114,9 @@ func (v *VectorEval) LapValue(s, x, grad, hdiag []float64) (val, lap float64, er
 		return 0, 0, fmt.Errorf("vector expression: point of dimension %d, want %d", len(x), v.dim)
 	}
 	v.env.s, v.env.x, v.env.err = s, x, nil
+	v.env.gen++
 	v.env.ar.reset()
+	v.env.fa.reset()
 	v.env.noH = hdiag == nil
 	r := v.lroot(&v.env)
 	r.g.dense(grad, v.dim)
@@ -116,6 +133,8 @@ type vcomp struct {
 	elem    int            // slot of the elementwise sum's implicit index, -1 outside
 	inElem  bool
 	maxSlot int
+	noLocal bool // tests: always the general sparse path (vector_local.go)
+	memos   map[string]*memoVal
 }
 
 func (c *vcomp) pushSlot(name string) (slot int, restore func()) {
@@ -195,7 +214,61 @@ func (c *vcomp) bounds(n *IndexedSum) (from, to vfn, err error) {
 	return
 }
 
+// value compiles e for its value. A reduction outside any sum that occurs
+// more than once (the forcing lap(E) + E - E^3 of an exact solution E) is
+// computed once per evaluation and shared (memo), and lap(E) leaves E's
+// value there too: the forcing then costs one forward-Laplacian pass.
 func (c *vcomp) value(e Expr) (vfn, error) {
+	switch e.(type) {
+	case *Num, *Ident, *Index:
+	default:
+		if c.topLevel() && IsVector(e) {
+			m, err := c.memo(e)
+			if err != nil {
+				return nil, err
+			}
+			return m.read, nil
+		}
+	}
+	return c.valueOnce(e)
+}
+
+// topLevel reports whether compilation is outside every sum (where a value
+// depends on no index).
+func (c *vcomp) topLevel() bool { return len(c.slots) == 0 && !c.inElem }
+
+// memoVal is a top-level value computed once per evaluation (gen).
+type memoVal struct {
+	f   vfn
+	gen uint64
+	v   float64
+}
+
+func (m *memoVal) read(env *venv) float64 {
+	if m.gen != env.gen {
+		m.v, m.gen = m.f(env), env.gen
+	}
+	return m.v
+}
+
+func (c *vcomp) memo(e Expr) (*memoVal, error) {
+	key := e.String()
+	if m, ok := c.memos[key]; ok {
+		return m, nil
+	}
+	f, err := c.valueOnce(e)
+	if err != nil {
+		return nil, err
+	}
+	if c.memos == nil {
+		c.memos = map[string]*memoVal{}
+	}
+	m := &memoVal{f: f}
+	c.memos[key] = m
+	return m, nil
+}
+
+func (c *vcomp) valueOnce(e Expr) (vfn, error) {
 	switch n := e.(type) {
 	case *Num:
 		v := n.Value
@@ -327,12 +400,21 @@ func (c *vcomp) value(e Expr) (vfn, error) {
 			if err != nil {
 				return nil, err
 			}
+			var m *memoVal // the argument's value, computed on the way
+			if c.topLevel() {
+				if m, err = c.memo(n.Args[0]); err != nil {
+					return nil, err
+				}
+			}
 			return func(env *venv) float64 {
-				mark := env.ar.mark()
+				mark := env.mark()
 				env.noH = true
-				l := lf(env).l
-				env.ar.release(mark)
-				return l
+				r := lf(env)
+				env.release(mark)
+				if m != nil {
+					m.v, m.gen = r.v, env.gen
+				}
+				return r.l
 			}, nil
 		}
 		b, ok := builtins[n.Func]
@@ -391,43 +473,59 @@ type lval struct {
 	g, h svec // gradient, Hessian diagonal
 }
 
-type arena struct {
-	buf []ent
+// arena hands out slices of one growing buffer; mark and release free what
+// a summand used. A buffer that grows is replaced (gen), never copied, so
+// slices handed out earlier stay valid.
+type arena[T any] struct {
+	buf []T
 	gen int
 }
 
-func (a *arena) reset() { a.buf = a.buf[:0] }
+func (a *arena[T]) reset() { a.buf = a.buf[:0] }
 
 type amark struct{ n, gen int }
 
-func (a *arena) mark() amark { return amark{len(a.buf), a.gen} }
+func (a *arena[T]) mark() amark { return amark{len(a.buf), a.gen} }
 
 // release frees what was allocated since m, unless the buffer was replaced.
-func (a *arena) release(m amark) {
+func (a *arena[T]) release(m amark) {
 	if m.gen == a.gen {
 		a.buf = a.buf[:m.n]
 	}
 }
 
-func (a *arena) alloc(n int) []ent {
+// alloc returns n zeroed elements.
+func (a *arena[T]) alloc(n int) []T {
 	if len(a.buf)+n > cap(a.buf) {
-		a.buf = make([]ent, 0, 2*cap(a.buf)+n+256)
+		a.buf = make([]T, 0, 2*cap(a.buf)+n+256)
 		a.gen++
 	}
 	k := len(a.buf)
 	a.buf = a.buf[:k+n]
-	return a.buf[k : k+n : k+n]
+	out := a.buf[k : k+n : k+n]
+	clear(out)
+	return out
+}
+
+// mark and release cover both arenas of an evaluation.
+type emark struct{ sp, d amark }
+
+func (env *venv) mark() emark { return emark{env.ar.mark(), env.fa.mark()} }
+
+func (env *venv) release(m emark) {
+	env.ar.release(m.sp)
+	env.fa.release(m.d)
 }
 
 // lin returns ca·a + cb·b.
-func lin(ar *arena, ca float64, a svec, cb float64, b svec) svec {
+func lin(env *venv, ca float64, a svec, cb float64, b svec) svec {
 	var out svec
 	if a.d == nil && b.d == nil && len(a.sp)+len(b.sp) == 0 {
 		return out
 	}
 	if a.d != nil || b.d != nil {
 		n := max(len(a.d), len(b.d))
-		out.d = make([]float64, n)
+		out.d = env.fa.alloc(n)
 		for i, v := range a.d {
 			out.d[i] += ca * v
 		}
@@ -436,7 +534,7 @@ func lin(ar *arena, ca float64, a svec, cb float64, b svec) svec {
 		}
 	}
 	if len(a.sp)+len(b.sp) > 0 {
-		sp := ar.alloc(len(a.sp) + len(b.sp))
+		sp := env.ar.alloc(len(a.sp) + len(b.sp))
 		for k, e := range a.sp {
 			sp[k] = ent{e.i, ca * e.v}
 		}
@@ -476,10 +574,10 @@ func dot(a, b svec) float64 {
 }
 
 // had is the elementwise product a ⊙ b (sparse parts: every matching pair).
-func had(ar *arena, a, b svec) svec {
+func had(env *venv, a, b svec) svec {
 	var out svec
 	if a.d != nil && b.d != nil {
-		out.d = make([]float64, min(len(a.d), len(b.d)))
+		out.d = env.fa.alloc(min(len(a.d), len(b.d)))
 		for i := range out.d {
 			out.d[i] = a.d[i] * b.d[i]
 		}
@@ -503,7 +601,7 @@ func had(ar *arena, a, b svec) svec {
 		}
 	}
 	if len(sp) > 0 {
-		out.sp = ar.alloc(len(sp))
+		out.sp = env.ar.alloc(len(sp))
 		copy(out.sp, sp)
 	}
 	return out
@@ -551,28 +649,26 @@ func derivs2(name string, a float64) (f, f1, f2 float64, ok bool) {
 }
 
 func apply(env *venv, a lval, f, f1, f2 float64) lval {
-	ar := &env.ar
 	gg := dot(a.g, a.g)
 	out := lval{
 		v: f,
-		g: lin(ar, f1, a.g, 0, svec{}),
+		g: lin(env, f1, a.g, 0, svec{}),
 		l: f1*a.l + f2*gg,
 	}
 	if !env.noH {
-		out.h = lin(ar, f1, a.h, f2, had(ar, a.g, a.g))
+		out.h = lin(env, f1, a.h, f2, had(env, a.g, a.g))
 	}
 	return out
 }
 
 func mulL(env *venv, a, b lval) lval {
-	ar := &env.ar
 	out := lval{
 		v: a.v * b.v,
-		g: lin(ar, b.v, a.g, a.v, b.g),
+		g: lin(env, b.v, a.g, a.v, b.g),
 		l: a.l*b.v + 2*dot(a.g, b.g) + a.v*b.l,
 	}
 	if !env.noH {
-		out.h = lin(ar, 1, lin(ar, b.v, a.h, a.v, b.h), 2, had(ar, a.g, b.g))
+		out.h = lin(env, 1, lin(env, b.v, a.h, a.v, b.h), 2, had(env, a.g, b.g))
 	}
 	return out
 }
@@ -624,6 +720,14 @@ func (c *vcomp) lap(e Expr) (lfn, error) {
 			}
 			var restore func()
 			slot, restore = c.pushSlot(n.Var)
+			lb, offs, ok, lerr := c.lapLocal(n.Body, slot, n.Var)
+			if ok || lerr != nil {
+				restore()
+				if lerr != nil {
+					return nil, lerr
+				}
+				return c.localSumLap(slot, from, to, lb, offs), nil
+			}
 			body, err = c.lap(n.Body)
 			restore()
 		case *Call:
@@ -632,12 +736,21 @@ func (c *vcomp) lap(e Expr) (lfn, error) {
 				var restore func()
 				slot, restore = c.pushSlot("\x00elem")
 				c.inElem, c.elem = true, slot
-				body, err = c.lap(n.Args[0])
-				c.inElem = false
-				restore()
 				dim := float64(c.dim)
 				from = func(*venv) float64 { return 1 }
 				to = func(*venv) float64 { return dim }
+				lb, offs, ok, lerr := c.lapLocal(n.Args[0], slot, "")
+				if ok || lerr != nil {
+					c.inElem = false
+					restore()
+					if lerr != nil {
+						return nil, lerr
+					}
+					return c.localSumLap(slot, from, to, lb, offs), nil
+				}
+				body, err = c.lap(n.Args[0])
+				c.inElem = false
+				restore()
 			case "norm2":
 				if n.Args[0].(*Ident).Name != c.vec {
 					f, err := c.value(n)
@@ -648,7 +761,7 @@ func (c *vcomp) lap(e Expr) (lfn, error) {
 				}
 				dim := c.dim
 				return func(env *venv) lval {
-					g := make([]float64, dim)
+					g := env.fa.alloc(dim)
 					s := 0.0
 					for i, v := range env.x {
 						s += v * v
@@ -656,7 +769,7 @@ func (c *vcomp) lap(e Expr) (lfn, error) {
 					}
 					out := lval{v: s, g: svec{d: g}, l: 2 * float64(dim)}
 					if !env.noH { // the Hessian diagonal, only when it is wanted
-						h := make([]float64, dim)
+						h := env.fa.alloc(dim)
 						for i := range h {
 							h[i] = 2
 						}
@@ -677,31 +790,32 @@ func (c *vcomp) lap(e Expr) (lfn, error) {
 		return func(env *venv) lval {
 			a, b := int(math.Round(from(env))), int(math.Round(to(env)))
 			var out lval
-			var g, h []float64
+			if a > b {
+				return out
+			}
+			// allocated before the summands' mark: they outlive it
+			g, h := env.fa.alloc(dim), env.fa.alloc(dim)
+			hasG, hasH := false, false
 			for i := a; i <= b; i++ {
 				env.iv[slot] = i
-				m := env.ar.mark()
+				m := env.mark()
 				t := body(env)
 				out.v += t.v
 				out.l += t.l
 				if t.g.d != nil || len(t.g.sp) > 0 {
-					if g == nil {
-						g = make([]float64, dim)
-					}
+					hasG = true
 					addInto(g, t.g)
 				}
 				if t.h.d != nil || len(t.h.sp) > 0 {
-					if h == nil {
-						h = make([]float64, dim)
-					}
+					hasH = true
 					addInto(h, t.h)
 				}
-				env.ar.release(m)
+				env.release(m)
 			}
-			if g != nil {
+			if hasG {
 				out.g.d = g
 			}
-			if h != nil {
+			if hasH {
 				out.h.d = h
 			}
 			return out
@@ -713,7 +827,7 @@ func (c *vcomp) lap(e Expr) (lfn, error) {
 		}
 		return func(env *venv) lval {
 			a := f(env)
-			return lval{v: -a.v, l: -a.l, g: lin(&env.ar, -1, a.g, 0, svec{}), h: lin(&env.ar, -1, a.h, 0, svec{})}
+			return lval{v: -a.v, l: -a.l, g: lin(env, -1, a.g, 0, svec{}), h: lin(env, -1, a.h, 0, svec{})}
 		}, nil
 	case *Binary:
 		l, err := c.lap(n.L)
@@ -748,9 +862,9 @@ func (c *vcomp) lap(e Expr) (lfn, error) {
 			}
 			return func(env *venv) lval {
 				a, b := l(env), r(env)
-				out := lval{v: a.v + s*b.v, l: a.l + s*b.l, g: lin(&env.ar, 1, a.g, s, b.g)}
+				out := lval{v: a.v + s*b.v, l: a.l + s*b.l, g: lin(env, 1, a.g, s, b.g)}
 				if !env.noH {
-					out.h = lin(&env.ar, 1, a.h, s, b.h)
+					out.h = lin(env, 1, a.h, s, b.h)
 				}
 				return out
 			}, nil
@@ -768,6 +882,44 @@ func (c *vcomp) lap(e Expr) (lfn, error) {
 		return nil, Errorf(n.P, "cannot evaluate derivative %s numerically", n)
 	}
 	return nil, fmt.Errorf("vector lap: unexpected node %T", e)
+}
+
+// localSumLap is the forward Laplacian of a sum whose summand is compiled
+// for the local path: each summand's K-vectors are scattered into the sum's
+// dense gradient and Hessian diagonal.
+func (c *vcomp) localSumLap(slot int, from, to vfn, body ljfn, offs []int) lfn {
+	dim := c.dim
+	return func(env *venv) lval {
+		a, b := int(math.Round(from(env))), int(math.Round(to(env)))
+		var out lval
+		if a > b {
+			return out
+		}
+		g := env.fa.alloc(dim)
+		var h []float64
+		if !env.noH {
+			h = env.fa.alloc(dim)
+		}
+		var t ljet
+		for i := a; i <= b; i++ {
+			env.iv[slot] = i
+			body(env, &t)
+			out.v += t.v
+			out.l += t.l
+			for k, off := range offs {
+				j := i + off - 1
+				if j < 0 || j >= dim {
+					continue // out of range: reported by the coordinate's node
+				}
+				g[j] += t.g[k]
+				if h != nil {
+					h[j] += t.h[k]
+				}
+			}
+		}
+		out.g.d, out.h.d = g, h
+		return out
+	}
 }
 
 func addInto(dst []float64, a svec) {
@@ -808,3 +960,6 @@ func (c *vcomp) lapCall(n *Call) (lfn, error) {
 		return apply(env, x, f, f1, f2)
 	}, nil
 }
+
+// memoKeys lists the shared top-level values (tests).
+func (v *VectorEval) memoKeys() []string { return v.memoList }

@@ -3,6 +3,8 @@ package expr
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -152,6 +154,159 @@ func BenchmarkTwoBodyLap1000(b *testing.B) {
 	e, _ := Parse("lap(" + twoBody + ")")
 	re, _ := Resolve(e, vecScope(d, c))
 	ev, _ := CompileVector(re, []string{"t"}, "x", d, map[string][]float64{"c": c})
+	for b.Loop() {
+		ev.Value(nil, x)
+	}
+}
+
+// TestLocalSummandsMatchGeneral holds the local forward Laplacian of
+// summands (vector_local.go) equal to the general sparse path on bodies that
+// exercise each of its rules — constant scales and shifts on either side,
+// quotients, powers, min/max, negative offsets, elementwise sums, sums the
+// local path does not cover — within 1e-12 relative (the two paths add the
+// same terms in different orders).
+func TestLocalSummandsMatchGeneral(t *testing.T) {
+	const d = 7
+	r := rand.New(rand.NewPCG(3, 4))
+	c := make([]float64, d)
+	x := make([]float64, d)
+	for i := range c {
+		c[i] = r.NormFloat64()
+		x[i] = 0.6 * (r.Float64()*2 - 1)
+	}
+	srcs := []string{
+		twoBody,
+		threeBody,
+		"sum(i, 2, d, x[i-1]^3 / (2 + x[i]^2) - 3*x[i] + 2/(3 + cos(x[i-1])))",
+		"sum(i, 1, d-2, (1 - x[i+2]) * tanh(c[i]*x[i] - x[i+1]) + min(x[i], x[i+2]^2) - max(sin(x[i]), 0.1))",
+		"sum(i, 1, d, i*exp(x[i]/4)^1.5 + sqrt(2 + x[i]) + (x[i] - 1)*(1 + x[i]) - t*x[i])",
+		"sum(i, 1, d-1, -(x[i] - x[i+1])^2 + 0.5*x[i+1]*x[i] + arctan(x[i]) + sigmoid(x[i+1]) + log(2 + x[i]))",
+		"sum(x*cos(x)) / (2 + norm2(x)) + t^2",
+		"sum(sinh(x) - 2*cosh(x)/(3 + x^2))",
+		"sum(i, 1, d-1, sum(j, i, d, x[i]*x[j]))", // nested: the general path
+	}
+	s := []float64{0.3}
+	for _, src := range srcs {
+		e, err := Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		re, err := Resolve(e, vecScope(d, c))
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		type res struct {
+			v, l    float64
+			g, hd   []float64
+			viaLapV float64
+		}
+		run := func(noLocal bool) res {
+			ev, err := compileVectorLap(re, []string{"t"}, "x", d, map[string][]float64{"c": c}, noLocal)
+			if err != nil {
+				t.Fatalf("%s: %v", src, err)
+			}
+			out := res{g: make([]float64, d), hd: make([]float64, d)}
+			if out.v, out.l, err = ev.LapValue(s, x, out.g, out.hd); err != nil {
+				t.Fatalf("%s: %v", src, err)
+			}
+			return out
+		}
+		loc, gen := run(false), run(true)
+		near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Max(1, math.Abs(b)) }
+		if !near(loc.v, gen.v) || !near(loc.l, gen.l) {
+			t.Errorf("%s: local (%v, lap %v), general (%v, lap %v)", src, loc.v, loc.l, gen.v, gen.l)
+		}
+		for i := range d {
+			if !near(loc.g[i], gen.g[i]) || !near(loc.hd[i], gen.hd[i]) {
+				t.Errorf("%s: coordinate %d: local grad %v hess %v, general %v %v", src, i, loc.g[i], loc.hd[i], gen.g[i], gen.hd[i])
+			}
+		}
+		if loc.l == 0 {
+			t.Errorf("%s: zero Laplacian: the comparison is vacuous", src)
+		}
+	}
+}
+
+// TestLocalIndexOutOfRange: an offset past the end is an error on the local
+// path as on the general one.
+func TestLocalIndexOutOfRange(t *testing.T) {
+	e, _ := Parse("lap(sum(i, 1, d, x[i+1]^2))")
+	re, err := Resolve(e, vecScope(3, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := CompileVector(re, nil, "x", 3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ev.Value(nil, []float64{1, 2, 3}); err == nil || !strings.Contains(err.Error(), "out of range") {
+		t.Errorf("x[4] in 3 dimensions: error %v", err)
+	}
+}
+
+// TestForcingSharesTheSolution: the forcing lap(E) + E - E^3 computes E once
+// per evaluation (memo) and still equals the Laplacian and value of E taken
+// separately, at successive points (a stale memo would repeat the first).
+func TestForcingSharesTheSolution(t *testing.T) {
+	const d = 9
+	r := rand.New(rand.NewPCG(5, 6))
+	c := make([]float64, d)
+	for i := range c {
+		c[i] = r.NormFloat64()
+	}
+	scope := vecScope(d, c)
+	consts := map[string][]float64{"c": c}
+	e, _ := Parse(twoBody)
+	E, err := Resolve(e, scope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := Parse("lap(" + twoBody + ") + " + twoBody + " - (" + twoBody + ")^3")
+	F, err := Resolve(f, scope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fev, err := CompileVector(F, nil, "x", d, consts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(fev.memoKeys(), E.String()) {
+		t.Errorf("the solution is not among the shared values %q", fev.memoKeys())
+	}
+	eev, err := CompileVectorLap(E, nil, "x", d, consts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		x := make([]float64, d)
+		for i := range x {
+			x[i] = 0.5 * (r.Float64()*2 - 1)
+		}
+		got, err := fev.Value(nil, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, lap, err := eev.LapValue(nil, x, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := lap + v - v*v*v
+		if math.Abs(got-want) > 1e-13*math.Max(1, math.Abs(want)) {
+			t.Errorf("forcing %v, want %v", got, want)
+		}
+	}
+}
+
+func BenchmarkTwoBodyForcing1000(b *testing.B) {
+	const d = 1000
+	c := make([]float64, d)
+	x := make([]float64, d)
+	for i := range c {
+		c[i], x[i] = 1, 0.01
+	}
+	e, _ := Parse("lap(" + twoBody + ") + " + twoBody + " - (" + twoBody + ")^3")
+	re, _ := Resolve(e, vecScope(d, c))
+	ev, _ := CompileVector(re, nil, "x", d, map[string][]float64{"c": c})
 	for b.Loop() {
 		ev.Value(nil, x)
 	}
