@@ -31,8 +31,11 @@ import (
 type hdTerm struct {
 	vec      *pde.VectorVariable
 	d, P, B  int
-	taylor   bool // exact Laplacian: all coordinates
-	every    int  // point epochs: new points every this many steps
+	taylor   bool                 // exact Laplacian: all coordinates
+	dense    *autodiff.Hutchinson // estimator rademacher | gaussian: dense directions
+	V        *G.Node              // the dense directions, P·B × d (dense only)
+	dirs     []float64            // their values
+	every    int                  // point epochs: new points every this many steps
 	seed     uint64
 	index    int
 	center   float64 // input normalisation x_n = (x - center) * inv
@@ -107,15 +110,19 @@ func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 	case "taylor":
 		h.taylor, h.B = true, h.d
 	case "stde":
-		if e := cfg.deriv.Estimator; e != "" && e != "sparse" {
-			return nil, fmt.Errorf("derivatives.estimator %s: only sparse is supported in training with a vector variable yet (rademacher and gaussian are in autodiff)", e)
-		}
 		h.B = cfg.deriv.Samples
 		if h.B <= 0 {
 			h.B = 16
 		}
-		if h.B > h.d {
-			return nil, fmt.Errorf("derivatives.samples %d > dimension %d", h.B, h.d)
+		switch e := cfg.deriv.Estimator; e {
+		case "", "sparse":
+			if h.B > h.d {
+				return nil, fmt.Errorf("derivatives.samples %d > dimension %d", h.B, h.d)
+			}
+		case "rademacher", "gaussian":
+			h.dense = &autodiff.Hutchinson{Dim: h.d, Samples: h.B, Gaussian: e == "gaussian"}
+		default:
+			return nil, fmt.Errorf("derivatives.estimator %q: want sparse, rademacher or gaussian", e)
 		}
 	default:
 		return nil, fmt.Errorf("derivatives.method %q: want taylor or stde", cfg.deriv.Method)
@@ -295,10 +302,19 @@ func (h *hdTerm) transform(out expr.Expr, prob *pde.Problem) error {
 func (h *hdTerm) graph(m *model) (u, lap *G.Node, err error) {
 	P, B, d := h.P, h.B, h.d
 	h.X = m.input("hd/x", P, d)
-	h.rows = &autodiff.Rows{Idx: make([]int, P*B)}
 	net := m.net
 	c0 := m.keep(G.Mul(h.X, net.W[0]))
-	c1 := m.keep(autodiff.RowGather(net.W[0], h.rows))
+	var c1 *G.Node
+	if h.dense != nil {
+		// a dense direction v enters as v·W1: O(d·width) per direction
+		h.V = m.input("hd/v", P*B, d)
+		h.dirs = make([]float64, P*B*d)
+		c1 = m.keep(G.Mul(h.V, net.W[0]))
+	} else {
+		// e_j enters as row j of W1: O(width) per direction
+		h.rows = &autodiff.Rows{Idx: make([]int, P*B)}
+		c1 = m.keep(autodiff.RowGather(net.W[0], h.rows))
+	}
 	if m.err != nil {
 		return nil, nil, m.err
 	}
@@ -334,11 +350,17 @@ func (h *hdTerm) graph(m *model) (u, lap *G.Node, err error) {
 		h.c0 = m.input("hd/C", P, 1)
 		h.c2s = m.input("hd/d2C", P, 1)
 		u = m.add(m.mul(h.a0, N0), h.c0)
-		// Σ_J u_jj = N0 Σ A_jj + 2 Σ A_j N_j + A Σ N_jj + Σ C_jj
+		// Σ_J u_jj = N0 Σ A_jj + 2 Σ A_j N_j + A Σ N_jj + Σ C_jj; dense
+		// directions: Σ_b vᵀH_u v with vᵀH_A v and vᵀH_C v replaced by their
+		// means ΔA and ΔC, computed exactly (fed as B·ΔA, B·ΔC: unbiased,
+		// and with less variance than sampling them)
 		cross := m.keep(autodiff.GroupSum(m.mul(h.a1, N1), B))
 		lap = m.add(m.add(m.mul(N0, h.a2s), m.scale(cross, 2)), m.add(m.mul(h.a0, sumN2), h.c2s))
 	}
-	if !h.taylor {
+	switch {
+	case h.dense != nil:
+		lap = m.scale(lap, 1/float64(B))
+	case !h.taylor:
 		lap = m.scale(lap, float64(d)/float64(B))
 	}
 	return u, lap, m.err
@@ -471,6 +493,9 @@ func (h *hdTerm) draw(e int) {
 				h.rows.Idx[p*h.d+j] = j
 			}
 		}
+	} else if h.dense != nil {
+		rng := sampling.Stream(h.seed, streamPoints, uint64(kindEquation), uint64(h.index), uint64(e), 1)
+		h.dense.Draw(rng, h.P, h.dirs)
 	} else {
 		rng := sampling.Stream(h.seed, streamPoints, uint64(kindEquation), uint64(h.index), uint64(e), 1)
 		autodiff.SparseSTDE{Dim: h.d, Samples: h.B}.Draw(rng, h.P, h.rows.Idx)
@@ -513,6 +538,9 @@ func (h *hdTerm) feed() {
 		xn[i] = (v - h.center) * h.inv
 	}
 	setData(h.X.Value().(tensor.Tensor), xn)
+	if h.V != nil {
+		setData(h.V.Value().(tensor.Tensor), h.dirs)
+	}
 	for _, k := range h.knowns {
 		setData(k.node.Value().(tensor.Tensor), k.vals)
 	}
@@ -528,6 +556,10 @@ func (h *hdTerm) feed() {
 				g, hd := make([]float64, d), make([]float64, d)
 				for p := w; p < P; p += nw {
 					x := h.pts[p*d : (p+1)*d]
+					if h.dense != nil {
+						h.feedDense(tr, w, p, x, g, a0, a1, a2, c0, c2)
+						continue
+					}
 					idx := h.rows.Idx[p*B : (p+1)*B]
 					if tr.aEv != nil {
 						v, _, err := tr.aEv[w].LapValue(nil, x, g, hd)
@@ -559,6 +591,35 @@ func (h *hdTerm) feed() {
 		setData(h.a2s.Value().(tensor.Tensor), a2)
 		setData(h.c0.Value().(tensor.Tensor), c0)
 		setData(h.c2s.Value().(tensor.Tensor), c2)
+	}
+}
+
+// feedDense computes the transform columns of point p for dense directions:
+// a1 = ∇A·v per direction, a2 = B·ΔA and c2 = B·ΔC (the graph divides the
+// sum over directions by B).
+func (h *hdTerm) feedDense(tr *hdTransform, w, p int, x, g, a0, a1, a2, c0, c2 []float64) {
+	B, d := h.B, h.d
+	if tr.aEv != nil {
+		v, lap, err := tr.aEv[w].LapValue(nil, x, g, nil)
+		if err != nil {
+			v, lap = math.NaN(), math.NaN()
+		}
+		a0[p], a2[p] = v, float64(B)*lap
+		for k := range B {
+			dir := h.dirs[(p*B+k)*d : (p*B+k+1)*d]
+			s := 0.0
+			for j, gj := range g {
+				s += gj * dir[j]
+			}
+			a1[p*B+k] = s
+		}
+	}
+	if tr.cEv != nil {
+		v, lap, err := tr.cEv[w].LapValue(nil, x, nil, nil)
+		if err != nil {
+			v, lap = math.NaN(), math.NaN()
+		}
+		c0[p], c2[p] = v, float64(B)*lap
 	}
 }
 

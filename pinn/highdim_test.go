@@ -78,10 +78,12 @@ func indexOf(s, sub string) int {
 
 // TestHighDimLaplacian: with method taylor the graph's Laplacian of
 // u = (1 - |x|²)·N equals central finite differences of the float64
-// predictor at the training points (to the FD floor), and the sparse
-// estimate (d/B)Σ_J u_jj averages to it over many steps' coordinate draws.
+// predictor at the training points (to the FD floor), and each stochastic
+// estimate — sparse (d/B)Σ_J u_jj, dense Rademacher and Gaussian
+// (1/B)Σ vᵀH_u v with the transform's own Laplacians exact — averages to it
+// over 400 steps' draws within 4 standard errors of that mean.
 func TestHighDimLaplacian(t *testing.T) {
-	for _, method := range []string{"taylor", "stde"} {
+	for _, method := range []string{"taylor", "stde", "stde, estimator: rademacher", "stde, estimator: gaussian"} {
 		spec := loadHD(t, "8", method)
 		opts := OptionsFromSpec(spec)
 		cfg := newConfig(opts)
@@ -117,10 +119,10 @@ func TestHighDimLaplacian(t *testing.T) {
 		}
 		// average the estimate over many steps (new coordinates each step)
 		runs := 1
-		if method == "stde" {
+		if method != "taylor" {
 			runs = 400
 		}
-		mean := make([]float64, h.P)
+		mean, sq := make([]float64, h.P), make([]float64, h.P)
 		for r := 0; r < runs; r++ {
 			// new coordinates, same points (every = 1 would move them):
 			// draw the step's coordinates with the points of epoch 0 kept
@@ -133,6 +135,7 @@ func TestHighDimLaplacian(t *testing.T) {
 			l := getData(h.lapVal, nil)
 			for p := range mean {
 				mean[p] += l[p] / float64(runs)
+				sq[p] += l[p] * l[p] / float64(runs)
 			}
 			if r == 0 {
 				u := getData(h.uVal, nil)
@@ -145,10 +148,14 @@ func TestHighDimLaplacian(t *testing.T) {
 		}
 		for p := range mean {
 			tol := 2e-5 * math.Max(1, math.Abs(fd[p]))
-			if method == "stde" {
-				tol = 0.1 * math.Max(1, math.Abs(fd[p]))
+			if runs > 1 {
+				se := math.Sqrt(max(0, sq[p]-mean[p]*mean[p]) / float64(runs-1))
+				if se == 0 || se > 0.2*math.Max(1, math.Abs(fd[p])) {
+					t.Errorf("%s point %d: standard error %v: the estimate does not vary, or too much for the check to mean anything", method, p, se)
+				}
+				tol += 4 * se
 			}
-			t.Logf("%s point %d: lap %.8f fd %.8f", method, p, mean[p], fd[p])
+			t.Logf("%s point %d: lap %.8f fd %.8f (tolerance %.2g)", method, p, mean[p], fd[p], tol)
 			if math.Abs(mean[p]-fd[p]) > tol {
 				t.Errorf("%s point %d: lap %v, finite differences %v", method, p, mean[p], fd[p])
 			}
