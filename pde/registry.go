@@ -10,9 +10,9 @@ var (
 	// form accepts (all numbers).
 	samplers = map[string][]string{
 		"uniform": nil, "lhs": nil, "sobol": nil, "halton": nil, "grid": nil,
-		"ball-radial": nil,
-		"rad":         {"k", "c", "pool"},
-		"rar-d":       {"k", "c", "pool", "add"},
+		"ball-radial": nil, "gaussian-time": nil,
+		"rad":   {"k", "c", "pool"},
+		"rar-d": {"k", "c", "pool", "add"},
 	}
 	activations    = map[string]bool{"tanh": true, "sin": true, "gelu": true, "softplus": true}
 	optimizers     = map[string]float64{"adam": 1e-3, "lbfgs": 1, "engd": 1, "lm": 1} // -> default lr

@@ -40,7 +40,7 @@ func newModel(prob *pde.Problem, cfg *config) (*model, error) {
 	}
 	n := len(prob.Variables)
 	if prob.Vector != nil {
-		n = prob.Vector.Dim
+		n = prob.Vector.Dim + len(prob.Variables) - 1 // x, then t (not |x|)
 	}
 	m.net = newMLP(m.g, m.dt, "net", n, cfg.model.Layers, len(prob.Fields), act)
 	if err := m.net.extend(m.g, m.dt, cfg.model, cfg.seed, prob.Vector != nil); err != nil {

@@ -38,21 +38,24 @@ type hdTerm struct {
 	every    int                  // point epochs: new points every this many steps
 	seed     uint64
 	index    int
-	center   float64 // input normalisation x_n = (x - center) * inv
-	inv      float64
+	lay      hdLayout // point storage and input normalisation (x, then t)
+	sampler  string
 	rows     *autodiff.Rows
 	X        *G.Node // P × d, normalised
 	trans    *hdTransform
-	a0, a1   *G.Node // transform columns: A (P×1), ∂_j A (PB×1)
-	a2s, c0  *G.Node // Σ_J ∂_jj A, C (P×1)
-	c2s      *G.Node // Σ_J ∂_jj C (P×1)
+	a0, a1   *G.Node   // transform columns: A (P×1), ∂_j A (PB×1)
+	a2s, c0  *G.Node   // Σ_J ∂_jj A, C (P×1)
+	c2s      *G.Node   // Σ_J ∂_jj C (P×1)
+	tcols    []*G.Node // with time: A_t, A_tt, C_t, C_tt (P×1 each; nil when zero)
+	ut, utt  *G.Node   // with time: u_t, u_tt (P×1)
 	knowns   []*hdKnown
-	pts      []float64 // raw points, P × d
+	pts      []float64 // raw points, P × stride (x, then t)
 	xn       []float64 // normalised points, reused by feed (P × d: 80 MB at 100K-D)
 	ptsEpoch int
 	drawn    int // step whose points and coordinates are drawn
 	// read-outs of the latest run (tests)
-	uVal, lapVal G.Value
+	uVal, lapVal  G.Value
+	utVal, uttVal G.Value
 }
 
 // hdKnown is a field-free subexpression of the residual, fed per point.
@@ -63,10 +66,13 @@ type hdKnown struct {
 	vals []float64
 }
 
-// hdTransform is the output transform u = A(x)·N + C(x) (nil A: u = N).
+// hdTransform is the output transform u = A(x, t)·N + C(x, t) (nil A:
+// u = N).
 type hdTransform struct {
 	A, C     expr.Expr
 	aEv, cEv []*expr.VectorEval // per worker
+	// with time: ∂_t and ∂_tt of A and C (nil: zero), per worker
+	tEv [4][]*expr.VectorEval
 }
 
 func hdWorkers(P int) int { return max(1, min(runtime.NumCPU(), P)) }
@@ -86,8 +92,6 @@ func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 		return nil, fmt.Errorf("problem %q: conditions and data are not supported with a vector variable yet: impose the boundary condition by model.output, e.g. (1 - norm2(x))*N", prob.Name)
 	case len(prob.Hidden) > 0 || len(prob.Parameters) > 0:
 		return nil, fmt.Errorf("problem %q: hidden terms and parameters are not supported with a vector variable yet", prob.Name)
-	case len(prob.Variables) != 1:
-		return nil, fmt.Errorf("problem %q: time-dependent vector problems are not supported yet", prob.Name)
 	}
 	for _, st := range cfg.stages {
 		if st.Optimizer != "adam" {
@@ -99,8 +103,13 @@ func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 	if bo.points > 0 {
 		h.P = bo.points // a check of the spec (Check) on a few points
 	}
-	if eq.Sampler.Type != "" && eq.Sampler.Type != "ball-radial" && eq.Sampler.Type != "uniform" {
-		return nil, fmt.Errorf("equation %q: sampler %s is not supported with a vector variable (ball-radial or uniform)", eq.Name, eq.Sampler.Type)
+	lay, err := newHDLayout(prob, cfg.model.NoNormalize)
+	if err != nil {
+		return nil, err
+	}
+	h.lay, h.sampler = lay, eq.Sampler.Type
+	if err := lay.checkSampler(fmt.Sprintf("equation %q: sampler", eq.Name), eq.Sampler.Type); err != nil {
+		return nil, err
 	}
 	h.every = eq.ResampleEvery
 	if h.every <= 0 {
@@ -127,14 +136,6 @@ func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 	default:
 		return nil, fmt.Errorf("derivatives.method %q: want taylor or stde", cfg.deriv.Method)
 	}
-	h.center, h.inv = 0, 1
-	if !cfg.model.NoNormalize {
-		if v.Domain == "ball" {
-			h.inv = 1 / v.Radius
-		} else {
-			h.center, h.inv = (v.Lo+v.Hi)/2, 2/(v.Hi-v.Lo)
-		}
-	}
 	m, err := newModel(prob, cfg)
 	if err != nil {
 		return nil, err
@@ -153,6 +154,10 @@ func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 	}
 	G.Read(u, &h.uVal)
 	G.Read(lap, &h.lapVal)
+	if h.ut != nil {
+		G.Read(h.ut, &h.utVal)
+		G.Read(h.utt, &h.uttVal)
+	}
 	r, err := h.residual(m, eq.Residual, prob, u, lap)
 	if err != nil {
 		return nil, fmt.Errorf("equation %q: %w", eq.Name, err)
@@ -271,7 +276,7 @@ func (h *hdTerm) compileLap(e expr.Expr, prob *pde.Problem) ([]*expr.VectorEval,
 	evs := make([]*expr.VectorEval, hdWorkers(h.P))
 	for w := range evs {
 		var err error
-		if evs[w], err = expr.CompileVectorLap(e, nil, h.vec.Name, h.d, prob.VectorConstants); err != nil {
+		if evs[w], err = expr.CompileVectorLap(e, h.lay.scalars(), h.vec.Name, h.d, prob.VectorConstants); err != nil {
 			return nil, err
 		}
 	}
@@ -294,20 +299,50 @@ func (h *hdTerm) transform(out expr.Expr, prob *pde.Problem) error {
 	if tr.cEv, err = h.compileLap(C, prob); err != nil {
 		return fmt.Errorf("model.output: %w", err)
 	}
+	if h.lay.nt > 0 {
+		// ∂_t and ∂_tt of A and C, symbolically (zero ones are left out)
+		for k, e := range []expr.Expr{A, C} {
+			if e == nil {
+				continue
+			}
+			dt, err := diffScalar(e, "t")
+			if err != nil {
+				return fmt.Errorf("model.output: d/dt of %s: %w", e, err)
+			}
+			dtt, err := diffScalar(dt, "t")
+			if err != nil {
+				return fmt.Errorf("model.output: d/dt of %s: %w", dt, err)
+			}
+			for i, de := range []expr.Expr{dt, dtt} {
+				if n, ok := de.(*expr.Num); ok && n.Value == 0 {
+					continue
+				}
+				evs := make([]*expr.VectorEval, hdWorkers(h.P))
+				for w := range evs {
+					if evs[w], err = expr.CompileVector(de, h.lay.scalars(), h.vec.Name, h.d, prob.VectorConstants); err != nil {
+						return fmt.Errorf("model.output: %w", err)
+					}
+				}
+				tr.tEv[2*k+i] = evs
+			}
+		}
+	}
 	h.trans = tr
 	return nil
 }
 
-// graph builds u (P×1) and the Laplacian estimate (P×1).
+// graph builds u (P×1) and the Laplacian estimate (P×1); with time also
+// h.ut and h.utt.
 func (h *hdTerm) graph(m *model) (u, lap *G.Node, err error) {
-	P, B, d := h.P, h.B, h.d
-	h.X = m.input("hd/x", P, d)
+	P, B, d, st := h.P, h.B, h.d, h.lay.stride()
+	h.X = m.input("hd/x", P, st)
 	net := m.net
 	c0 := m.keep(G.Mul(h.X, net.W[0]))
 	var c1 *G.Node
 	if h.dense != nil {
 		// a dense direction v enters as v·W1: O(d·width) per direction
-		h.V = m.input("hd/v", P*B, d)
+		// (zero in the time column)
+		h.V = m.input("hd/v", P*B, st)
 		h.dirs = make([]float64, P*B*d)
 		c1 = m.keep(G.Mul(h.V, net.W[0]))
 	} else {
@@ -318,26 +353,12 @@ func (h *hdTerm) graph(m *model) (u, lap *G.Node, err error) {
 	if m.err != nil {
 		return nil, nil, m.err
 	}
-	if h.inv != 1 {
-		c1 = m.scale(c1, h.inv)
+	if h.lay.inv != 1 {
+		c1 = m.scale(c1, h.lay.inv)
 	}
-	j := autodiff.StackedJet{C: []*G.Node{c0, c1, nil}, B: B}
-	if j, err = autodiff.StackedAddBias(j, net.B[0]); err != nil {
+	j, err := stackedNet(net, autodiff.StackedJet{C: []*G.Node{c0, c1, nil}, B: B})
+	if err != nil {
 		return nil, nil, err
-	}
-	for l := 1; l < len(net.W); l++ {
-		if j, err = autodiff.StackedApply(j, net.act); err != nil {
-			return nil, nil, err
-		}
-		if j, err = autodiff.StackedMatMul(j, net.W[l]); err != nil {
-			return nil, nil, err
-		}
-		if j, err = autodiff.StackedAddBias(j, net.B[l]); err != nil {
-			return nil, nil, err
-		}
-	}
-	if len(net.W) == 1 {
-		return nil, nil, fmt.Errorf("the network needs a hidden layer")
 	}
 	N0, N1, N2 := j.C[0], j.C[1], j.C[2]
 	sumN2 := m.keep(autodiff.GroupSum(N2, B))
@@ -363,7 +384,96 @@ func (h *hdTerm) graph(m *model) (u, lap *G.Node, err error) {
 	case !h.taylor:
 		lap = m.scale(lap, float64(d)/float64(B))
 	}
+	if h.lay.nt > 0 {
+		if err := h.timeGraph(m, c0, N0); err != nil {
+			return nil, nil, err
+		}
+	}
 	return u, lap, m.err
+}
+
+// stackedNet pushes a stacked jet through the network's layers.
+func stackedNet(net *mlp, j autodiff.StackedJet) (autodiff.StackedJet, error) {
+	if len(net.W) == 1 {
+		return j, fmt.Errorf("the network needs a hidden layer")
+	}
+	j, err := autodiff.StackedAddBias(j, net.B[0])
+	if err != nil {
+		return j, err
+	}
+	for l := 1; l < len(net.W); l++ {
+		if j, err = autodiff.StackedApply(j, net.act); err != nil {
+			return j, err
+		}
+		if j, err = autodiff.StackedMatMul(j, net.W[l]); err != nil {
+			return j, err
+		}
+		if j, err = autodiff.StackedAddBias(j, net.B[l]); err != nil {
+			return j, err
+		}
+	}
+	return j, nil
+}
+
+// timeGraph builds u_t and u_tt from one 2-jet per point along e_t (row d
+// of the first weight matrix): with u = A·N + C,
+// u_t = A_t N + A N_t + C_t and u_tt = A_tt N + 2 A_t N_t + A N_tt + C_tt.
+func (h *hdTerm) timeGraph(m *model, c0, N0 *G.Node) error {
+	P, net := h.P, m.net
+	rows := &autodiff.Rows{Idx: make([]int, P)}
+	for p := range rows.Idx {
+		rows.Idx[p] = h.d
+	}
+	ct := m.keep(autodiff.RowGather(net.W[0], rows))
+	if h.lay.tinv != 1 {
+		ct = m.scale(ct, h.lay.tinv)
+	}
+	jt, err := stackedNet(net, autodiff.StackedJet{C: []*G.Node{c0, ct, nil}, B: 1})
+	if err != nil {
+		return err
+	}
+	Nt, Ntt := jt.C[1], jt.C[2]
+	if h.trans == nil {
+		h.ut, h.utt = Nt, Ntt
+		return m.err
+	}
+	h.tcols = make([]*G.Node, 4)
+	for k, name := range []string{"A_t", "A_tt", "C_t", "C_tt"} {
+		if h.trans.tEv[k] != nil {
+			h.tcols[k] = m.input("hd/"+name, P, 1)
+		}
+	}
+	// sum of products, skipping zero factors
+	sum := func(terms ...*G.Node) *G.Node {
+		var out *G.Node
+		for _, t := range terms {
+			switch {
+			case t == nil:
+			case out == nil:
+				out = t
+			default:
+				out = m.add(out, t)
+			}
+		}
+		if out == nil {
+			out = m.mul(N0, m.scalar(0))
+		}
+		return out
+	}
+	mulOr := func(a, b *G.Node) *G.Node {
+		if a == nil || b == nil {
+			return nil
+		}
+		return m.mul(a, b)
+	}
+	At, Att, Ct, Ctt := h.tcols[0], h.tcols[1], h.tcols[2], h.tcols[3]
+	h.ut = sum(mulOr(At, N0), m.mul(h.a0, Nt), Ct)
+	var cross *G.Node
+	if At != nil {
+		cross = m.scale(m.mul(At, Nt), 2)
+	}
+	h.utt = sum(mulOr(Att, N0), cross, m.mul(h.a0, Ntt), Ctt)
+	return m.err
 }
 
 // residual compiles the residual: fields and lap(field) become graph nodes,
@@ -391,7 +501,7 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 			}
 			k := &hdKnown{e: x, node: m.input(fmt.Sprintf("hd/known%d", len(h.knowns)), h.P, 1), vals: make([]float64, h.P)}
 			for range hdWorkers(h.P) {
-				ev, err := expr.CompileVector(x, nil, h.vec.Name, h.d, prob.VectorConstants)
+				ev, err := expr.CompileVector(x, h.lay.scalars(), h.vec.Name, h.d, prob.VectorConstants)
 				if err != nil {
 					return nil, err
 				}
@@ -403,6 +513,19 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 		switch n := x.(type) {
 		case *expr.Ident:
 			return u, nil
+		case *expr.Deriv:
+			if id, ok := n.Of.(*expr.Ident); ok && id.Name == field && h.ut != nil {
+				allT := true
+				for _, w := range n.Wrt {
+					allT = allT && w == "t"
+				}
+				switch {
+				case allT && len(n.Wrt) == 1:
+					return h.ut, nil
+				case allT && len(n.Wrt) == 2:
+					return h.utt, nil
+				}
+			}
 		case *expr.Unary:
 			a, err := comp(n.X)
 			if err != nil {
@@ -476,14 +599,7 @@ func (h *hdTerm) draw(e int) {
 	pe := e / h.every
 	if pe != h.ptsEpoch {
 		rng := sampling.Stream(h.seed, streamPoints, uint64(kindEquation), uint64(h.index), uint64(pe))
-		if h.vec.Domain == "ball" {
-			h.pts = sampling.BallRadial(sampling.CenteredBall(h.d, h.vec.Radius), h.P, rng)
-		} else {
-			h.pts = make([]float64, h.P*h.d)
-			for i := range h.pts {
-				h.pts[i] = h.vec.Lo + (h.vec.Hi-h.vec.Lo)*rng.Float64()
-			}
-		}
+		h.pts = h.lay.draw(h.sampler, h.P, rng)
 		h.ptsEpoch = pe
 		h.evalKnowns()
 	}
@@ -505,7 +621,7 @@ func (h *hdTerm) draw(e int) {
 
 // evalKnowns computes the fed columns of the current points in parallel.
 func (h *hdTerm) evalKnowns() {
-	P, d := h.P, h.d
+	P := h.P
 	nw := hdWorkers(P)
 	var wg sync.WaitGroup
 	for w := 0; w < nw; w++ {
@@ -513,9 +629,9 @@ func (h *hdTerm) evalKnowns() {
 		go func(w int) {
 			defer wg.Done()
 			for p := w; p < P; p += nw {
-				x := h.pts[p*d : (p+1)*d]
+				x, sc := h.lay.split(h.pts, p)
 				for _, k := range h.knowns {
-					v, err := k.evs[w].Value(nil, x)
+					v, err := k.evs[w].Value(sc, x)
 					if err != nil {
 						v = math.NaN()
 					}
@@ -529,17 +645,21 @@ func (h *hdTerm) evalKnowns() {
 
 // feed writes the current points, coordinates and columns into the graph.
 func (h *hdTerm) feed() {
-	P, B, d := h.P, h.B, h.d
-	if len(h.xn) != P*d {
-		h.xn = make([]float64, P*d)
+	P, B, d, st := h.P, h.B, h.d, h.lay.stride()
+	if len(h.xn) != P*st {
+		h.xn = make([]float64, P*st)
 	}
-	xn := h.xn
-	for i, v := range h.pts {
-		xn[i] = (v - h.center) * h.inv
-	}
-	setData(h.X.Value().(tensor.Tensor), xn)
+	h.lay.normalise(h.xn, h.pts)
+	setData(h.X.Value().(tensor.Tensor), h.xn)
 	if h.V != nil {
-		setData(h.V.Value().(tensor.Tensor), h.dirs)
+		v := h.dirs
+		if st != d { // a zero time column
+			v = make([]float64, P*B*st)
+			for r := range P * B {
+				copy(v[r*st:r*st+d], h.dirs[r*d:(r+1)*d])
+			}
+		}
+		setData(h.V.Value().(tensor.Tensor), v)
 	}
 	for _, k := range h.knowns {
 		setData(k.node.Value().(tensor.Tensor), k.vals)
@@ -547,6 +667,12 @@ func (h *hdTerm) feed() {
 	if tr := h.trans; tr != nil {
 		a0, a1 := make([]float64, P), make([]float64, P*B)
 		a2, c0, c2 := make([]float64, P), make([]float64, P), make([]float64, P)
+		var tcols [4][]float64
+		for k, evs := range tr.tEv {
+			if evs != nil {
+				tcols[k] = make([]float64, P)
+			}
+		}
 		nw := hdWorkers(P)
 		var wg sync.WaitGroup
 		for w := 0; w < nw; w++ {
@@ -555,14 +681,23 @@ func (h *hdTerm) feed() {
 				defer wg.Done()
 				g, hd := make([]float64, d), make([]float64, d)
 				for p := w; p < P; p += nw {
-					x := h.pts[p*d : (p+1)*d]
+					x, sc := h.lay.split(h.pts, p)
+					for k, evs := range tr.tEv {
+						if evs != nil {
+							v, err := evs[w].Value(sc, x)
+							if err != nil {
+								v = math.NaN()
+							}
+							tcols[k][p] = v
+						}
+					}
 					if h.dense != nil {
-						h.feedDense(tr, w, p, x, g, a0, a1, a2, c0, c2)
+						h.feedDense(tr, w, p, x, sc, g, a0, a1, a2, c0, c2)
 						continue
 					}
 					idx := h.rows.Idx[p*B : (p+1)*B]
 					if tr.aEv != nil {
-						v, _, err := tr.aEv[w].LapValue(nil, x, g, hd)
+						v, _, err := tr.aEv[w].LapValue(sc, x, g, hd)
 						if err != nil {
 							v = math.NaN()
 						}
@@ -573,7 +708,7 @@ func (h *hdTerm) feed() {
 						}
 					}
 					if tr.cEv != nil {
-						v, _, err := tr.cEv[w].LapValue(nil, x, nil, hd)
+						v, _, err := tr.cEv[w].LapValue(sc, x, nil, hd)
 						if err != nil {
 							v = math.NaN()
 						}
@@ -591,16 +726,21 @@ func (h *hdTerm) feed() {
 		setData(h.a2s.Value().(tensor.Tensor), a2)
 		setData(h.c0.Value().(tensor.Tensor), c0)
 		setData(h.c2s.Value().(tensor.Tensor), c2)
+		for k, col := range tcols {
+			if col != nil && h.tcols[k] != nil {
+				setData(h.tcols[k].Value().(tensor.Tensor), col)
+			}
+		}
 	}
 }
 
 // feedDense computes the transform columns of point p for dense directions:
 // a1 = ∇A·v per direction, a2 = B·ΔA and c2 = B·ΔC (the graph divides the
 // sum over directions by B).
-func (h *hdTerm) feedDense(tr *hdTransform, w, p int, x, g, a0, a1, a2, c0, c2 []float64) {
+func (h *hdTerm) feedDense(tr *hdTransform, w, p int, x, sc, g, a0, a1, a2, c0, c2 []float64) {
 	B, d := h.B, h.d
 	if tr.aEv != nil {
-		v, lap, err := tr.aEv[w].LapValue(nil, x, g, nil)
+		v, lap, err := tr.aEv[w].LapValue(sc, x, g, nil)
 		if err != nil {
 			v, lap = math.NaN(), math.NaN()
 		}
@@ -615,7 +755,7 @@ func (h *hdTerm) feedDense(tr *hdTransform, w, p int, x, g, a0, a1, a2, c0, c2 [
 		}
 	}
 	if tr.cEv != nil {
-		v, lap, err := tr.cEv[w].LapValue(nil, x, nil, nil)
+		v, lap, err := tr.cEv[w].LapValue(sc, x, nil, nil)
 		if err != nil {
 			v, lap = math.NaN(), math.NaN()
 		}
@@ -624,7 +764,7 @@ func (h *hdTerm) feedDense(tr *hdTransform, w, p int, x, g, a0, a1, a2, c0, c2 [
 }
 
 // radial returns |x| of every current point (the checkpoint's point column).
-func (h *hdTerm) radial() []float64 { return radialOf(h.pts, h.d) }
+func (h *hdTerm) radial() []float64 { return h.lay.report(h.pts) }
 
 func radialOf(pts []float64, d int) []float64 {
 	out := make([]float64, len(pts)/d)

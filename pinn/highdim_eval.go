@@ -12,12 +12,12 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Evaluation of vector problems. The test points live in R^d; the runner's
-// evaluation.pts (which prediction.csv and the checkpoint read with
-// len(prob.Variables) columns) is their radial column |x|, and the full
-// points are looked up by that slice's identity. Any other points given to
-// the predictor are radii along the fixed ray x = r·(1, ..., 1)/√d (the 1-D
-// plot).
+// Evaluation of vector problems. The test points live in R^d (× time); the
+// runner's evaluation.pts (which prediction.csv and the checkpoint read with
+// len(prob.Variables) columns) holds their reporting columns |x| (and t),
+// and the full points are looked up by that slice's identity. Any other
+// points given to the predictor are radii along the fixed ray
+// x = r·(1, ..., 1)/√d (the 1-D plot), with their t.
 
 var hdEvalCache struct {
 	sync.Mutex
@@ -70,16 +70,17 @@ var hdTestKeep = 1 << 24 // 128 MiB of float64 (a variable for the tests)
 // evaluation stream, the same points whether kept or redrawn (the
 // samplers draw point after point from one stream).
 type hdTestSet struct {
-	v    *pde.VectorVariable
-	n    int
-	seed uint64
-	full []float64 // all points, when n·d ≤ hdTestKeep
+	lay     hdLayout
+	sampler string
+	n       int
+	seed    uint64
+	full    []float64 // all points, when n·stride ≤ hdTestKeep
 }
 
-func newHDTestSet(v *pde.VectorVariable, n int, seed uint64) *hdTestSet {
-	s := &hdTestSet{v: v, n: n, seed: seed}
-	if n*v.Dim <= hdTestKeep {
-		full := make([]float64, 0, n*v.Dim)
+func newHDTestSet(lay hdLayout, sampler string, n int, seed uint64) *hdTestSet {
+	s := &hdTestSet{lay: lay, sampler: sampler, n: n, seed: seed}
+	if n*lay.stride() <= hdTestKeep {
+		full := make([]float64, 0, n*lay.stride())
 		s.each(func(_ int, pts []float64) error { full = append(full, pts...); return nil })
 		s.full = full
 	}
@@ -89,7 +90,7 @@ func newHDTestSet(v *pde.VectorVariable, n int, seed uint64) *hdTestSet {
 // each calls fn with consecutive blocks of the test points (start is the
 // index of the block's first point), stopping at the first error.
 func (s *hdTestSet) each(fn func(start int, pts []float64) error) error {
-	d := s.v.Dim
+	d := s.lay.stride()
 	block := hdBlockRows(d)
 	if s.full != nil {
 		for start := 0; start < s.n; start += block {
@@ -103,32 +104,23 @@ func (s *hdTestSet) each(fn func(start int, pts []float64) error) error {
 	rng := sampling.Stream(s.seed, streamEval)
 	for start := 0; start < s.n; start += block {
 		k := min(block, s.n-start)
-		var pts []float64
-		if s.v.Domain == "ball" {
-			pts = sampling.BallRadial(sampling.CenteredBall(d, s.v.Radius), k, rng)
-		} else {
-			pts = make([]float64, k*d)
-			for i := range pts {
-				pts[i] = s.v.Lo + (s.v.Hi-s.v.Lo)*rng.Float64()
-			}
-		}
-		if err := fn(start, pts); err != nil {
+		if err := fn(start, s.lay.draw(s.sampler, k, rng)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// vectorColumn evaluates a field-free vector expression at every point, in
-// parallel.
-func vectorColumn(e expr.Expr, prob *pde.Problem, pts []float64) ([]float64, error) {
+// vectorColumn evaluates a field-free vector expression at every point
+// (rows of lay.stride() columns), in parallel.
+func vectorColumn(e expr.Expr, prob *pde.Problem, lay hdLayout, pts []float64) ([]float64, error) {
 	d := prob.Vector.Dim
-	rows := len(pts) / d
+	rows := len(pts) / lay.stride()
 	nw := max(1, min(runtime.NumCPU(), rows))
 	evs := make([]*expr.VectorEval, nw)
 	for w := range evs {
 		var err error
-		if evs[w], err = expr.CompileVector(e, nil, prob.Vector.Name, d, prob.VectorConstants); err != nil {
+		if evs[w], err = expr.CompileVector(e, lay.scalars(), prob.Vector.Name, d, prob.VectorConstants); err != nil {
 			return nil, err
 		}
 	}
@@ -140,7 +132,8 @@ func vectorColumn(e expr.Expr, prob *pde.Problem, pts []float64) ([]float64, err
 		go func(w int) {
 			defer wg.Done()
 			for i := w; i < rows; i += nw {
-				v, err := evs[w].Value(nil, pts[i*d:(i+1)*d])
+				x, sc := lay.split(pts, i)
+				v, err := evs[w].Value(sc, x)
 				if err != nil && errs[w] == nil {
 					errs[w] = err
 				}
@@ -161,19 +154,23 @@ func newHDEvaluation(prob *pde.Problem, cfg *config) (*evaluation, error) {
 	if prob.Reference != nil {
 		return nil, fmt.Errorf("evaluation.reference is not supported with a vector variable yet")
 	}
-	if s := cfg.eval.Sampler; s != "" && s != "uniform" && s != "ball-radial" {
-		return nil, fmt.Errorf("evaluation.sampler %s: ball-radial (or uniform, for a vector box) with a vector variable", s)
+	lay, err := newHDLayout(prob, cfg.model.NoNormalize)
+	if err != nil {
+		return nil, err
 	}
-	set := newHDTestSet(prob.Vector, cfg.eval.Points, cfg.seed)
-	ev := &evaluation{exact: map[string][]float64{}, pts: make([]float64, 0, set.n)}
-	err := set.each(func(_ int, pts []float64) error {
-		ev.pts = append(ev.pts, radialOf(pts, prob.Vector.Dim)...)
+	if err := lay.checkSampler("evaluation.sampler", cfg.eval.Sampler); err != nil {
+		return nil, err
+	}
+	set := newHDTestSet(lay, cfg.eval.Sampler, cfg.eval.Points, cfg.seed)
+	ev := &evaluation{exact: map[string][]float64{}, pts: make([]float64, 0, set.n*(1+lay.nt))}
+	err = set.each(func(_ int, pts []float64) error {
+		ev.pts = append(ev.pts, lay.report(pts)...)
 		for _, f := range prob.Fields {
 			e := prob.Exact[f]
 			if e == nil {
 				continue
 			}
-			col, err := vectorColumn(e, prob, pts)
+			col, err := vectorColumn(e, prob, lay, pts)
 			if err != nil {
 				return fmt.Errorf("evaluation.exact %s: %w", f, err)
 			}
@@ -192,8 +189,7 @@ func newHDEvaluation(prob *pde.Problem, cfg *config) (*evaluation, error) {
 // products for the layers).
 type hdPredictor struct {
 	prob      *pde.Problem
-	center    float64
-	inv       float64
+	lay       hdLayout
 	A, C      expr.Expr
 	aEv, cEv  *expr.VectorEval
 	chunkRows int
@@ -204,15 +200,11 @@ func newHDPredictor(prob *pde.Problem, cfg *config) (*predictor, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := prob.Vector
-	hp := &hdPredictor{prob: prob, inv: 1, chunkRows: hdBlockRows(v.Dim)}
-	if !cfg.model.NoNormalize {
-		if v.Domain == "ball" {
-			hp.inv = 1 / v.Radius
-		} else {
-			hp.center, hp.inv = (v.Lo+v.Hi)/2, 2/(v.Hi-v.Lo)
-		}
+	lay, err := newHDLayout(prob, cfg.model.NoNormalize)
+	if err != nil {
+		return nil, err
 	}
+	hp := &hdPredictor{prob: prob, lay: lay, chunkRows: hdBlockRows(lay.stride())}
 	if out := cfg.model.Output[prob.Fields[0]]; out != nil {
 		A, C, ok := linearInN(out, "N")
 		if !ok {
@@ -233,14 +225,17 @@ func (hp *hdPredictor) predictAll(m *model, theta, pts []float64) (fields, hidde
 		})
 		return [][]float64{u}, nil, nil, err
 	}
-	// radii along the diagonal ray
-	d := hp.prob.Vector.Dim
-	full := make([]float64, len(pts)*d)
+	// radii along the diagonal ray (then t)
+	d, nt := hp.lay.d, hp.lay.nt
+	n := len(pts) / (1 + nt)
+	full := make([]float64, 0, n*hp.lay.stride())
 	s := 1 / math.Sqrt(float64(d))
-	for i, r := range pts {
-		for j := 0; j < d; j++ {
-			full[i*d+j] = r * s
+	for i := range n {
+		r := pts[i*(1+nt)]
+		for range d {
+			full = append(full, r*s)
 		}
+		full = append(full, pts[i*(1+nt)+1:(i+1)*(1+nt)]...)
 	}
 	u, err := hp.predictPoints(m, theta, full)
 	return [][]float64{u}, nil, nil, err
@@ -248,19 +243,18 @@ func (hp *hdPredictor) predictAll(m *model, theta, pts []float64) (fields, hidde
 
 // predictPoints is u at the rows of full (raw coordinates).
 func (hp *hdPredictor) predictPoints(m *model, theta, full []float64) (u []float64, err error) {
-	d := hp.prob.Vector.Dim
-	rows := len(full) / d
+	rows := len(full) / hp.lay.stride()
 	N := hp.network(m, theta, full)
 	u = N
 	if hp.A != nil || hp.C != nil {
 		var a, c []float64
 		if hp.A != nil {
-			if a, err = vectorColumn(hp.A, hp.prob, full); err != nil {
+			if a, err = vectorColumn(hp.A, hp.prob, hp.lay, full); err != nil {
 				return nil, err
 			}
 		}
 		if hp.C != nil {
-			if c, err = vectorColumn(hp.C, hp.prob, full); err != nil {
+			if c, err = vectorColumn(hp.C, hp.prob, hp.lay, full); err != nil {
 				return nil, err
 			}
 		}
@@ -303,9 +297,7 @@ func (hp *hdPredictor) network(m *model, theta, full []float64) []float64 {
 	for start := 0; start < rows; start += hp.chunkRows {
 		n := min(hp.chunkRows, rows-start)
 		xs := make([]float64, n*d)
-		for i, v := range full[start*d : (start+n)*d] {
-			xs[i] = (v - hp.center) * hp.inv
-		}
+		hp.lay.normalise(xs, full[start*d:(start+n)*d])
 		h := mat.NewDense(n, d, xs)
 		for l, W := range Ws {
 			var z mat.Dense
@@ -336,11 +328,11 @@ func (hp *hdPredictor) point(m *model, theta, x []float64) float64 {
 	if hp.A != nil || hp.C != nil {
 		u = 0
 		if hp.A != nil {
-			a, _ := vectorColumn(hp.A, hp.prob, x)
+			a, _ := vectorColumn(hp.A, hp.prob, hp.lay, x)
 			u = a[0] * N
 		}
 		if hp.C != nil {
-			c, _ := vectorColumn(hp.C, hp.prob, x)
+			c, _ := vectorColumn(hp.C, hp.prob, hp.lay, x)
 			u += c[0]
 		}
 	}
