@@ -29,33 +29,38 @@ import (
 
 // hdTerm is the state of the one equation of a vector problem.
 type hdTerm struct {
-	vec      *pde.VectorVariable
-	d, P, B  int
-	taylor   bool                 // exact Laplacian: all coordinates
-	dense    *autodiff.Hutchinson // estimator rademacher | gaussian: dense directions
-	V        *G.Node              // the dense directions, P·B × d (dense only)
-	dirs     []float64            // their values
-	every    int                  // point epochs: new points every this many steps
-	seed     uint64
-	index    int
-	lay      hdLayout // point storage and input normalisation (x, then t)
-	sampler  string
-	rows     *autodiff.Rows
-	X        *G.Node // P × d, normalised
-	trans    *hdTransform
-	a0, a1   *G.Node   // transform columns: A (P×1), ∂_j A (PB×1)
-	a2s, c0  *G.Node   // Σ_J ∂_jj A, C (P×1)
-	c2s      *G.Node   // Σ_J ∂_jj C (P×1)
-	tcols    []*G.Node // with time: A_t, A_tt, C_t, C_tt (P×1 each; nil when zero)
-	ut, utt  *G.Node   // with time: u_t, u_tt (P×1)
-	knowns   []*hdKnown
-	pts      []float64 // raw points, P × stride (x, then t)
-	xn       []float64 // normalised points, reused by feed (P × d: 80 MB at 100K-D)
-	ptsEpoch int
-	drawn    int // step whose points and coordinates are drawn
+	vec     *pde.VectorVariable
+	d, P, B int
+	taylor  bool                 // exact Laplacian: all coordinates
+	dense   *autodiff.Hutchinson // estimator rademacher | gaussian: dense directions
+	V       *G.Node              // the dense directions, P·B × d (dense only)
+	dirs    []float64            // their values
+	every   int                  // point epochs: new points every this many steps
+	seed    uint64
+	index   int
+	lay     hdLayout // point storage and input normalisation (x, then t)
+	sampler string
+	rows    *autodiff.Rows
+	X       *G.Node // P × d, normalised
+	trans   *hdTransform
+	a0, a1  *G.Node   // transform columns: A (P×1), ∂_j A (PB×1)
+	a2s, c0 *G.Node   // Σ_J ∂_jj A, C (P×1)
+	c2s     *G.Node   // Σ_J ∂_jj C (P×1)
+	tcols   []*G.Node // with time: A_t, A_tt, C_t, C_tt (P×1 each; nil when zero)
+	ut, utt *G.Node   // with time: u_t, u_tt (P×1)
+	// network jets (P×1, P·B×1, P·B×1) and, when the residual has
+	// coordinate sums, the per-sample columns (P·B×1 each)
+	N0, N1, N2 *G.Node
+	coord      *hdCoord
+	knowns     []*hdKnown
+	pts        []float64 // raw points, P × stride (x, then t)
+	xn         []float64 // normalised points, reused by feed (P × d: 80 MB at 100K-D)
+	ptsEpoch   int
+	drawn      int // step whose points and coordinates are drawn
 	// read-outs of the latest run (tests)
 	uVal, lapVal  G.Value
 	utVal, uttVal G.Value
+	resVal        G.Value
 }
 
 // hdKnown is a field-free subexpression of the residual, fed per point.
@@ -162,6 +167,7 @@ func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 	if err != nil {
 		return nil, fmt.Errorf("equation %q: %w", eq.Name, err)
 	}
+	G.Read(r, &h.resVal)
 	t.residuals = []*G.Node{r}
 	t.loss = m.meanSquare(r)
 	if m.err != nil {
@@ -361,6 +367,7 @@ func (h *hdTerm) graph(m *model) (u, lap *G.Node, err error) {
 		return nil, nil, err
 	}
 	N0, N1, N2 := j.C[0], j.C[1], j.C[2]
+	h.N0, h.N1, h.N2 = N0, N1, N2
 	sumN2 := m.keep(autodiff.GroupSum(N2, B))
 	if h.trans == nil {
 		u, lap = N0, sumN2
@@ -493,39 +500,98 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 		})
 		return found
 	}
-	var comp func(x expr.Expr) (*G.Node, error)
-	comp = func(x expr.Expr) (*G.Node, error) {
-		if !usesField(x) {
-			if n, ok := x.(*expr.Num); ok {
-				return m.scalar(n.Value), nil
+	mentionsVec := func(x expr.Expr) bool {
+		found := false
+		expr.Walk(x, func(y expr.Expr) bool {
+			if id, ok := y.(*expr.Ident); ok && id.Name == h.vec.Name {
+				found = true
 			}
-			k := &hdKnown{e: x, node: m.input(fmt.Sprintf("hd/known%d", len(h.knowns)), h.P, 1), vals: make([]float64, h.P)}
-			for range hdWorkers(h.P) {
-				ev, err := expr.CompileVector(x, h.lay.scalars(), h.vec.Name, h.d, prob.VectorConstants)
+			return !found
+		})
+		return found
+	}
+	// elem: inside an elementwise sum whose body uses the field: values are
+	// per sampled coordinate (P·B×1), x is x_j, d(u, x) is u_j
+	elem := false
+	tile := func(n *G.Node) *G.Node { return m.keep(autodiff.Tile(n, h.B)) }
+	var comp, compField func(x expr.Expr) (*G.Node, error)
+	comp = func(x expr.Expr) (*G.Node, error) {
+		if n, ok := x.(*expr.Call); ok && n.Func == "sum" && !elem && usesField(n.Args[0]) {
+			return h.coordSum(m, n.Args[0], func(body expr.Expr) (*G.Node, error) {
+				elem = true
+				defer func() { elem = false }()
+				return comp(body)
+			})
+		}
+		if elem && !usesField(x) && mentionsVec(x) {
+			switch n := x.(type) {
+			case *expr.Num:
+				return m.scalar(n.Value), nil
+			case *expr.Ident:
+				c, err := h.coordCols(m)
 				if err != nil {
 					return nil, err
 				}
-				k.evs = append(k.evs, ev)
+				return c.xj, nil
 			}
-			h.knowns = append(h.knowns, k)
-			return k.node, nil
+			// an expression of x_j: compiled below, like one of the field
+		} else if !usesField(x) {
+			if n, ok := x.(*expr.Num); ok {
+				return m.scalar(n.Value), nil
+			}
+			if elem {
+				kn, err := comp2known(h, m, x, prob)
+				if err != nil {
+					return nil, err
+				}
+				return tile(kn), m.err
+			}
+			return comp2known(h, m, x, prob)
 		}
 		switch n := x.(type) {
 		case *expr.Ident:
+			if elem {
+				return tile(u), m.err
+			}
 			return u, nil
 		case *expr.Deriv:
+			if id, ok := n.Of.(*expr.Ident); ok && id.Name == field && n.Wrt[0] == h.vec.Name {
+				if !elem {
+					return nil, fmt.Errorf("%s outside an elementwise sum", x)
+				}
+				c, err := h.coordCols(m)
+				if err != nil {
+					return nil, err
+				}
+				if len(n.Wrt) == 1 {
+					return c.uj, nil
+				}
+				return c.ujj, nil
+			}
 			if id, ok := n.Of.(*expr.Ident); ok && id.Name == field && h.ut != nil {
 				allT := true
 				for _, w := range n.Wrt {
 					allT = allT && w == "t"
 				}
+				var d *G.Node
 				switch {
 				case allT && len(n.Wrt) == 1:
-					return h.ut, nil
+					d = h.ut
 				case allT && len(n.Wrt) == 2:
-					return h.utt, nil
+					d = h.utt
+				}
+				if d != nil && elem {
+					return tile(d), m.err
+				}
+				if d != nil {
+					return d, nil
 				}
 			}
+		}
+		return compField(x)
+	}
+	compField = func(x expr.Expr) (*G.Node, error) {
+		switch n := x.(type) {
 		case *expr.Unary:
 			a, err := comp(n.X)
 			if err != nil {
@@ -590,6 +656,73 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 		return nil, fmt.Errorf("%s is not supported in residuals with a vector variable yet", x)
 	}
 	return comp(e)
+}
+
+// comp2known makes a field-free subexpression of the residual a fed column
+// (P×1), evaluated in float64 at every new point set.
+func comp2known(h *hdTerm, m *model, x expr.Expr, prob *pde.Problem) (*G.Node, error) {
+	k := &hdKnown{e: x, node: m.input(fmt.Sprintf("hd/known%d", len(h.knowns)), h.P, 1), vals: make([]float64, h.P)}
+	for range hdWorkers(h.P) {
+		ev, err := expr.CompileVector(x, h.lay.scalars(), h.vec.Name, h.d, prob.VectorConstants)
+		if err != nil {
+			return nil, err
+		}
+		k.evs = append(k.evs, ev)
+	}
+	h.knowns = append(h.knowns, k)
+	return k.node, nil
+}
+
+// hdCoord holds the per-sample columns of coordinate sums: for each point's
+// sampled coordinate j, x_j, u_j = ∂u/∂x_j and u_jj. With the transform
+// u = A·N + C: u_j = A_j N + A N_j + C_j, u_jj = A_jj N + 2 A_j N_j +
+// A N_jj + C_jj, the A and C columns fed per sample.
+type hdCoord struct {
+	xj, uj, ujj      *G.Node
+	aT, ajj, cj, cjj *G.Node // fed (transform only)
+}
+
+// coordCols builds the per-sample columns once.
+func (h *hdTerm) coordCols(m *model) (*hdCoord, error) {
+	if h.coord != nil {
+		return h.coord, nil
+	}
+	if h.dense != nil {
+		return nil, fmt.Errorf("coordinate sums (d(u, %s) inside sum(...)) need coordinate directions: derivatives.estimator sparse, or method taylor", h.vec.Name)
+	}
+	PB := h.P * h.B
+	c := &hdCoord{xj: m.input("hd/xj", PB, 1)}
+	c.uj, c.ujj = h.N1, h.N2
+	if h.trans != nil {
+		c.aT = m.input("hd/A_tiled", PB, 1)
+		c.ajj = m.input("hd/A_jj", PB, 1)
+		c.cj = m.input("hd/C_j", PB, 1)
+		c.cjj = m.input("hd/C_jj", PB, 1)
+		N0 := m.keep(autodiff.Tile(h.N0, h.B))
+		c.uj = m.add(m.add(m.mul(h.a1, N0), m.mul(c.aT, h.N1)), c.cj)
+		c.ujj = m.add(m.add(m.mul(c.ajj, N0), m.scale(m.mul(h.a1, h.N1), 2)), m.add(m.mul(c.aT, h.N2), c.cjj))
+	}
+	h.coord = c
+	return c, m.err
+}
+
+// coordSum is an elementwise sum over the coordinates whose body uses the
+// field: the body per sampled coordinate (P·B×1), summed per point and
+// rescaled by d/B (sparse STDE: unbiased for any sum of per-coordinate
+// terms; exact with method taylor).
+func (h *hdTerm) coordSum(m *model, body expr.Expr, comp func(expr.Expr) (*G.Node, error)) (*G.Node, error) {
+	if _, err := h.coordCols(m); err != nil {
+		return nil, err
+	}
+	b, err := comp(body)
+	if err != nil {
+		return nil, err
+	}
+	s := m.keep(autodiff.GroupSum(b, h.B))
+	if !h.taylor {
+		s = m.scale(s, float64(h.d)/float64(h.B))
+	}
+	return s, m.err
 }
 
 // draw sets the points for step e (new points every h.every steps) and the
@@ -673,6 +806,10 @@ func (h *hdTerm) feed() {
 				tcols[k] = make([]float64, P)
 			}
 		}
+		var cc *coordVals
+		if h.coord != nil {
+			cc = &coordVals{make([]float64, P*B), make([]float64, P*B), make([]float64, P*B), make([]float64, P*B)}
+		}
 		nw := hdWorkers(P)
 		var wg sync.WaitGroup
 		for w := 0; w < nw; w++ {
@@ -705,16 +842,26 @@ func (h *hdTerm) feed() {
 						for k, j := range idx {
 							a1[p*B+k] = g[j]
 							a2[p] += hd[j]
+							if cc != nil {
+								cc.aT[p*B+k], cc.ajj[p*B+k] = v, hd[j]
+							}
 						}
 					}
 					if tr.cEv != nil {
-						v, _, err := tr.cEv[w].LapValue(sc, x, nil, hd)
+						var gc []float64
+						if cc != nil {
+							gc = g // A's gradient is used up
+						}
+						v, _, err := tr.cEv[w].LapValue(sc, x, gc, hd)
 						if err != nil {
 							v = math.NaN()
 						}
 						c0[p] = v
-						for _, j := range idx {
+						for k, j := range idx {
 							c2[p] += hd[j]
+							if cc != nil {
+								cc.cj[p*B+k], cc.cjj[p*B+k] = gc[j], hd[j]
+							}
 						}
 					}
 				}
@@ -731,8 +878,28 @@ func (h *hdTerm) feed() {
 				setData(h.tcols[k].Value().(tensor.Tensor), col)
 			}
 		}
+		if cc != nil {
+			c := h.coord
+			setData(c.aT.Value().(tensor.Tensor), cc.aT)
+			setData(c.ajj.Value().(tensor.Tensor), cc.ajj)
+			setData(c.cj.Value().(tensor.Tensor), cc.cj)
+			setData(c.cjj.Value().(tensor.Tensor), cc.cjj)
+		}
+	}
+	if c := h.coord; c != nil {
+		xj := make([]float64, P*B)
+		for p := range P {
+			x, _ := h.lay.split(h.pts, p)
+			for k, j := range h.rows.Idx[p*B : (p+1)*B] {
+				xj[p*B+k] = x[j]
+			}
+		}
+		setData(c.xj.Value().(tensor.Tensor), xj)
 	}
 }
+
+// coordVals are the fed per-sample transform columns of coordinate sums.
+type coordVals struct{ aT, ajj, cj, cjj []float64 }
 
 // feedDense computes the transform columns of point p for dense directions:
 // a1 = ∇A·v per direction, a2 = B·ΔA and c2 = B·ΔC (the graph divides the

@@ -34,14 +34,17 @@ import (
 func init() { studies["stde"] = reproduceSTDE }
 
 type stdeRow struct {
-	body string // two | three | semilinear
-	op   string // allen_cahn | poisson | sine_gordon | heat
+	body string // two | three | semilinear | sdgd
+	op   string // allen_cahn | poisson | sine_gordon | heat | hjb_lin | bsb
 	dim  int
 }
 
 func (r stdeRow) config() string {
-	if r.body == "semilinear" {
+	switch r.body {
+	case "semilinear":
 		return fmt.Sprintf("semilinear_%s_%dd", r.op, r.dim)
+	case "sdgd":
+		return fmt.Sprintf("%s_%dd", r.op, r.dim)
 	}
 	return fmt.Sprintf("%s_body_%s_%dd", r.body, r.op, r.dim)
 }

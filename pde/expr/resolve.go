@@ -359,11 +359,17 @@ func (r *resolver) function(n *Ident) (Expr, error) {
 }
 
 func (r *resolver) deriv(n *Deriv) (Expr, error) {
+	vec := 0
+	for _, w := range n.Wrt {
+		if hasKey(r.s.VectorVars, w) {
+			vec++
+		}
+	}
+	if vec > 0 {
+		return r.coordDeriv(n, vec)
+	}
 	for _, w := range n.Wrt {
 		if !r.vars[w] {
-			if hasKey(r.s.VectorVars, w) {
-				return nil, Errorf(n.P, "d(...) with respect to vector variable %q is not supported yet", w)
-			}
 			return nil, Errorf(n.P, "d(...): %q is not a variable", w)
 		}
 	}
@@ -391,6 +397,30 @@ func (r *resolver) deriv(n *Deriv) (Expr, error) {
 		}
 	}
 	return out, checkOrder(out, &n.P)
+}
+
+// coordDeriv resolves d(u, x) and d(u, x, x) for the vector variable x:
+// inside an elementwise sum(...) they are ∂u/∂x_i and ∂²u/∂x_i² of the
+// sum's coordinate i, so that sum(d(u, x)^2) = |∇u|², sum(x*d(u, x)) = x·∇u
+// and sum(x^2*d(u, x, x)) = Σ x_i² u_ii (a stochastic estimator samples
+// these sums like the Laplacian).
+func (r *resolver) coordDeriv(n *Deriv, vec int) (Expr, error) {
+	w := n.Wrt[0]
+	switch {
+	case !r.elem:
+		return nil, Errorf(n.P, "d(..., %s) with respect to the vector variable %q is its coordinate derivative: use it inside an elementwise sum, e.g. sum(d(u, %s)^2) for |grad u|^2", w, w, w)
+	case vec != len(n.Wrt) || len(n.Wrt) > 2 || (len(n.Wrt) == 2 && n.Wrt[1] != w):
+		return nil, Errorf(n.P, "d(...) with respect to the vector variable %q: only d(u, %s) and d(u, %s, %s) (first and second derivative in the same coordinate)", w, w, w, w)
+	}
+	of, err := r.resolve(n.Of)
+	if err != nil {
+		return nil, err
+	}
+	id, ok := of.(*Ident)
+	if !ok || !r.diffFields[id.Name] {
+		return nil, Errorf(n.P, "d(..., %s): only of a field (coordinate derivatives of expressions are not supported)", w)
+	}
+	return &Deriv{P: n.P, Of: id, Wrt: append([]string(nil), n.Wrt...)}, nil
 }
 
 // checkOrder reports a Deriv of order above MaxOrder, at at if given (the

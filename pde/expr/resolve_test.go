@@ -185,6 +185,10 @@ func TestResolveErrors(t *testing.T) {
 		{vec, "u + q[1]", 5, `unknown name "q"`},
 		{vec, "norm2(u)", 7, "norm2(...) takes a vector name"},
 		{vec, "sum(sum(x))", 5, "cannot be nested"},
+		{vec, "d(u, x)^2", 1, "use it inside an elementwise sum"},
+		{vec, "sum(d(u, x, t))", 5, "only d(u, x) and d(u, x, x)"},
+		{vec, "sum(d(u, x, x, x))", 5, "only d(u, x) and d(u, x, x)"},
+		{vec, "sum(d(u^2, x))", 5, "only of a field"},
 		{&Scope{Variables: []string{"x"}, Exact: map[string]Expr{"u": mustParse(t, "u*x")}, Fields: []string{"u"}},
 			"exact(u)", 1, `in exact solution of "u": unknown name "u"`},
 	} {
