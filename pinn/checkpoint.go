@@ -13,8 +13,11 @@ import (
 // resumed run reads, every weight tensor is stored under its own name
 // ("net/W0", "hidden_h/b1", "param/lam") for Python users.
 
+// vec wraps x as a 1-D array without copying: a checkpoint is written
+// synchronously from the live state, which nothing changes meanwhile (at
+// 100K-D copies of θ and Adam's moments would add 500 MB to the peak).
 func vec(x []float64) runio.Array {
-	return runio.Array{Shape: []int{len(x)}, Data: append([]float64(nil), x...)}
+	return runio.Array{Shape: []int{len(x)}, Data: x}
 }
 func scalarArr(x float64) runio.Array { return runio.Array{Shape: []int{}, Data: []float64{x}} }
 
@@ -24,7 +27,7 @@ func (r *runner) saveCheckpoint() error {
 	off := 0
 	for i, p := range r.prog.params {
 		shape := append([]int(nil), p.Shape()...)
-		a[p.Name()] = runio.Array{Shape: shape, Data: append([]float64(nil), r.theta[off:off+r.prog.sizes[i]]...)}
+		a[p.Name()] = runio.Array{Shape: shape, Data: r.theta[off : off+r.prog.sizes[i]]}
 		off += r.prog.sizes[i]
 	}
 	a["step"] = scalarArr(float64(r.step))
@@ -42,9 +45,9 @@ func (r *runner) saveCheckpoint() error {
 	for i, t := range r.prog.terms {
 		key := fmt.Sprintf("points/%d", i)
 		n := len(r.prob.Variables)
-		a[key] = runio.Array{Shape: []int{len(t.pts) / n, n}, Data: append([]float64(nil), t.pts...)}
+		a[key] = runio.Array{Shape: []int{len(t.pts) / n, n}, Data: t.pts}
 		if t.normals != nil {
-			a[fmt.Sprintf("normals/%d", i)] = runio.Array{Shape: []int{len(t.normals) / n, n}, Data: append([]float64(nil), t.normals...)}
+			a[fmt.Sprintf("normals/%d", i)] = runio.Array{Shape: []int{len(t.normals) / n, n}, Data: t.normals}
 		}
 		a[fmt.Sprintf("epoch/%d", i)] = scalarArr(float64(t.epoch))
 		a[fmt.Sprintf("termloss/%d", i)] = scalarArr(r.losses[t.name])

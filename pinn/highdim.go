@@ -343,14 +343,14 @@ func (h *hdTerm) graph(m *model) (u, lap *G.Node, err error) {
 	P, B, d, st := h.P, h.B, h.d, h.lay.stride()
 	h.X = m.input("hd/x", P, st)
 	net := m.net
-	c0 := m.keep(G.Mul(h.X, net.W[0]))
+	c0 := m.keep(autodiff.InputMatMul(h.X, net.W[0])) // no gradient for the fed points
 	var c1 *G.Node
 	if h.dense != nil {
 		// a dense direction v enters as v·W1: O(d·width) per direction
 		// (zero in the time column)
 		h.V = m.input("hd/v", P*B, st)
 		h.dirs = make([]float64, P*B*d)
-		c1 = m.keep(G.Mul(h.V, net.W[0]))
+		c1 = m.keep(autodiff.InputMatMul(h.V, net.W[0]))
 	} else {
 		// e_j enters as row j of W1: O(width) per direction
 		h.rows = &autodiff.Rows{Idx: make([]int, P*B)}
@@ -779,11 +779,15 @@ func (h *hdTerm) evalKnowns() {
 // feed writes the current points, coordinates and columns into the graph.
 func (h *hdTerm) feed() {
 	P, B, d, st := h.P, h.B, h.d, h.lay.stride()
-	if len(h.xn) != P*st {
-		h.xn = make([]float64, P*st)
+	if xd, ok := h.X.Value().Data().([]float64); ok {
+		h.lay.normalise(xd, h.pts) // straight into the input: no P×d copy
+	} else {
+		if len(h.xn) != P*st {
+			h.xn = make([]float64, P*st)
+		}
+		h.lay.normalise(h.xn, h.pts)
+		setData(h.X.Value().(tensor.Tensor), h.xn)
 	}
-	h.lay.normalise(h.xn, h.pts)
-	setData(h.X.Value().(tensor.Tensor), h.xn)
 	if h.V != nil {
 		v := h.dirs
 		if st != d { // a zero time column
