@@ -4,6 +4,12 @@
 // method, optimizer stages, evaluation, output). pinn.Train consumes a
 // Spec; the expression language of SPEC.md §2 lives in package pde/expr.
 //
+// # Problems from Go
+//
+// TwoBody, ThreeBody, SemilinearParabolic, HJBLin and BSB build the STDE and
+// SDGD papers' high-dimensional problems for research code, in any
+// dimension; each is the spec of its file under configs/papers/.
+//
 // # Loading specs
 //
 // Load (or LoadBytes) reads a YAML spec (SPEC.md §1), applies --set
