@@ -177,21 +177,7 @@ func TestHighDimTrain(t *testing.T) {
 	if full.Summary.RelL2["u"] <= 0 || math.IsNaN(full.Summary.RelL2["u"]) {
 		t.Fatalf("rel_l2 %v", full.Summary.RelL2)
 	}
-	opts.OutDir = filepath.Join(dir, "cut")
-	opts.MaxSteps = 20
-	if _, err := Train(context.Background(), spec.Problem, opts); err != nil {
-		t.Fatal(err)
-	}
-	opts.MaxSteps = 30
-	res, err := ResumeProblem(context.Background(), spec.Problem, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range res.Theta {
-		if res.Theta[i] != full.Theta[i] {
-			t.Fatalf("resume differs at parameter %d: %v vs %v", i, res.Theta[i], full.Theta[i])
-		}
-	}
+	checkResumeExact(t, spec.Problem, opts, filepath.Join(dir, "cut"), 20, 30, full.Theta)
 	if _, err := os.Stat(filepath.Join(dir, "full", "prediction.csv")); err != nil {
 		t.Fatal(err)
 	}
@@ -237,6 +223,27 @@ func TestHDTestSetStreamed(t *testing.T) {
 		if kept.pts[i] != streamed.pts[i] || kept.exact["u"][i] != streamed.exact["u"][i] || fk[0][i] != fs[0][i] {
 			t.Fatalf("point %d: radius %v / %v, exact %v / %v, prediction %v / %v", i,
 				kept.pts[i], streamed.pts[i], kept.exact["u"][i], streamed.exact["u"][i], fk[0][i], fs[0][i])
+		}
+	}
+}
+
+// checkResumeExact trains prob for cut steps into dir, resumes it to total
+// steps, and requires the parameters of an uninterrupted run (want)
+// bit for bit.
+func checkResumeExact(t *testing.T, prob *pde.Problem, opts Options, dir string, cut, total int, want []float64) {
+	t.Helper()
+	opts.OutDir, opts.MaxSteps = dir, cut
+	if _, err := Train(context.Background(), prob, opts); err != nil {
+		t.Fatal(err)
+	}
+	opts.MaxSteps = total
+	res, err := ResumeProblem(context.Background(), prob, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range res.Theta {
+		if res.Theta[i] != want[i] {
+			t.Fatalf("resume differs at parameter %d: %v vs %v", i, res.Theta[i], want[i])
 		}
 	}
 }

@@ -75,15 +75,7 @@ training: {steps: 5}
 				t.Fatalf("gaussian-time: t = %v outside [0, 0.5]", x[d])
 			}
 			f := func(y []float64) float64 { return pred.hd.point(pred.m, theta, y) }
-			u0 := f(x)
-			second := func(j int) (d1, d2 float64) {
-				y := append([]float64(nil), x...)
-				y[j] += step
-				up := f(y)
-				y[j] -= 2 * step
-				um := f(y)
-				return (up - um) / (2 * step), (up - 2*u0 + um) / (step * step)
-			}
+			second := func(j int) (d1, d2 float64) { return centralDiff(f, x, j, step) }
 			fdLap := 0.0
 			for j := 0; j < d; j++ {
 				_, d2 := second(j)
@@ -206,21 +198,7 @@ func TestHighDimHeatTrains(t *testing.T) {
 	if !(rel < 0.15) || !(pointErr < 0.03) {
 		t.Errorf("rel L2 %v (want < 0.15), error at (0, 0.3) %v (want < 0.03)", rel, pointErr)
 	}
-	opts.OutDir = filepath.Join(dir, "cut")
-	opts.MaxSteps = 300
-	if _, err := Train(context.Background(), spec.Problem, opts); err != nil {
-		t.Fatal(err)
-	}
-	opts.MaxSteps = 600
-	res, err := ResumeProblem(context.Background(), spec.Problem, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range res.Theta {
-		if res.Theta[i] != full.Theta[i] {
-			t.Fatalf("resume differs at parameter %d: %v vs %v", i, res.Theta[i], full.Theta[i])
-		}
-	}
+	checkResumeExact(t, spec.Problem, opts, filepath.Join(dir, "cut"), 300, 600, full.Theta)
 }
 
 // TestHighDimCoordSums: coordinate sums in a residual — Σ x_j² u_jj,
@@ -268,15 +246,7 @@ training: {steps: 5}
 		for p := 0; p < h.P; p++ {
 			x := append([]float64(nil), h.pts[p*st:(p+1)*st]...)
 			f := func(y []float64) float64 { return pred.hd.point(pred.m, theta, y) }
-			u0 := f(x)
-			diff := func(j int) (d1, d2 float64) {
-				y := append([]float64(nil), x...)
-				y[j] += step
-				up := f(y)
-				y[j] -= 2 * step
-				um := f(y)
-				return (up - um) / (2 * step), (up - 2*u0 + um) / (step * step)
-			}
+			diff := func(j int) (d1, d2 float64) { return centralDiff(f, x, j, step) }
 			ut, _ := diff(d)
 			tt := x[d]
 			for j := 0; j < d; j++ {
@@ -317,4 +287,16 @@ training: {steps: 5}
 			}
 		}
 	}
+}
+
+// centralDiff returns the central first and second differences of f at x
+// in coordinate j with step h.
+func centralDiff(f func([]float64) float64, x []float64, j int, h float64) (d1, d2 float64) {
+	y := append([]float64(nil), x...)
+	u0 := f(y)
+	y[j] += h
+	up := f(y)
+	y[j] -= 2 * h
+	um := f(y)
+	return (up - um) / (2 * h), (up - 2*u0 + um) / (h * h)
 }

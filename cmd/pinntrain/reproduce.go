@@ -165,3 +165,17 @@ func trainPaperRow(ctx context.Context, study, row, resultsDir string, quick boo
 	}
 	return r, err
 }
+
+// writeResult writes a results table atomically (a temporary file renamed
+// over path), creating its folder: a reproduction cut short leaves the
+// previous table whole.
+func writeResult(path, text string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

@@ -178,5 +178,5 @@ func writeConvergenceTable(path string, res []convResult, quick bool) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(path, []byte(b.String()), 0o644)
+	return writeResult(path, b.String())
 }

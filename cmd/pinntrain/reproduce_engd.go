@@ -102,5 +102,5 @@ func writeENGDTable(path string, res []engdResult, quick bool) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(path, []byte(b.String()), 0o644)
+	return writeResult(path, b.String())
 }

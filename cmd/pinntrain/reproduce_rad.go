@@ -169,7 +169,7 @@ func writeRADTable(cfgDir, resultsDir string, quick bool) error {
 	}
 	fmt.Fprintf(&b, "\n## Targets\n\n%s\n", strings.Join(notes, "\n"))
 	b.WriteString(radNotes)
-	return os.WriteFile(filepath.Join(resultsDir, "rad.md"), []byte(b.String()), 0o644)
+	return writeResult(filepath.Join(resultsDir, "rad.md"), b.String())
 }
 
 const radNotes = `

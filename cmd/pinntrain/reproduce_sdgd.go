@@ -59,13 +59,5 @@ func reproduceSDGD(ctx context.Context, resultsDir string, quick bool, log io.Wr
 		}
 		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %.1f | %.0f | %.0f |\n", r.row.op, r.row.dim, r.steps, fmtE(r.minRel), fmtE(r.lastRel), r.itps, r.rss, r.wall)
 	}
-	path := filepath.Join(resultsDir, "sdgd.md")
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return writeResult(filepath.Join(resultsDir, "sdgd.md"), b.String())
 }

@@ -457,14 +457,7 @@ func (rep *stdeReport) write(path string) error {
 		fmt.Fprintf(&b, "`pinntrain train configs/papers/stde/two_body_allen_cahn_100000d.yaml --steps 5 --set evaluation.points=200 --set evaluation.every=5`, in its own process: %s. Memory: test points are redrawn block by block at each evaluation when they would not fit (20,000 × 100K coordinates would be 16 GB), predictor blocks are capped at 32 MiB; what remains is the model (12.8M parameters: θ, gradient, Adam moments, Gorgonia's weight and gradient tensors, ~1.3 GB live). Three changes brought the peak from 2.9 GB to under 2 GB with no environment setting: the first layer no longer builds a gradient for the fed points (autodiff.InputMatMul: 80 MB plus a 100 MB transpose), checkpoints are written from the live arrays instead of copies (500 MB at the save), and for a first layer of 4M weights or more pinntrain sets the collector's target to GOGC=25 (the heap may otherwise grow to twice the live data; GOGC or GOMEMLIMIT in the environment take precedence). Target ≤ 2 GB at 100K-D: see the peak RSS above.\n", rep.huge)
 	}
 	b.WriteString("\nThree-body problems: the exact solution is expressible in the spec language (sum(i, 1, d-2, c[i]*exp(x[i]*x[i+1]*x[i+2]))) and its forcing is the correct L u* (chain-rule factors included, finite-difference checked in pde/expr/vector_test.go); the authors' three-body forcing omits them, so the paper's three-body numbers are not comparable and are not shown.\n")
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return writeResult(path, b.String())
 }
 
 // readCSVCols reads a numeric CSV with a header into columns.

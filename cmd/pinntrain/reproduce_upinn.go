@@ -113,10 +113,7 @@ func reproduceUPINN(ctx context.Context, resultsDir string, quick bool, log io.W
 	var sb strings.Builder
 	writeUPINNMarkdown(&sb, results, cmd, precond.Hardware(), quick, time.Since(start))
 	path := filepath.Join(resultsDir, file)
-	if err := os.MkdirAll(resultsDir, 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+	if err := writeResult(path, sb.String()); err != nil {
 		return err
 	}
 	fmt.Fprintf(log, "wrote %s\n", path)
