@@ -69,12 +69,16 @@ evaluation:
 	return LoadBytes(name+".yaml", []byte(src), nil)
 }
 
-// SemilinearParabolic is the STDE paper's forward semilinear problem
-// u_t = lap(u) + F(u) on R^d × [0, 0.3], u(x, 0) = 5/(10 + 2|x|²), for kind
-// heat (F = (1 - u²)/(1 + u²)) or sine_gordon (F = sin u): initial condition
-// by u = g(x) + t·N, gaussian-time points (t ~ U[0, 0.3], x ~ N(0, 2tI)),
-// 10 sampled coordinates. There is no exact solution: the papers compare
-// u(0, 0.3) with a multilevel-Picard reference (PAPERS.md).
+// SemilinearParabolic is the STDE paper's semilinear problem
+// u_t = lap(u) + F(u) on R^d × [0, 0.3], u(x, 0) = g(x) = 5/(10 + 2|x|²),
+// for kind heat (F = (1 - u²)/(1 + u²)) or sine_gordon (F = sin u), written
+// in the time to go (the spec's t is 0.3 minus the paper's):
+// u_t + lap(u) + F(u) = 0, u(x, 0.3) = g(x) by u = g(x) + (0.3 - t)·N,
+// gaussian-time points (t ~ U[0, 0.3], x ~ N(0, 2tI): the heat kernel's
+// spread from the origin at t = 0), 10 sampled coordinates. There is no
+// exact solution: the papers compare u at the origin at the paper's final
+// time — here (x = 0, t = 0) — with a multilevel-Picard reference
+// (PAPERS.md).
 func SemilinearParabolic(kind string, d int) (*Spec, error) {
 	F, ok := map[string]string{"heat": "(1 - u^2)/(1 + u^2)", "sine_gordon": "sin(u)"}[kind]
 	if !ok {
@@ -87,28 +91,31 @@ domain: {type: box, dim: %d, range: [-2, 2], variable: x, time: [0, 0.3]}
 fields: [u]
 equations:
   - {name: pde, residual: %q, points: 200, sampler: gaussian-time, resample_every: 1}
-model: {layers: [128, 128, 128], activation: tanh, output: "5/(10 + 2*norm2(x)) + t*N"}
+model: {layers: [128, 128, 128], activation: tanh, output: "5/(10 + 2*norm2(x)) + (0.3 - t)*N"}
 derivatives: {method: stde, samples: %d, estimator: sparse}
 training: {steps: 10000, optimizer: adam, lr: 1.0e-3, schedule: {type: linear}}
 evaluation: {points: 1000, sampler: gaussian-time, every: 1000}
-`, name, d, "u_t - lap(u) - "+F, min(10, d))
+`, name, d, "u_t + lap(u) + "+F, min(10, d))
 	return LoadBytes(name+".yaml", []byte(src), nil)
 }
 
 // HJBLin is SDGD's HJB-LIN problem u_t + lap(u) - (1/d) Σ|u_xi|^1.75 = -2 on
-// the unit ball × [0, 1], exact u = Σ x_i + 1 - t, terminal condition by
-// u = Σ x + (1 - t)N; both coordinate sums by sparse STDE (16 coordinates).
+// the unit ball × [0, 1], exact u = Σ x_i + 1 - t; the terminal value and the
+// Dirichlet data on the sphere by u = Σ x + (1 - t)|x|² + (1 - t)(1 - |x|²)N;
+// both coordinate sums by sparse STDE (16 coordinates).
 func HJBLin(d int) (*Spec, error) {
-	return sdgdProblem("hjb-lin", d, "u_t + lap(u) - sum(abs(d(u, x))^1.75)/d + 2", "sum(x) + (1 - t)*N", "sum(x) + 1 - t", "")
+	return sdgdProblem("hjb-lin", d, "u_t + lap(u) - sum(abs(d(u, x))^1.75)/d + 2",
+		"sum(x) + (1 - t)*norm2(x) + (1 - t)*(1 - norm2(x))*N", "sum(x) + 1 - t", "")
 }
 
 // BSB is SDGD's Black-Scholes-Barenblatt problem
 // u_t + (σ²/2) Σ x_i² u_ii - r(u - x·∇u) = 0, r = 0.05, σ = 0.4, on the unit
-// ball × [0, 1], exact u = exp((r + σ²)(1 - t))|x|², terminal condition by
-// u = |x|² + (1 - t)N.
+// ball × [0, 1], exact u = exp((r + σ²)(1 - t))|x|²; the terminal value and
+// the Dirichlet data on the sphere by
+// u = exp((r + σ²)(1 - t)) + |x|² - 1 + (1 - t)(1 - |x|²)N.
 func BSB(d int) (*Spec, error) {
 	return sdgdProblem("bsb", d, "u_t + 0.5*sigma^2*sum(x^2*d(u, x, x)) - r*(u - sum(x*d(u, x)))",
-		"norm2(x) + (1 - t)*N", "exp((r + sigma^2)*(1 - t))*norm2(x)", "constants: {r: 0.05, sigma: 0.4}\n")
+		"exp((r + sigma^2)*(1 - t)) + norm2(x) - 1 + (1 - t)*(1 - norm2(x))*N", "exp((r + sigma^2)*(1 - t))*norm2(x)", "constants: {r: 0.05, sigma: 0.4}\n")
 }
 
 func sdgdProblem(kind string, d int, residual, output, exact, consts string) (*Spec, error) {
