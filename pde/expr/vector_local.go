@@ -40,6 +40,25 @@ type localSum struct {
 	name string // the index variable ("" for the elementwise sum)
 	offs []int  // the distinct coordinate offsets from the index, local order
 	k    int    // len(offs) once collected
+	fns  map[string]*coordFn
+}
+
+// coordFn caches a built-in of one coordinate, f(x_j) with f' and f”, per
+// coordinate and evaluation: neighbouring summands share coordinates
+// (cos(x[i]) in summand i is cos(x[i+1]) of summand i-1), so each value is
+// computed once per point instead of once per summand that uses it.
+type coordFn struct {
+	name      string
+	stamp     []uint64 // the evaluation (venv.gen) an entry is from
+	f, f1, f2 []float64
+}
+
+func (t *coordFn) at(env *venv, j int) (f, f1, f2 float64) {
+	if t.stamp[j] != env.gen {
+		t.f[j], t.f1[j], t.f2[j], _ = derivs2(t.name, env.x[j])
+		t.stamp[j] = env.gen
+	}
+	return t.f[j], t.f1[j], t.f2[j]
 }
 
 // lapLocal compiles the summand body of a sum over slot (index variable name;
@@ -248,6 +267,9 @@ func (ls *localSum) compile(e Expr) (lnode, error) {
 			}}, nil
 		}
 		name := n.Func
+		if off, ok := ls.coordArg(n.Args[0]); ok {
+			return ls.cachedCoordFn(name, off, n.P), nil
+		}
 		return lnode{f: func(env *venv, out *ljet) {
 			a.f(env, out)
 			f, f1, f2, _ := derivs2(name, out.v)
@@ -255,6 +277,51 @@ func (ls *localSum) compile(e Expr) (lnode, error) {
 		}}, nil
 	}
 	return lnode{}, Errorf(e.Position(), "cannot evaluate %s numerically", e)
+}
+
+// coordArg reports whether e is a bare coordinate of the summand (x[i+off],
+// or x in an elementwise sum) and its offset.
+func (ls *localSum) coordArg(e Expr) (int, bool) {
+	switch n := e.(type) {
+	case *Ident:
+		return 0, ls.name == "" && n.Name == ls.c.vec
+	case *Index:
+		if n.Name == ls.c.vec {
+			return ls.offset(n.Index)
+		}
+	}
+	return 0, false
+}
+
+// cachedCoordFn is name(x[i+off]) through the per-coordinate cache: the
+// jet of f(x_j) is f, f' e_k, f” e_k (Hessian diagonal) and Laplacian f”.
+func (ls *localSum) cachedCoordFn(name string, off int, p Pos) lnode {
+	if _, _, _, ok := derivs2(name, 0.5); !ok {
+		panic("vector_local: no derivatives for " + name) // builtins all have them
+	}
+	t, ok := ls.fns[name]
+	if !ok {
+		d := ls.c.dim
+		t = &coordFn{name: name, stamp: make([]uint64, d), f: make([]float64, d), f1: make([]float64, d), f2: make([]float64, d)}
+		if ls.fns == nil {
+			ls.fns = map[string]*coordFn{}
+		}
+		ls.fns[name] = t
+	}
+	k, slot, dim, vec := ls.local(off), ls.slot, ls.c.dim, ls.c.vec
+	return lnode{f: func(env *venv, out *ljet) {
+		i := env.iv[slot] + off
+		*out = ljet{}
+		if i < 1 || i > dim {
+			if env.err == nil {
+				env.err = Errorf(p, "index %s[%d] out of range 1..%d", vec, i, dim)
+			}
+			return
+		}
+		f, f1, f2 := t.at(env, i-1)
+		out.v, out.l = f, f2
+		out.g[k], out.h[k] = f1, f2
+	}}
 }
 
 // coord is the local coordinate at offset off from the sum's index.

@@ -162,9 +162,10 @@ func BenchmarkTwoBodyLap1000(b *testing.B) {
 // TestLocalSummandsMatchGeneral holds the local forward Laplacian of
 // summands (vector_local.go) equal to the general sparse path on bodies that
 // exercise each of its rules — constant scales and shifts on either side,
-// quotients, powers, min/max, negative offsets, elementwise sums, sums the
-// local path does not cover — within 1e-12 relative (the two paths add the
-// same terms in different orders).
+// quotients, powers, min/max, negative offsets, elementwise sums, built-ins
+// of a bare coordinate (cached per coordinate: each evaluator first sees
+// another point), sums the local path does not cover — within 1e-12
+// relative (the two paths add the same terms in different orders).
 func TestLocalSummandsMatchGeneral(t *testing.T) {
 	const d = 7
 	r := rand.New(rand.NewPCG(3, 4))
@@ -206,6 +207,15 @@ func TestLocalSummandsMatchGeneral(t *testing.T) {
 				t.Fatalf("%s: %v", src, err)
 			}
 			out := res{g: make([]float64, d), hd: make([]float64, d)}
+			// another point first: values cached per coordinate must not
+			// outlive their evaluation
+			other := make([]float64, d)
+			for i := range other {
+				other[i] = -0.7 * x[(i+3)%d]
+			}
+			if _, _, err = ev.LapValue(s, other, nil, nil); err != nil {
+				t.Fatalf("%s: %v", src, err)
+			}
 			if out.v, out.l, err = ev.LapValue(s, x, out.g, out.hd); err != nil {
 				t.Fatalf("%s: %v", src, err)
 			}
