@@ -81,6 +81,7 @@ type stdeResult struct {
 	minRel   float64
 	lastRel  float64
 	at0      float64 // semilinear rows: u at x = 0 and the paper's t = 0.3
+	reused   bool    // taken from an earlier run (GOPINN_STDE_REUSE)
 	baseline float64
 	itps     float64
 	rss      float64
@@ -127,10 +128,54 @@ func reproduceSTDE(ctx context.Context, resultsDir string, quick bool, log io.Wr
 	}
 	rep := &stdeReport{torch: map[int]string{}, quick: quick, start: time.Now()}
 	path := filepath.Join(resultsDir, "stde.md")
-	// Speed first, while the machine is as quiet as it will be: STDE vs the
-	// exact Taylor Laplacian (B = d) on the same spec, then PyTorch SDGD.
-	// The exact Laplacian pushes d jets per point: at 10K-D 100 points would
-	// need ~36 GB, so both methods run there on 10 points.
+	for _, r := range rows {
+		res := runSTDE(ctx, cfgDir, out, r, "stde", stepsFor(r.dim), 0, quick, log)
+		rep.rows = append(rep.rows, res)
+		if err := rep.write(path); err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	// semilinear parabolic problems: u at the origin at the paper's final
+	// time (the spec's t = 0: time to go) against the reference
+	for _, op := range semilinearOps(quick) {
+		for _, d := range []int{10, 100} {
+			r := stdeRow{"semilinear", op, d}
+			res := runSTDE(ctx, cfgDir, out, r, "stde", steps, 0, false, log)
+			if res.err == nil {
+				res.at0, res.err = valueAt(filepath.Join(out, r.config()+"_stde"), []float64{0, 0})
+			}
+			rep.semi = append(rep.semi, res)
+			if err := rep.write(path); err != nil {
+				return err
+			}
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+		}
+	}
+	return rep.measureSpeed(ctx, cfgDir, out, path, quick, log)
+}
+
+// semilinearOps are the semilinear rows' operators (none with --quick).
+func semilinearOps(quick bool) []string {
+	if quick {
+		return nil
+	}
+	return []string{"heat", "sine_gordon"}
+}
+
+// measureSpeed runs the side-by-side speed rows, the PyTorch reference and
+// the 100K-D steps, and writes the table.
+func (rep *stdeReport) measureSpeed(ctx context.Context, cfgDir, out, path string, quick bool, log io.Writer) error {
+	// Speed last: the exact Laplacian's rows take far more memory (~14 GB
+	// at 1K-D) than any protocol row, and the peak RSS a row reports is its
+	// process's so far. STDE vs the exact Taylor Laplacian (B = d) on the
+	// same spec, then PyTorch SDGD. The exact Laplacian pushes d jets per
+	// point: at 10K-D 100 points would need ~36 GB, so both methods run there
+	// on 10 points.
 	sideDims := []int{100, 1000, 10000}
 	if quick {
 		sideDims = sideDims[:1]
@@ -161,41 +206,7 @@ func reproduceSTDE(ctx context.Context, resultsDir string, quick bool, log io.Wr
 	if !quick {
 		rep.huge = runHugeSTDE(ctx, cfgDir, out, log)
 	}
-	if err := rep.write(path); err != nil {
-		return err
-	}
-	for _, r := range rows {
-		res := runSTDE(ctx, cfgDir, out, r, "stde", stepsFor(r.dim), 0, quick, log)
-		rep.rows = append(rep.rows, res)
-		if err := rep.write(path); err != nil {
-			return err
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-	}
-	// semilinear parabolic problems: u at the origin at the paper's final
-	// time (the spec's t = 0: time to go) against the reference
-	if quick {
-		return nil
-	}
-	for _, op := range []string{"heat", "sine_gordon"} {
-		for _, d := range []int{10, 100} {
-			r := stdeRow{"semilinear", op, d}
-			res := runSTDE(ctx, cfgDir, out, r, "stde", steps, 0, false, log)
-			if res.err == nil {
-				res.at0, res.err = valueAt(filepath.Join(out, r.config()+"_stde"), []float64{0, 0})
-			}
-			rep.semi = append(rep.semi, res)
-			if err := rep.write(path); err != nil {
-				return err
-			}
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-		}
-	}
-	return nil
+	return rep.write(path)
 }
 
 // valueAt is the trained field at one point (reporting columns: |x|, t) of
@@ -276,6 +287,7 @@ func runSTDE(ctx context.Context, cfgDir, out string, r stdeRow, method string, 
 	if b, err := os.ReadFile(filepath.Join(opts.OutDir, "summary.json")); !short && os.Getenv("GOPINN_STDE_REUSE") == "1" && err == nil &&
 		json.Unmarshal(b, &sum) == nil && sum.Status == "completed" && sum.Steps == steps {
 		fmt.Fprintf(log, "stde: %s %s, %d steps: reusing %s\n", r.config(), method, steps, opts.OutDir)
+		res.reused = true
 	} else {
 		fmt.Fprintf(log, "stde: %s %s, %d steps\n", r.config(), method, steps)
 		opts.Log = func(line string) { fmt.Fprintf(log, "  %s\n", line) }
@@ -374,6 +386,9 @@ func (rep *stdeReport) write(path string) error {
 			its = stdePaperIts[r.row.dim]
 		}
 		name := r.row.body + "-body " + r.row.op
+		if r.reused {
+			name += " *"
+		}
 		if r.err != nil {
 			fmt.Fprintf(&b, "| %s | %d | failed: %v | | | | %s | | | | | |\n", name, r.row.dim, r.err, paper)
 			continue
@@ -385,9 +400,9 @@ func (rep *stdeReport) write(path string) error {
 		fmt.Fprintf(&b, "| %s | %d | %d / %d | %s | %s | %s | %s | %s | %.2f | %s | %.0f | %.0f |\n", name, r.row.dim, r.steps, r.planned,
 			fmtE(r.minRel), fmtE(r.lastRel), fmtE(r.baseline), paper, within, r.itps, its, r.rss, r.wall)
 	}
-	b.WriteString("\nPeak RSS is the process's peak so far (getrusage), so later rows include earlier ones' peaks. The best-constant baseline is the error of u = (1 - |x|²)·k with the best k: at high d the exact solution is close to it (PAPERS.md), so compare errors with it.\n\n")
+	b.WriteString("\nRows marked * were trained by an earlier run into the same directory (GOPINN_STDE_REUSE=1: `pinntrain train CONFIG --out results/papers/stde/<config>_stde`, or an earlier reproduce): their it/s, peak RSS and wall are that run's, and those runs shared the 2 cores with other training jobs, so their it/s is a lower bound (the speed section below is measured alone). The 100-D and 1K-D rows of this table ran in a reproduce process after its exact-Laplacian speed rows, whose ~14 GB peak their peak RSS carries. Peak RSS is the process's peak so far (getrusage), so later rows include earlier ones' peaks. The best-constant baseline is the error of u = (1 - |x|²)·k with the best k: at high d the exact solution is close to it (PAPERS.md), so compare errors with it.\n\n")
 	b.WriteString("## Side by side in this run: sparse STDE (|J| = 16) vs the exact Taylor Laplacian (all d coordinates), two-body Allen-Cahn\n\n")
-	b.WriteString("Same spec, same machine, back to back, before the long rows; a few steps each (it/s over the run, graph build excluded). At 10K-D the exact Laplacian needs d jets per point (about 36 GB at 100 points), so both methods run on 10 points per step there.\n\n")
+	b.WriteString("Same spec, same machine, back to back, after the long rows; a few steps each (it/s over the run, graph build excluded). At 10K-D the exact Laplacian needs d jets per point (about 36 GB at 100 points), so both methods run on 10 points per step there.\n\n")
 	b.WriteString("| d | points/step | STDE it/s | exact Taylor it/s | ratio | target | paper ratio (STDE / Forward Laplacian, A100) |\n|---|---|---|---|---|---|---|\n")
 	paperRatio := map[int]string{100: "0.93", 1000: "4.2", 10000: "18.3"}
 	for i := 0; i+1 < len(rep.side); i += 2 {
@@ -450,7 +465,11 @@ func (rep *stdeReport) write(path string) error {
 				continue
 			}
 			v, _ := strconv.ParseFloat(ref[0], 64)
-			fmt.Fprintf(&b, "| %s | %d | %d | %.5f | %s | %.2e | %s | %.1f | %.0f |\n", r.row.op, r.row.dim, r.steps, r.at0, ref[0], math.Abs(r.at0-v)/math.Abs(v), ref[1], r.itps, r.wall)
+			name := r.row.op
+			if r.reused {
+				name += " *"
+			}
+			fmt.Fprintf(&b, "| %s | %d | %d | %.5f | %s | %.2e | %s | %.1f | %.0f |\n", name, r.row.dim, r.steps, r.at0, ref[0], math.Abs(r.at0-v)/math.Abs(v), ref[1], r.itps, r.wall)
 		}
 	}
 	if rep.huge != "" {
