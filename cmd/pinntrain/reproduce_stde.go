@@ -400,7 +400,14 @@ func (rep *stdeReport) write(path string) error {
 		fmt.Fprintf(&b, "| %s | %d | %d / %d | %s | %s | %s | %s | %s | %.2f | %s | %.0f | %.0f |\n", name, r.row.dim, r.steps, r.planned,
 			fmtE(r.minRel), fmtE(r.lastRel), fmtE(r.baseline), paper, within, r.itps, its, r.rss, r.wall)
 	}
-	b.WriteString("\nRows marked * were trained by an earlier run into the same directory (GOPINN_STDE_REUSE=1: `pinntrain train CONFIG --out results/papers/stde/<config>_stde`, or an earlier reproduce): their it/s, peak RSS and wall are that run's, and those runs shared the 2 cores with other training jobs, so their it/s is a lower bound (the speed section below is measured alone). The 100-D and 1K-D rows of this table ran in a reproduce process after its exact-Laplacian speed rows, whose ~14 GB peak their peak RSS carries. Peak RSS is the process's peak so far (getrusage), so later rows include earlier ones' peaks. The best-constant baseline is the error of u = (1 - |x|²)·k with the best k: at high d the exact solution is close to it (PAPERS.md), so compare errors with it.\n\n")
+	b.WriteString("\nRows marked * were trained by an earlier run into the same directory (GOPINN_STDE_REUSE=1: `pinntrain train CONFIG --out results/papers/stde/<config>_stde`, or an earlier reproduce): their it/s, peak RSS and wall are that run's, and those runs shared the 2 cores with other training jobs, so their it/s is a lower bound (the speed section below is measured alone). Peak RSS is the process's peak so far (getrusage), so later rows include earlier ones' peaks.")
+	for _, r := range rep.rows {
+		if r.reused && r.rss > 4096 {
+			b.WriteString(" Reused rows with a peak RSS above 4 GB ran in a reproduce process after its exact-Laplacian speed rows (about 14 GB at 1K-D), whose peak they carry; the rows run alone stay under 0.6 GB.")
+			break
+		}
+	}
+	b.WriteString(" The best-constant baseline is the error of u = (1 - |x|²)·k with the best k: at high d the exact solution is close to it (PAPERS.md), so compare errors with it.\n\n")
 	b.WriteString("## Side by side in this run: sparse STDE (|J| = 16) vs the exact Taylor Laplacian (all d coordinates), two-body Allen-Cahn\n\n")
 	b.WriteString("Same spec, same machine, back to back, after the long rows; a few steps each (it/s over the run, graph build excluded). At 10K-D the exact Laplacian needs d jets per point (about 36 GB at 100 points), so both methods run on 10 points per step there.\n\n")
 	b.WriteString("| d | points/step | STDE it/s | exact Taylor it/s | ratio | target | paper ratio (STDE / Forward Laplacian, A100) |\n|---|---|---|---|---|---|---|\n")
