@@ -469,6 +469,11 @@ func (r *resolver) call(n *Call) (Expr, error) {
 		}
 		return &Call{P: n.P, Func: n.Func, Args: args}, nil
 	}
+	if (n.Func == "max" || n.Func == "min") && len(n.Args) == 1 && len(r.s.VectorVars) > 0 {
+		// max(e), min(e) with one argument: the reduction over the
+		// coordinates of an elementwise expression, like sum(e)
+		return r.elementwise(n)
+	}
 	if b, ok := builtins[n.Func]; ok {
 		if err := arity(n, b.arity); err != nil {
 			return nil, err
@@ -569,16 +574,7 @@ func (r *resolver) call(n *Call) (Expr, error) {
 			}
 			return &Call{P: n.P, Func: "norm2", Args: []Expr{&Ident{P: id.P, Name: id.Name}}}, nil
 		}
-		if r.elem {
-			return nil, Errorf(n.P, "elementwise sum(...) cannot be nested")
-		}
-		r.elem = true
-		body, err := r.resolve(n.Args[0])
-		r.elem = false
-		if err != nil {
-			return nil, err
-		}
-		return &Call{P: n.P, Func: "sum", Args: []Expr{body}}, nil
+		return r.elementwise(n)
 	case "d":
 		return nil, Errorf(n.P, "d(...) takes an expression and at least one variable")
 	}
@@ -721,6 +717,30 @@ func (r *resolver) indexedSum(n *IndexedSum) (Expr, error) {
 	return &IndexedSum{P: n.P, Var: n.Var, From: from, To: to, Body: body}, nil
 }
 
+// elementwise resolves a reduction over the coordinates, sum(e), max(e) or
+// min(e), whose argument uses the vector variable elementwise.
+func (r *resolver) elementwise(n *Call) (Expr, error) {
+	if r.elem {
+		return nil, Errorf(n.P, "elementwise %s(...) cannot be nested", n.Func)
+	}
+	r.elem = true
+	body, err := r.resolve(n.Args[0])
+	r.elem = false
+	if err != nil {
+		return nil, err
+	}
+	if n.Func != "sum" && r.usesFields(body) {
+		return nil, Errorf(n.P, "%s(...) over the coordinates of a field is not supported (only sum)", n.Func)
+	}
+	return &Call{P: n.P, Func: n.Func, Args: []Expr{body}}, nil
+}
+
+// IsReduction reports whether c is a reduction over the coordinates of a
+// vector variable: sum(e), or max(e) / min(e) with one argument.
+func IsReduction(c *Call) bool {
+	return c.Func == "sum" || (c.Func == "max" || c.Func == "min") && len(c.Args) == 1
+}
+
 func (r *resolver) usesFields(e Expr) bool {
 	found := false
 	Walk(e, func(x Expr) bool {
@@ -743,7 +763,7 @@ func IsVector(e Expr) bool {
 		case *Index, *IndexedSum:
 			found = true
 		case *Call:
-			found = found || n.Func == "norm2" || n.Func == "sum"
+			found = found || n.Func == "norm2" || IsReduction(n)
 		}
 		return !found
 	})

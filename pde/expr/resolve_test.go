@@ -189,6 +189,8 @@ func TestResolveErrors(t *testing.T) {
 		{vec, "sum(d(u, x, t))", 5, "only d(u, x) and d(u, x, x)"},
 		{vec, "sum(d(u, x, x, x))", 5, "only d(u, x) and d(u, x, x)"},
 		{vec, "sum(d(u^2, x))", 5, "only of a field"},
+		{vec, "max(d(u, x))", 1, "only sum"},
+		{vec, "max(max(x))", 5, "cannot be nested"},
 		{&Scope{Variables: []string{"x"}, Exact: map[string]Expr{"u": mustParse(t, "u*x")}, Fields: []string{"u"}},
 			"exact(u)", 1, `in exact solution of "u": unknown name "u"`},
 	} {

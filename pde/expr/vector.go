@@ -395,6 +395,11 @@ func (c *vcomp) valueOnce(e Expr) (vfn, error) {
 				}
 				return s
 			}, nil
+		case "max", "min":
+			if len(n.Args) == 1 {
+				_, best, err := c.extremum(n)
+				return best, err
+			}
 		case "lap":
 			lf, err := c.lap(n.Args[0])
 			if err != nil {
@@ -779,6 +784,11 @@ func (c *vcomp) lap(e Expr) (lfn, error) {
 				}, nil
 			case "lap":
 				return nil, Errorf(n.P, "lap(lap(...)) of a vector expression is not supported")
+			case "max", "min":
+				if len(n.Args) == 1 {
+					return c.lapExtremum(n)
+				}
+				return c.lapCall(n)
 			default:
 				return c.lapCall(n)
 			}
@@ -963,3 +973,60 @@ func (c *vcomp) lapCall(n *Call) (lfn, error) {
 
 // memoKeys lists the shared top-level values (tests).
 func (v *VectorEval) memoKeys() []string { return v.memoList }
+
+// extremum compiles max(e) or min(e) over the coordinates: arg is the
+// first active coordinate (1-based), best its value.
+func (c *vcomp) extremum(n *Call) (arg func(*venv) int, best vfn, err error) {
+	if c.inElem {
+		return nil, nil, Errorf(n.P, "elementwise %s(...) cannot be nested", n.Func)
+	}
+	slot, restore := c.pushSlot("\x00elem")
+	c.inElem, c.elem = true, slot
+	body, err := c.value(n.Args[0])
+	c.inElem = false
+	restore()
+	if err != nil {
+		return nil, nil, err
+	}
+	isMax, dim := n.Func == "max", c.dim
+	arg = func(env *venv) int {
+		k, b := 1, 0.0
+		for i := 1; i <= dim; i++ {
+			env.iv[slot] = i
+			v := body(env)
+			if i == 1 || (isMax && v > b) || (!isMax && v < b) {
+				k, b = i, v
+			}
+		}
+		return k
+	}
+	best = func(env *venv) float64 {
+		k := arg(env)
+		env.iv[slot] = k
+		return body(env)
+	}
+	return arg, best, nil
+}
+
+// lapExtremum is the forward Laplacian of max(e) or min(e) over the
+// coordinates: that of the active coordinate's term (like min and max of
+// two arguments, along the active branch).
+func (c *vcomp) lapExtremum(n *Call) (lfn, error) {
+	arg, _, err := c.extremum(n)
+	if err != nil {
+		return nil, err
+	}
+	slot, restore := c.pushSlot("\x00elem")
+	c.inElem, c.elem = true, slot
+	body, err := c.lap(n.Args[0])
+	c.inElem = false
+	restore()
+	if err != nil {
+		return nil, err
+	}
+	return func(env *venv) lval {
+		k := arg(env)
+		env.iv[slot] = k
+		return body(env)
+	}, nil
+}

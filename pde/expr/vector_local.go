@@ -138,7 +138,7 @@ func (ls *localSum) collect(e Expr) bool {
 		case *IndexedSum, *Deriv:
 			ok = false
 		case *Call:
-			if n.Func == "sum" || n.Func == "norm2" || n.Func == "lap" {
+			if IsReduction(n) || n.Func == "norm2" || n.Func == "lap" {
 				ok = false
 			}
 		case *Ident:
