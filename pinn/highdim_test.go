@@ -44,15 +44,7 @@ func loadHD(t *testing.T, dim, method string) *pde.Spec {
 	for _, r := range [][2]string{{"DIM", dim}, {"METHOD", method}} {
 		src = replaceAll(src, r[0], r[1])
 	}
-	path := filepath.Join(t.TempDir(), "hd.yaml")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	spec, err := pde.Load(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return spec
+	return loadSpecText(t, src)
 }
 
 func replaceAll(s, old, new string) string {

@@ -378,11 +378,8 @@ func (c *vcomp) valueOnce(e Expr) (vfn, error) {
 			if c.inElem {
 				return nil, Errorf(n.P, "elementwise sum(...) cannot be nested")
 			}
-			slot, restore := c.pushSlot("\x00elem")
-			c.inElem, c.elem = true, slot
-			body, err := c.value(n.Args[0])
-			c.inElem = false
-			restore()
+			var body vfn
+			slot, err := c.inElement(func() (err error) { body, err = c.value(n.Args[0]); return })
 			if err != nil {
 				return nil, err
 			}
@@ -738,24 +735,22 @@ func (c *vcomp) lap(e Expr) (lfn, error) {
 		case *Call:
 			switch n.Func {
 			case "sum":
-				var restore func()
-				slot, restore = c.pushSlot("\x00elem")
-				c.inElem, c.elem = true, slot
 				dim := float64(c.dim)
 				from = func(*venv) float64 { return 1 }
 				to = func(*venv) float64 { return dim }
-				lb, offs, ok, lerr := c.lapLocal(n.Args[0], slot, "")
-				if ok || lerr != nil {
-					c.inElem = false
-					restore()
-					if lerr != nil {
-						return nil, lerr
+				var lb ljfn
+				var offs []int
+				local := false
+				slot, err = c.inElement(func() (err error) {
+					if lb, offs, local, err = c.lapLocal(n.Args[0], c.elem, ""); local || err != nil {
+						return err
 					}
+					body, err = c.lap(n.Args[0])
+					return err
+				})
+				if err == nil && local {
 					return c.localSumLap(slot, from, to, lb, offs), nil
 				}
-				body, err = c.lap(n.Args[0])
-				c.inElem = false
-				restore()
 			case "norm2":
 				if n.Args[0].(*Ident).Name != c.vec {
 					f, err := c.value(n)
@@ -980,11 +975,8 @@ func (c *vcomp) extremum(n *Call) (arg func(*venv) int, best vfn, err error) {
 	if c.inElem {
 		return nil, nil, Errorf(n.P, "elementwise %s(...) cannot be nested", n.Func)
 	}
-	slot, restore := c.pushSlot("\x00elem")
-	c.inElem, c.elem = true, slot
-	body, err := c.value(n.Args[0])
-	c.inElem = false
-	restore()
+	var body vfn
+	slot, err := c.inElement(func() (err error) { body, err = c.value(n.Args[0]); return })
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1016,11 +1008,8 @@ func (c *vcomp) lapExtremum(n *Call) (lfn, error) {
 	if err != nil {
 		return nil, err
 	}
-	slot, restore := c.pushSlot("\x00elem")
-	c.inElem, c.elem = true, slot
-	body, err := c.lap(n.Args[0])
-	c.inElem = false
-	restore()
+	var body lfn
+	slot, err := c.inElement(func() (err error) { body, err = c.lap(n.Args[0]); return })
 	if err != nil {
 		return nil, err
 	}
@@ -1029,4 +1018,16 @@ func (c *vcomp) lapExtremum(n *Call) (lfn, error) {
 		env.iv[slot] = k
 		return body(env)
 	}, nil
+}
+
+// inElement runs compile inside an elementwise reduction: the reduction's
+// implicit coordinate index gets a slot (returned; c.elem meanwhile), and
+// the vector variable alone means its element.
+func (c *vcomp) inElement(compile func() error) (int, error) {
+	slot, restore := c.pushSlot("\x00elem")
+	c.inElem, c.elem = true, slot
+	err := compile()
+	c.inElem = false
+	restore()
+	return slot, err
 }

@@ -308,35 +308,43 @@ func (ls *localSum) cachedCoordFn(name string, off int, p Pos) lnode {
 		}
 		ls.fns[name] = t
 	}
-	k, slot, dim, vec := ls.local(off), ls.slot, ls.c.dim, ls.c.vec
+	k := ls.local(off)
 	return lnode{f: func(env *venv, out *ljet) {
-		i := env.iv[slot] + off
 		*out = ljet{}
-		if i < 1 || i > dim {
-			if env.err == nil {
-				env.err = Errorf(p, "index %s[%d] out of range 1..%d", vec, i, dim)
-			}
+		j, ok := ls.coordIndex(env, off, p)
+		if !ok {
 			return
 		}
-		f, f1, f2 := t.at(env, i-1)
+		f, f1, f2 := t.at(env, j)
 		out.v, out.l = f, f2
 		out.g[k], out.h[k] = f1, f2
 	}}
 }
 
+// coordIndex is the 0-based coordinate at offset off from the sum's index
+// in the current summand; out of range it records the error and reports
+// false.
+func (ls *localSum) coordIndex(env *venv, off int, p Pos) (int, bool) {
+	i := env.iv[ls.slot] + off
+	if i < 1 || i > ls.c.dim {
+		if env.err == nil {
+			env.err = Errorf(p, "index %s[%d] out of range 1..%d", ls.c.vec, i, ls.c.dim)
+		}
+		return 0, false
+	}
+	return i - 1, true
+}
+
 // coord is the local coordinate at offset off from the sum's index.
 func (ls *localSum) coord(off int, p Pos) lnode {
-	k, slot, dim, vec := ls.local(off), ls.slot, ls.c.dim, ls.c.vec
+	k := ls.local(off)
 	return lnode{f: func(env *venv, out *ljet) {
-		i := env.iv[slot] + off
 		*out = ljet{}
-		if i < 1 || i > dim {
-			if env.err == nil {
-				env.err = Errorf(p, "index %s[%d] out of range 1..%d", vec, i, dim)
-			}
+		j, ok := ls.coordIndex(env, off, p)
+		if !ok {
 			return
 		}
-		out.v = env.x[i-1]
+		out.v = env.x[j]
 		out.g[k] = 1
 	}}
 }
