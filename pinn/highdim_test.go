@@ -76,18 +76,7 @@ func indexOf(s, sub string) int {
 // over 400 steps' draws within 4 standard errors of that mean.
 func TestHighDimLaplacian(t *testing.T) {
 	for _, method := range []string{"taylor", "stde", "stde, estimator: rademacher", "stde, estimator: gaussian"} {
-		spec := loadHD(t, "8", method)
-		opts := OptionsFromSpec(spec)
-		cfg := newConfig(opts)
-		prog, err := newProgram(spec.Problem, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pred, err := newPredictor(spec.Problem, cfg, 16)
-		if err != nil {
-			t.Fatal(err)
-		}
-		theta := prog.initTheta()
+		prog, pred, theta := hdProgram(t, loadHD(t, "8", method), 1)
 		grad := make([]float64, len(theta))
 		tm := prog.terms[0]
 		h := tm.hd
@@ -238,4 +227,25 @@ func checkResumeExact(t *testing.T, prob *pde.Problem, opts Options, dir string,
 			t.Fatalf("resume differs at parameter %d: %v vs %v", i, res.Theta[i], want[i])
 		}
 	}
+}
+
+// hdProgram builds the training program and the float64 predictor of a
+// vector spec, with the initial parameters scaled by scale (a network far
+// from linear for scale > 1).
+func hdProgram(t *testing.T, spec *pde.Spec, scale float64) (*program, *predictor, []float64) {
+	t.Helper()
+	cfg := newConfig(OptionsFromSpec(spec))
+	prog, err := newProgram(spec.Problem, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pred, err := newPredictor(spec.Problem, cfg, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theta := prog.initTheta()
+	for i := range theta {
+		theta[i] *= scale
+	}
+	return prog, pred, theta
 }

@@ -47,19 +47,7 @@ model:
 derivatives: {method: taylor}
 training: {steps: 5}
 `)
-		cfg := newConfig(OptionsFromSpec(spec))
-		prog, err := newProgram(spec.Problem, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pred, err := newPredictor(spec.Problem, cfg, 16)
-		if err != nil {
-			t.Fatal(err)
-		}
-		theta := prog.initTheta()
-		for i := range theta {
-			theta[i] *= 3 // a network far from linear
-		}
+		prog, pred, theta := hdProgram(t, spec, 3)
 		h := prog.terms[0].hd
 		h.draw(0)
 		h.feed()
@@ -225,19 +213,7 @@ model:
 derivatives: {method: `+method+`}
 training: {steps: 5}
 `)
-		cfg := newConfig(OptionsFromSpec(spec))
-		prog, err := newProgram(spec.Problem, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pred, err := newPredictor(spec.Problem, cfg, 16)
-		if err != nil {
-			t.Fatal(err)
-		}
-		theta := prog.initTheta()
-		for i := range theta {
-			theta[i] *= 2
-		}
+		prog, pred, theta := hdProgram(t, spec, 2)
 		h := prog.terms[0].hd
 		st, d := h.lay.stride(), h.d
 		// float64 reference from finite differences
