@@ -513,7 +513,13 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 	// elem: inside an elementwise sum whose body uses the field: values are
 	// per sampled coordinate (P·B×1), x is x_j, d(u, x) is u_j
 	elem := false
-	tile := func(n *G.Node) *G.Node { return m.keep(autodiff.Tile(n, h.B)) }
+	// lift makes a per-point column (P×1) per-sample inside a coordinate sum
+	lift := func(n *G.Node) *G.Node {
+		if !elem {
+			return n
+		}
+		return m.keep(autodiff.Tile(n, h.B))
+	}
 	var comp, compField func(x expr.Expr) (*G.Node, error)
 	comp = func(x expr.Expr) (*G.Node, error) {
 		if n, ok := x.(*expr.Call); ok && n.Func == "sum" && !elem && usesField(n.Args[0]) {
@@ -539,21 +545,15 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 			if n, ok := x.(*expr.Num); ok {
 				return m.scalar(n.Value), nil
 			}
-			if elem {
-				kn, err := comp2known(h, m, x, prob)
-				if err != nil {
-					return nil, err
-				}
-				return tile(kn), m.err
+			kn, err := h.known(m, x, prob)
+			if err != nil {
+				return nil, err
 			}
-			return comp2known(h, m, x, prob)
+			return lift(kn), m.err
 		}
 		switch n := x.(type) {
 		case *expr.Ident:
-			if elem {
-				return tile(u), m.err
-			}
-			return u, nil
+			return lift(u), m.err
 		case *expr.Deriv:
 			if id, ok := n.Of.(*expr.Ident); ok && id.Name == field && n.Wrt[0] == h.vec.Name {
 				if !elem {
@@ -573,18 +573,11 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 				for _, w := range n.Wrt {
 					allT = allT && w == "t"
 				}
-				var d *G.Node
 				switch {
 				case allT && len(n.Wrt) == 1:
-					d = h.ut
+					return lift(h.ut), m.err
 				case allT && len(n.Wrt) == 2:
-					d = h.utt
-				}
-				if d != nil && elem {
-					return tile(d), m.err
-				}
-				if d != nil {
-					return d, nil
+					return lift(h.utt), m.err
 				}
 			}
 		}
@@ -635,7 +628,7 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 		case *expr.Call:
 			if n.Func == "lap" {
 				if id, ok := n.Args[0].(*expr.Ident); ok && id.Name == field {
-					return lap, nil
+					return lift(lap), m.err
 				}
 				return nil, fmt.Errorf("%s: only lap(%s) of the field with a vector variable", x, field)
 			}
@@ -658,9 +651,9 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 	return comp(e)
 }
 
-// comp2known makes a field-free subexpression of the residual a fed column
+// known makes a field-free subexpression of the residual a fed column
 // (P×1), evaluated in float64 at every new point set.
-func comp2known(h *hdTerm, m *model, x expr.Expr, prob *pde.Problem) (*G.Node, error) {
+func (h *hdTerm) known(m *model, x expr.Expr, prob *pde.Problem) (*G.Node, error) {
 	k := &hdKnown{e: x, node: m.input(fmt.Sprintf("hd/known%d", len(h.knowns)), h.P, 1), vals: make([]float64, h.P)}
 	for range hdWorkers(h.P) {
 		ev, err := expr.CompileVector(x, h.lay.scalars(), h.vec.Name, h.d, prob.VectorConstants)
@@ -789,14 +782,22 @@ func (h *hdTerm) feed() {
 		setData(h.X.Value().(tensor.Tensor), h.xn)
 	}
 	if h.V != nil {
-		v := h.dirs
-		if st != d { // a zero time column
-			v = make([]float64, P*B*st)
+		vt := h.V.Value().(tensor.Tensor)
+		if vd, ok := vt.Data().([]float64); ok && st != d {
+			// rows of st columns, straight into the input; the time
+			// column is never written and stays zero
+			for r := range P * B {
+				copy(vd[r*st:r*st+d], h.dirs[r*d:(r+1)*d])
+			}
+		} else if st == d {
+			setData(vt, h.dirs)
+		} else { // float32 with time
+			v := make([]float64, P*B*st)
 			for r := range P * B {
 				copy(v[r*st:r*st+d], h.dirs[r*d:(r+1)*d])
 			}
+			setData(vt, v)
 		}
-		setData(h.V.Value().(tensor.Tensor), v)
 	}
 	for _, k := range h.knowns {
 		setData(k.node.Value().(tensor.Tensor), k.vals)
@@ -934,20 +935,9 @@ func (h *hdTerm) feedDense(tr *hdTransform, w, p int, x, sc, g, a0, a1, a2, c0, 
 	}
 }
 
-// radial returns |x| of every current point (the checkpoint's point column).
+// radial returns the reporting columns (|x|, then t) of every current point
+// (the checkpoint's point columns).
 func (h *hdTerm) radial() []float64 { return h.lay.report(h.pts) }
-
-func radialOf(pts []float64, d int) []float64 {
-	out := make([]float64, len(pts)/d)
-	for i := range out {
-		s := 0.0
-		for _, v := range pts[i*d : (i+1)*d] {
-			s += v * v
-		}
-		out[i] = math.Sqrt(s)
-	}
-	return out
-}
 
 // hdSample and hdFeed are program.sample and program.feed for the term of
 // a vector problem.

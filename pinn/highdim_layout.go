@@ -2,6 +2,7 @@ package pinn
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/gopinn/gopinn/pde"
@@ -85,7 +86,11 @@ func (l hdLayout) report(pts []float64) []float64 {
 	out := make([]float64, 0, n*(1+l.nt))
 	for p := range n {
 		x, s := l.split(pts, p)
-		out = append(out, radialOf(x, l.d)[0])
+		r := 0.0
+		for _, v := range x {
+			r += v * v
+		}
+		out = append(out, math.Sqrt(r))
 		out = append(out, s...)
 	}
 	return out
