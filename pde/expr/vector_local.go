@@ -268,7 +268,7 @@ func (ls *localSum) compile(e Expr) (lnode, error) {
 		}
 		name := n.Func
 		if off, ok := ls.coordArg(n.Args[0]); ok {
-			return ls.cachedCoordFn(name, off, n.P), nil
+			return ls.cachedCoordFn(name, off, n.P)
 		}
 		return lnode{f: func(env *venv, out *ljet) {
 			a.f(env, out)
@@ -295,9 +295,9 @@ func (ls *localSum) coordArg(e Expr) (int, bool) {
 
 // cachedCoordFn is name(x[i+off]) through the per-coordinate cache: the
 // jet of f(x_j) is f, f' e_k, f” e_k (Hessian diagonal) and Laplacian f”.
-func (ls *localSum) cachedCoordFn(name string, off int, p Pos) lnode {
+func (ls *localSum) cachedCoordFn(name string, off int, p Pos) (lnode, error) {
 	if _, _, _, ok := derivs2(name, 0.5); !ok {
-		panic("vector_local: no derivatives for " + name) // builtins all have them
+		return lnode{}, Errorf(p, "lap of %s(...) is not supported", name)
 	}
 	t, ok := ls.fns[name]
 	if !ok {
@@ -318,7 +318,7 @@ func (ls *localSum) cachedCoordFn(name string, off int, p Pos) lnode {
 		f, f1, f2 := t.at(env, j)
 		out.v, out.l = f, f2
 		out.g[k], out.h[k] = f1, f2
-	}}
+	}}, nil
 }
 
 // coordIndex is the 0-based coordinate at offset off from the sum's index
