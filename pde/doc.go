@@ -62,7 +62,9 @@
 //     becomes Problem.Geometry, its variables get the bounding box, and
 //     "boundary" selects its whole boundary (Face.Var == BoundaryFace). A
 //     ball or vector box with variable: x and dim: d makes x a vector
-//     variable (Problem.Vector; x[i], norm2, sums in expressions).
+//     variable (Problem.Vector; x[i], norm2, sums in expressions); there
+//     "boundary" selects the sphere of the ball or every face of the box
+//     (Face.Var == BoundaryFace), and "x == c" is refused.
 //   - model: architecture mlp | modified (Wang, Teng & Perdikaris 2021),
 //     fourier: {features, scale} (random Fourier features of the inputs);
 //     training: balance: {method: grad-norm, every, alpha} (loss balancing

@@ -58,7 +58,8 @@ func (b *build) parseOn(n *yaml.Node, path string) ([]Face, bool) {
 	}
 	n = deref(n)
 	toks := lexOn(text)
-	if len(toks) == 1 && toks[0].text == "boundary" && b.p.Geometry != nil {
+	if len(toks) == 1 && toks[0].text == "boundary" && (b.p.Geometry != nil || b.p.Vector != nil) {
+		// a shape, or the sphere of a ball / the faces of a vector box
 		return []Face{{Var: BoundaryFace}}, true
 	}
 	if len(toks) == 1 && toks[0].text == "boundary" {
@@ -107,6 +108,9 @@ func (b *build) parseOn(n *yaml.Node, path string) ([]Face, bool) {
 			ok = false
 		case b.p.Geometry != nil && vt.text != "t":
 			b.onError(n, vt.off, "%s", geometryFaceError(vt.text))
+			ok = false
+		case b.vecVars[vt.text] > 0:
+			b.onError(n, vt.off, "%s is a vector variable: its faces are selected by \"boundary\" (the sphere of a ball, every face of a vector box)", vt.text)
 			ok = false
 		case !known:
 			ok = false // its interval is in error already

@@ -133,3 +133,45 @@ func benchStep(b *testing.B, dt string) {
 		step()
 	}
 }
+
+// BenchmarkHighDimStep times training steps of the two-body Allen–Cahn
+// problem (pde.TwoBody; 100 points, sparse STDE with 16 coordinates per
+// point, d-128-128-128-1): drawing the points, the float64 forcing, the
+// stacked jets, the reverse pass and Adam — what `it/s` in results/stde.md
+// measures, without evaluations and checkpoints. The "fixed-points" cases
+// keep one point set (the forcing is evaluated once; the coordinates are
+// still drawn every step): the network's share of a step.
+func BenchmarkHighDimStep(b *testing.B) {
+	for _, d := range []int{1000, 10000} {
+		for _, fixed := range []bool{false, true} {
+			name := fmt.Sprintf("d=%d", d)
+			if fixed {
+				name += "/fixed-points"
+			}
+			b.Run(name, func(b *testing.B) {
+				spec, err := pde.TwoBody("allen_cahn", d, 0)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if fixed {
+					spec.Problem.Equations[0].ResampleEvery = 0
+				}
+				opts := OptionsFromSpec(spec)
+				opts.Evaluation.Points = 100 // the test set is built, not used
+				r, err := newRunner(spec.Problem, opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ResetTimer()
+				for r.step = 0; r.step < b.N; r.step++ {
+					if err := r.resample(); err != nil {
+						b.Fatal(err)
+					}
+					if _, err := r.opts[0].step(&stepContext{theta: r.theta, lr: 1e-3, eval: r.prog.run, prog: r.prog}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

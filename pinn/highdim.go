@@ -31,6 +31,11 @@ import (
 type hdTerm struct {
 	vec     *pde.VectorVariable
 	d, P, B int
+	prefix  string // of its input nodes' names: "hd/" for the equation
+	kind    int    // kindEquation, or kindCondition (its points' stream)
+	// faces, for a condition: the term is the field's value on them (one
+	// primal pass, no jets); nil for the equation
+	faces   []pde.Face
 	taylor  bool                 // exact Laplacian: all coordinates
 	dense   *autodiff.Hutchinson // estimator rademacher | gaussian: dense directions
 	V       *G.Node              // the dense directions, P·B × d (dense only)
@@ -93,8 +98,8 @@ func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 		return nil, fmt.Errorf("problem %q: a vector problem has one field for now", prob.Name)
 	case len(prob.Equations) != 1:
 		return nil, fmt.Errorf("problem %q: a vector problem has one equation for now", prob.Name)
-	case len(prob.Conditions) > 0 || len(prob.Data) > 0:
-		return nil, fmt.Errorf("problem %q: conditions and data are not supported with a vector variable yet: impose the boundary condition by model.output, e.g. (1 - norm2(x))*N", prob.Name)
+	case len(prob.Data) > 0:
+		return nil, fmt.Errorf("problem %q: data are not supported with a vector variable yet", prob.Name)
 	case len(prob.Hidden) > 0 || len(prob.Parameters) > 0:
 		return nil, fmt.Errorf("problem %q: hidden terms and parameters are not supported with a vector variable yet", prob.Name)
 	}
@@ -104,7 +109,7 @@ func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 		}
 	}
 	eq := prob.Equations[0]
-	h := &hdTerm{vec: v, d: v.Dim, P: max(eq.Points, 1), seed: cfg.seed, ptsEpoch: -1, drawn: -1}
+	h := &hdTerm{vec: v, d: v.Dim, P: max(eq.Points, 1), prefix: "hd/", seed: cfg.seed, ptsEpoch: -1, drawn: -1}
 	if bo.points > 0 {
 		h.P = bo.points // a check of the spec (Check) on a few points
 	}
@@ -174,15 +179,29 @@ func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 		return nil, m.err
 	}
 	p.terms = []*term{t}
-	if err := p.sample(t, 0); err != nil {
-		return nil, err
+	for i, c := range prob.Conditions {
+		ct, err := h.condition(m, prob, cfg, c, i, bo.points)
+		if err != nil {
+			return nil, fmt.Errorf("condition %q: %w", c.Name, err)
+		}
+		p.terms = append(p.terms, ct)
 	}
-	p.feed(t)
-	p.loss = t.loss
-	if t.weight != 1 {
-		p.loss = m.keep(G.HadamardProd(t.loss, m.scalar(t.weight)))
+	for _, t := range p.terms {
+		if err := p.sample(t, 0); err != nil {
+			return nil, err
+		}
+		p.feed(t)
+		wl := t.loss
+		if t.weight != 1 {
+			wl = m.keep(G.HadamardProd(t.loss, m.scalar(t.weight)))
+		}
+		if p.loss == nil {
+			p.loss = wl
+		} else {
+			p.loss = m.add(p.loss, wl)
+		}
+		G.Read(t.loss, &t.lossVal)
 	}
-	G.Read(t.loss, &t.lossVal)
 	G.Read(p.loss, &p.total)
 	reach := reachable(p.loss)
 	var wrt []*G.Node
@@ -305,7 +324,7 @@ func (h *hdTerm) transform(out expr.Expr, prob *pde.Problem) error {
 	if tr.cEv, err = h.compileLap(C, prob); err != nil {
 		return fmt.Errorf("model.output: %w", err)
 	}
-	if h.lay.nt > 0 {
+	if h.lay.nt > 0 && h.faces == nil {
 		// ∂_t and ∂_tt of A and C, symbolically (zero ones are left out)
 		for k, e := range []expr.Expr{A, C} {
 			if e == nil {
@@ -341,14 +360,14 @@ func (h *hdTerm) transform(out expr.Expr, prob *pde.Problem) error {
 // h.ut and h.utt.
 func (h *hdTerm) graph(m *model) (u, lap *G.Node, err error) {
 	P, B, d, st := h.P, h.B, h.d, h.lay.stride()
-	h.X = m.input("hd/x", P, st)
+	h.X = m.input(h.prefix+"x", P, st)
 	net := m.net
 	c0 := m.keep(autodiff.InputMatMul(h.X, net.W[0])) // no gradient for the fed points
 	var c1 *G.Node
 	if h.dense != nil {
 		// a dense direction v enters as v·W1: O(d·width) per direction
 		// (zero in the time column)
-		h.V = m.input("hd/v", P*B, st)
+		h.V = m.input(h.prefix+"v", P*B, st)
 		h.dirs = make([]float64, P*B*d)
 		c1 = m.keep(autodiff.InputMatMul(h.V, net.W[0]))
 	} else {
@@ -372,11 +391,11 @@ func (h *hdTerm) graph(m *model) (u, lap *G.Node, err error) {
 	if h.trans == nil {
 		u, lap = N0, sumN2
 	} else {
-		h.a0 = m.input("hd/A", P, 1)
-		h.a1 = m.input("hd/dA", P*B, 1)
-		h.a2s = m.input("hd/d2A", P, 1)
-		h.c0 = m.input("hd/C", P, 1)
-		h.c2s = m.input("hd/d2C", P, 1)
+		h.a0 = m.input(h.prefix+"A", P, 1)
+		h.a1 = m.input(h.prefix+"dA", P*B, 1)
+		h.a2s = m.input(h.prefix+"d2A", P, 1)
+		h.c0 = m.input(h.prefix+"C", P, 1)
+		h.c2s = m.input(h.prefix+"d2C", P, 1)
 		u = m.add(m.mul(h.a0, N0), h.c0)
 		// Σ_J u_jj = N0 Σ A_jj + 2 Σ A_j N_j + A Σ N_jj + Σ C_jj; dense
 		// directions: Σ_b vᵀH_u v with vᵀH_A v and vᵀH_C v replaced by their
@@ -447,7 +466,7 @@ func (h *hdTerm) timeGraph(m *model, c0, N0 *G.Node) error {
 	h.tcols = make([]*G.Node, 4)
 	for k, name := range []string{"A_t", "A_tt", "C_t", "C_tt"} {
 		if h.trans.tEv[k] != nil {
-			h.tcols[k] = m.input("hd/"+name, P, 1)
+			h.tcols[k] = m.input(h.prefix+""+name, P, 1)
 		}
 	}
 	// sum of products, skipping zero factors
@@ -523,6 +542,9 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 	var comp, compField func(x expr.Expr) (*G.Node, error)
 	comp = func(x expr.Expr) (*G.Node, error) {
 		if n, ok := x.(*expr.Call); ok && n.Func == "sum" && !elem && usesField(n.Args[0]) {
+			if h.faces != nil {
+				return nil, errValueOnly(x)
+			}
 			return h.coordSum(m, n.Args[0], func(body expr.Expr) (*G.Node, error) {
 				elem = true
 				defer func() { elem = false }()
@@ -555,6 +577,9 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 		case *expr.Ident:
 			return lift(u), m.err
 		case *expr.Deriv:
+			if h.faces != nil {
+				return nil, errValueOnly(x)
+			}
 			if id, ok := n.Of.(*expr.Ident); ok && id.Name == field && n.Wrt[0] == h.vec.Name {
 				if !elem {
 					return nil, fmt.Errorf("%s outside an elementwise sum", x)
@@ -627,6 +652,9 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 			}
 		case *expr.Call:
 			if n.Func == "lap" {
+				if h.faces != nil {
+					return nil, errValueOnly(x)
+				}
 				if id, ok := n.Args[0].(*expr.Ident); ok && id.Name == field {
 					return lift(lap), m.err
 				}
@@ -654,7 +682,7 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 // known makes a field-free subexpression of the residual a fed column
 // (P×1), evaluated in float64 at every new point set.
 func (h *hdTerm) known(m *model, x expr.Expr, prob *pde.Problem) (*G.Node, error) {
-	k := &hdKnown{e: x, node: m.input(fmt.Sprintf("hd/known%d", len(h.knowns)), h.P, 1), vals: make([]float64, h.P)}
+	k := &hdKnown{e: x, node: m.input(fmt.Sprintf("%sknown%d", h.prefix, len(h.knowns)), h.P, 1), vals: make([]float64, h.P)}
 	for range hdWorkers(h.P) {
 		ev, err := expr.CompileVector(x, h.lay.scalars(), h.vec.Name, h.d, prob.VectorConstants)
 		if err != nil {
@@ -684,13 +712,13 @@ func (h *hdTerm) coordCols(m *model) (*hdCoord, error) {
 		return nil, fmt.Errorf("coordinate sums (d(u, %s) inside sum(...)) need coordinate directions: derivatives.estimator sparse, or method taylor", h.vec.Name)
 	}
 	PB := h.P * h.B
-	c := &hdCoord{xj: m.input("hd/xj", PB, 1)}
+	c := &hdCoord{xj: m.input(h.prefix+"xj", PB, 1)}
 	c.uj, c.ujj = h.N1, h.N2
 	if h.trans != nil {
-		c.aT = m.input("hd/A_tiled", PB, 1)
-		c.ajj = m.input("hd/A_jj", PB, 1)
-		c.cj = m.input("hd/C_j", PB, 1)
-		c.cjj = m.input("hd/C_jj", PB, 1)
+		c.aT = m.input(h.prefix+"A_tiled", PB, 1)
+		c.ajj = m.input(h.prefix+"A_jj", PB, 1)
+		c.cj = m.input(h.prefix+"C_j", PB, 1)
+		c.cjj = m.input(h.prefix+"C_jj", PB, 1)
 		N0 := m.keep(autodiff.Tile(h.N0, h.B))
 		c.uj = m.add(m.add(m.mul(h.a1, N0), m.mul(c.aT, h.N1)), c.cj)
 		c.ujj = m.add(m.add(m.mul(c.ajj, N0), m.scale(m.mul(h.a1, h.N1), 2)), m.add(m.mul(c.aT, h.N2), c.cjj))
@@ -724,21 +752,27 @@ func (h *hdTerm) coordSum(m *model, body expr.Expr, comp func(expr.Expr) (*G.Nod
 func (h *hdTerm) draw(e int) {
 	pe := e / h.every
 	if pe != h.ptsEpoch {
-		rng := sampling.Stream(h.seed, streamPoints, uint64(kindEquation), uint64(h.index), uint64(pe))
-		h.pts = h.lay.draw(h.sampler, h.P, rng)
+		rng := sampling.Stream(h.seed, streamPoints, uint64(h.kind), uint64(h.index), uint64(pe))
+		if h.faces != nil {
+			h.pts = h.lay.drawFaces(h.faces, h.sampler, h.P, rng)
+		} else {
+			h.pts = h.lay.draw(h.sampler, h.P, rng)
+		}
 		h.ptsEpoch = pe
 		h.evalKnowns()
 	}
-	if h.taylor {
+	switch {
+	case h.faces != nil: // values only: no directions
+	case h.taylor:
 		for p := 0; p < h.P; p++ {
 			for j := 0; j < h.d; j++ {
 				h.rows.Idx[p*h.d+j] = j
 			}
 		}
-	} else if h.dense != nil {
+	case h.dense != nil:
 		rng := sampling.Stream(h.seed, streamPoints, uint64(kindEquation), uint64(h.index), uint64(e), 1)
 		h.dense.Draw(rng, h.P, h.dirs)
-	} else {
+	default:
 		rng := sampling.Stream(h.seed, streamPoints, uint64(kindEquation), uint64(h.index), uint64(e), 1)
 		autodiff.SparseSTDE{Dim: h.d, Samples: h.B}.Draw(rng, h.P, h.rows.Idx)
 	}
@@ -802,7 +836,9 @@ func (h *hdTerm) feed() {
 	for _, k := range h.knowns {
 		setData(k.node.Value().(tensor.Tensor), k.vals)
 	}
-	if tr := h.trans; tr != nil {
+	if tr := h.trans; tr != nil && h.faces != nil {
+		h.feedValues(tr)
+	} else if tr != nil {
 		a0, a1 := make([]float64, P), make([]float64, P*B)
 		a2, c0, c2 := make([]float64, P), make([]float64, P), make([]float64, P)
 		var tcols [4][]float64

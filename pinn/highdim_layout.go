@@ -104,15 +104,7 @@ func (l hdLayout) draw(sampler string, n int, rng *rand.Rand) []float64 {
 	if sampler == "gaussian-time" {
 		return sampling.GaussianTime(l.d, l.tHi, n, rng)
 	}
-	var x []float64
-	if l.v.Domain == "ball" {
-		x = sampling.BallRadial(sampling.CenteredBall(l.d, l.v.Radius), n, rng)
-	} else {
-		x = make([]float64, n*l.d)
-		for i := range x {
-			x[i] = l.v.Lo + (l.v.Hi-l.v.Lo)*rng.Float64()
-		}
-	}
+	x := l.drawX(n, rng)
 	if l.nt == 0 {
 		return x
 	}
@@ -122,6 +114,19 @@ func (l hdLayout) draw(sampler string, n int, rng *rand.Rand) []float64 {
 		out = append(out, l.tLo+(l.tHi-l.tLo)*rng.Float64())
 	}
 	return out
+}
+
+// drawX returns n points x (rows of d): ball-radial in a ball, uniform in a
+// vector box.
+func (l hdLayout) drawX(n int, rng *rand.Rand) []float64 {
+	if l.v.Domain == "ball" {
+		return sampling.BallRadial(sampling.CenteredBall(l.d, l.v.Radius), n, rng)
+	}
+	x := make([]float64, n*l.d)
+	for i := range x {
+		x[i] = l.v.Lo + (l.v.Hi-l.v.Lo)*rng.Float64()
+	}
+	return x
 }
 
 // checkSampler reports whether a training or test sampler applies.

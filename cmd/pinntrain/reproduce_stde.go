@@ -37,6 +37,10 @@ type stdeRow struct {
 	body string // two | three | semilinear | sdgd
 	op   string // allen_cahn | poisson | sine_gordon | heat | hjb_lin | bsb
 	dim  int
+	// seed, when not 0, replaces the spec's seed and that of its vector
+	// constant c: another network, other points and another exact solution
+	// (the seed-spread rows; run directory <config>_<method>_seed<seed>)
+	seed int
 }
 
 func (r stdeRow) config() string {
@@ -57,6 +61,11 @@ var semilinearRef = map[string]map[int][2]string{
 	"allen_cahn":  {10: {"0.89060", "—"}, 100: {"1.04510", "—"}},
 	"sine_gordon": {10: {"0.3229470", "—"}, 100: {"0.0528368", "—"}},
 }
+
+// seedSpreadDims are the dimensions of the seed-spread rows (two-body
+// Allen–Cahn, seeds 0..GOPINN_STDE_SEEDS-1, default 5: the paper's mean of
+// 5 seeds); 10K-D would take about 15 min a seed here and is left out.
+var seedSpreadDims = []int{100, 1000}
 
 // paper numbers: STDE |J| = 16, two-body rel L2 at 100D / 1K / 10K (PAPERS.md §1)
 var stdePaper = map[string][3]string{
@@ -93,6 +102,7 @@ type stdeResult struct {
 // stdeReport is everything results/stde.md shows.
 type stdeReport struct {
 	rows, side []stdeResult
+	seeds      []stdeResult // seed spread: seeds 1.. (seed 0 is the protocol row)
 	semi       []stdeResult
 	torch      map[int]string
 	huge       string // the 100K-D steps: a line of text
@@ -107,11 +117,11 @@ func reproduceSTDE(ctx context.Context, resultsDir string, quick bool, log io.Wr
 	var rows []stdeRow
 	for _, d := range []int{100, 1000, 10000} {
 		for _, op := range []string{"allen_cahn", "poisson", "sine_gordon"} {
-			rows = append(rows, stdeRow{"two", op, d})
+			rows = append(rows, stdeRow{"two", op, d, 0})
 		}
 	}
 	for _, op := range []string{"allen_cahn", "poisson", "sine_gordon"} {
-		rows = append(rows, stdeRow{"three", op, 100})
+		rows = append(rows, stdeRow{"three", op, 100, 0})
 	}
 	stepsFor := func(d int) int {
 		switch {
@@ -139,11 +149,27 @@ func reproduceSTDE(ctx context.Context, resultsDir string, quick bool, log io.Wr
 			return ctx.Err()
 		}
 	}
+	// seed spread: the paper reports a mean of 5 seeds, and at high d the
+	// relative error moves with the draw of c (‖u*‖ ∝ |Σc|)
+	if !quick {
+		for _, d := range seedSpreadDims {
+			for seed := 1; seed < envInt("GOPINN_STDE_SEEDS", 5); seed++ {
+				r := stdeRow{"two", "allen_cahn", d, seed}
+				rep.seeds = append(rep.seeds, runSTDE(ctx, cfgDir, out, r, "stde", stepsFor(d), 0, false, log))
+				if err := rep.write(path); err != nil {
+					return err
+				}
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+			}
+		}
+	}
 	// semilinear parabolic problems: u at the origin at the paper's final
 	// time (the spec's t = 0: time to go) against the reference
 	for _, op := range semilinearOps(quick) {
 		for _, d := range []int{10, 100} {
-			r := stdeRow{"semilinear", op, d}
+			r := stdeRow{"semilinear", op, d, 0}
 			res := runSTDE(ctx, cfgDir, out, r, "stde", steps, 0, false, log)
 			if res.err == nil {
 				res.at0, res.err = valueAt(filepath.Join(out, r.config()+"_stde"), []float64{0, 0})
@@ -194,7 +220,7 @@ func (rep *stdeReport) measureSpeed(ctx context.Context, cfgDir, out, path strin
 		}
 		for _, m := range []string{"stde", "taylor"} {
 			n := map[string]int{"stde": ns, "taylor": nt}[m]
-			rep.side = append(rep.side, runSTDE(ctx, cfgDir, filepath.Join(out, "speed"), stdeRow{"two", "allen_cahn", d}, m, n, pts, true, log))
+			rep.side = append(rep.side, runSTDE(ctx, cfgDir, filepath.Join(out, "speed"), stdeRow{"two", "allen_cahn", d, 0}, m, n, pts, true, log))
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -265,6 +291,11 @@ func runSTDE(ctx context.Context, cfgDir, out string, r stdeRow, method string, 
 	if points > 0 {
 		sets = append(sets, fmt.Sprintf("equations.0.points=%d", points))
 	}
+	suffix := ""
+	if r.seed != 0 {
+		sets = append(sets, fmt.Sprintf("seed=%d", r.seed), fmt.Sprintf("constants.c.seed=%d", r.seed))
+		suffix = fmt.Sprintf("_seed%d", r.seed)
+	}
 	spec, err := pde.Load(filepath.Join(cfgDir, r.config()+".yaml"), sets)
 	if err != nil {
 		res.err = err
@@ -283,7 +314,7 @@ func runSTDE(ctx context.Context, cfgDir, out string, r stdeRow, method string, 
 		opts.Evaluation.Points = 2000
 		opts.Evaluation.Every = steps
 	}
-	opts.OutDir = filepath.Join(out, r.config()+"_"+method)
+	opts.OutDir = filepath.Join(out, r.config()+"_"+method+suffix)
 	var sum pinn.Summary
 	if b, err := os.ReadFile(filepath.Join(opts.OutDir, "summary.json")); !short && os.Getenv("GOPINN_STDE_REUSE") == "1" && err == nil &&
 		json.Unmarshal(b, &sum) == nil && sum.Status == "completed" && sum.Steps == steps {
@@ -376,7 +407,7 @@ func (rep *stdeReport) write(path string) error {
 		map[bool]string{true: " --quick", false: ""}[rep.quick], os.Getenv("GOPINN_STDE_STEPS"), os.Getenv("GOPINN_STDE_STEPS_1K"), os.Getenv("GOPINN_STDE_STEPS_10K"),
 		time.Since(rep.start).Seconds(), time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(&b, "Hardware: %s, %d cores visible (GOMAXPROCS %d), pure-Go build (%s); float64. Configs: `configs/papers/stde/`.\n\n", cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), autodiff.BLAS())
-	b.WriteString("Protocol (PAPERS.md §1): u = (1 - |x|²)·MLP(x), d-128-128-128-1 tanh, 100 fresh ball-radial points per step, sparse STDE with |J| = 16 coordinates per point (re-drawn every step), Adam lr 1e-3 linear to 0 over 10,000 planned steps, relative L2 on 20,000 fixed ball-radial test points every 1000 steps (minimum reported, final beside it), seed 0, one seed (the paper: mean of 5). The forcing g = L u* is computed at every step's new points from the exact solution by a float64 forward Laplacian (pde/expr CompileVector, O(d) per point), checked against finite differences; it is inside every it/s below. Rows that ran fewer steps than planned are cut runs of the same plan (the learning rate is where the full run's would be): their error is NOT comparable to the paper's.\n\n")
+	b.WriteString("Protocol (PAPERS.md §1): u = (1 - |x|²)·MLP(x), d-128-128-128-1 tanh, 100 fresh ball-radial points per step, sparse STDE with |J| = 16 coordinates per point (re-drawn every step), Adam lr 1e-3 linear to 0 over 10,000 planned steps, relative L2 on 20,000 fixed ball-radial test points every 1000 steps (minimum reported, final beside it), seed 0 (the paper: the mean of 5 seeds; the seed spread below gives it for Allen-Cahn at 100 and 1K-D). The forcing g = L u* is computed at every step's new points from the exact solution by a float64 forward Laplacian (pde/expr CompileVector, O(d) per point), checked against finite differences; it is inside every it/s below. Rows that ran fewer steps than planned are cut runs of the same plan (the learning rate is where the full run's would be): their error is NOT comparable to the paper's.\n\n")
 	b.WriteString("| problem | d | steps run / planned | rel L2 (min over evals) | final rel L2 | best-constant baseline | paper rel L2 | within 2x of the paper | it/s (ours) | paper it/s (A100) | peak RSS MB | wall s |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rep.rows {
 		k := map[int]int{100: 0, 1000: 1, 10000: 2}[r.row.dim]
@@ -409,6 +440,7 @@ func (rep *stdeReport) write(path string) error {
 		}
 	}
 	b.WriteString(" The best-constant baseline is the error of u = (1 - |x|²)·k with the best k: at high d the exact solution is close to it (PAPERS.md), so compare errors with it.\n\n")
+	rep.writeSeeds(&b)
 	b.WriteString("## Side by side in this run: sparse STDE (|J| = 16) vs the exact Taylor Laplacian (all d coordinates), two-body Allen-Cahn\n\n")
 	b.WriteString("Same spec, same machine, back to back, after the long rows; a few steps each (it/s over the run, graph build excluded). At 10K-D the exact Laplacian needs d jets per point, ten times more memory at 100 points than at 10 (more than this machine has), so both methods run on 10 points per step there.\n\n")
 	b.WriteString("| d | points/step | STDE it/s | exact Taylor it/s | ratio | target | paper ratio (STDE / Forward Laplacian, A100) |\n|---|---|---|---|---|---|---|\n")
@@ -464,7 +496,7 @@ func (rep *stdeReport) write(path string) error {
 	}
 	if len(rep.semi) > 0 {
 		b.WriteString("\n## Semilinear parabolic problems (the paper's Tables 7-9)\n\n")
-		b.WriteString("u_t = lap(u) + F(u) on R^d × [0, 0.3], u(x, 0) = g(x) = 5/(10 + 2|x|²) with F = (1 - u²)/(1 + u²) (heat) or sin u (Sine-Gordon), g(x) = arctan(max_i x_i) with F = u - u³ (Allen-Cahn; `max(x)` with one argument is the maximum over the coordinates, its Laplacian that of the active coordinate). The specs use the time to go (their t = 0.3 - the paper's t): u_t + lap(u) + F(u) = 0, u(x, 0.3) = g(x) imposed by u = g(x) + (0.3 - t)·N, and the value compared is u(0, 0); residual points t ~ U[0, 0.3], x ~ N(0, 2tI) (`sampler: gaussian-time`: the heat kernel's spread from the origin; in the forward time the same points would crowd the origin at the start and miss it at the end, where u is compared), 200 per step, 10 sampled coordinates (sparse STDE; at d = 10 all of them), d-128-128-128-1 tanh (the paper: width 1024, depth 4, 2000 points), Adam lr 1e-3 linear to 0, seed 0. Error: relative L1 of u at the origin at the paper's t = 0.3 against the multilevel-Picard reference (PAPERS.md). Configs `configs/papers/stde/semilinear_*.yaml`. Allen-Cahn misses by far, the likely cause (not yet tested): its data arctan(max_i x_i) has kinks where two coordinates tie, and imposed through the output transform they enter the residual (the Laplacian of max is taken along the active coordinate, without the kinks' singular part), which a smooth network cannot cancel; it needs the data as a loss term at the data time, and conditions are not supported with a vector variable yet.\n\n")
+		b.WriteString("u_t = lap(u) + F(u) on R^d × [0, 0.3], u(x, 0) = g(x) = 5/(10 + 2|x|²) with F = (1 - u²)/(1 + u²) (heat) or sin u (Sine-Gordon), g(x) = arctan(max_i x_i) with F = u - u³ (Allen-Cahn; `max(x)` with one argument is the maximum over the coordinates, its Laplacian that of the active coordinate). The specs use the time to go (their t = 0.3 - the paper's t): u_t + lap(u) + F(u) = 0, u(x, 0.3) = g(x), and the value compared is u(0, 0); heat and Sine-Gordon impose the data by u = g(x) + (0.3 - t)·N, Allen-Cahn by a loss term on the slice t = 0.3 (200 points x ~ N(0, 0.6·I) per step: its data have kinks where two coordinates tie, whose singular Laplacian a transform would drop from the residual); residual points t ~ U[0, 0.3], x ~ N(0, 2tI) (`sampler: gaussian-time`: the heat kernel's spread from the origin; in the forward time the same points would crowd the origin at the start and miss it at the end, where u is compared), 200 per step, 10 sampled coordinates (sparse STDE; at d = 10 all of them), d-128-128-128-1 tanh (the paper: width 1024, depth 4, 2000 points), Adam lr 1e-3 linear to 0, seed 0. Error: relative L1 of u at the origin at the paper's t = 0.3 against the multilevel-Picard reference (PAPERS.md). Configs `configs/papers/stde/semilinear_*.yaml`.\n\n")
 		b.WriteString("| problem | d | steps | u(x = 0, t = 0.3) ours | reference | rel. L1 error | paper STDE rel. L1 | it/s | wall s |\n|---|---|---|---|---|---|---|---|---|\n")
 		for _, r := range rep.semi {
 			ref := semilinearRef[r.row.op][r.row.dim]
@@ -486,6 +518,60 @@ func (rep *stdeReport) write(path string) error {
 	}
 	b.WriteString("\nThree-body problems: the exact solution is expressible in the spec language (sum(i, 1, d-2, c[i]*exp(x[i]*x[i+1]*x[i+2]))) and its forcing is the correct L u* (chain-rule factors included, finite-difference checked in pde/expr/vector_test.go); the authors' three-body forcing omits them, so the paper's three-body numbers are not comparable and are not shown.\n")
 	return writeResult(path, b.String())
+}
+
+// writeSeeds writes the seed-spread section: two-body Allen–Cahn with
+// seeds 0.. (seed 0: the protocol row), each its own network, points and c.
+func (rep *stdeReport) writeSeeds(b *strings.Builder) {
+	if len(rep.seeds) == 0 {
+		return
+	}
+	b.WriteString("## Seed spread: two-body Allen-Cahn, the paper's mean of 5 seeds\n\n")
+	b.WriteString("Each seed s runs the protocol above with `--seed s --set constants.c.seed=s` (run directories `<config>_stde_seed<s>`; seed 0 is the row above): its own initial network, points and exact solution, since c ~ N(0, I) is drawn from the seed. At high d ‖u*‖ is about |sin(1)·Σc|·‖1 - |x|²‖, so the relative error of a given absolute error scales like 1/|Σc|, and |Σc|/√(d-1) (a |N(0,1)| draw: median 0.67) varies from seed to seed by 10x. The paper reports the mean over 5 seeds; \"within 2x\" below compares that mean.\n\n")
+	b.WriteString("| d | seed | \\|Σc\\|/√(d-1) | rel L2 (min over evals) | final rel L2 | best-constant baseline | it/s | wall s |\n|---|---|---|---|---|---|---|---|\n")
+	for _, d := range seedSpreadDims {
+		var all []stdeResult
+		for _, r := range rep.rows {
+			if r.row.body == "two" && r.row.op == "allen_cahn" && r.row.dim == d {
+				all = append(all, r)
+			}
+		}
+		for _, r := range rep.seeds {
+			if r.row.dim == d {
+				all = append(all, r)
+			}
+		}
+		sum, n := 0.0, 0
+		for _, r := range all {
+			c := pde.NormalVector(d-1, uint64(r.row.seed))
+			sc := 0.0
+			for _, v := range c {
+				sc += v
+			}
+			mark := ""
+			if r.reused {
+				mark = " *"
+			}
+			if r.err != nil {
+				fmt.Fprintf(b, "| %d | %d%s | %.3f | failed: %v | | | | |\n", d, r.row.seed, mark, math.Abs(sc)/math.Sqrt(float64(d-1)), r.err)
+				continue
+			}
+			fmt.Fprintf(b, "| %d | %d%s | %.3f | %s | %s | %s | %.2f | %.0f |\n", d, r.row.seed, mark, math.Abs(sc)/math.Sqrt(float64(d-1)), fmtE(r.minRel), fmtE(r.lastRel), fmtE(r.baseline), r.itps, r.wall)
+			if r.steps == r.planned {
+				sum += r.minRel
+				n++
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		k := map[int]int{100: 0, 1000: 1, 10000: 2}[d]
+		paper := stdePaper["allen_cahn"][k]
+		p, _ := strconv.ParseFloat(paper, 64)
+		mean := sum / float64(n)
+		fmt.Fprintf(b, "| %d | **mean of %d** | | **%s** | | | paper (mean of 5): %s | within 2x: **%s (%.2fx)** |\n", d, n, fmtE(mean), paper, map[bool]string{true: "yes", false: "no"}[mean <= 2*p], mean/p)
+	}
+	b.WriteString("\n")
 }
 
 // readCSVCols reads a numeric CSV with a header into columns.

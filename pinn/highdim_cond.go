@@ -1,0 +1,212 @@
+package pinn
+
+// Conditions of a vector problem: the field's value on a face of the
+// domain — a time slice t == T0 (an initial or terminal condition) or the
+// boundary (the sphere |x| = R of a ball, the faces of a vector box) — as a
+// loss term. Such a term needs no derivatives: one primal pass of the
+// network per point, u = A·N + C with A and C evaluated in float64.
+//
+// This is how data that the output transform cannot carry are imposed: the
+// semilinear Allen–Cahn problem's g(x) = arctan(max_i x_i) has kinks where
+// two coordinates tie, and written into u = g + (T - t)·N its singular
+// Laplacian (a measure on the ties) would be missing from every residual.
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+
+	"github.com/gopinn/gopinn/autodiff"
+	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pde/expr"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// errValueOnly is the error of a derivative in a condition of a vector
+// problem.
+func errValueOnly(x expr.Expr) error {
+	return fmt.Errorf("%s: a condition of a vector problem takes the field's value only (no derivatives; impose derivative conditions through the residual or model.output)", x)
+}
+
+// condition builds the loss term of condition c (index i) beside the
+// equation term h: its own points and inputs, the same network and output
+// transform.
+func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *config, c pde.Condition, i, checkPoints int) (*term, error) {
+	if c.Type != "" && c.Type != "dirichlet" {
+		return nil, fmt.Errorf("type %s is not supported with a vector variable (dirichlet, or a residual of the field's value)", c.Type)
+	}
+	for _, f := range c.On {
+		if f.Var != pde.BoundaryFace && f.Var != "t" {
+			return nil, fmt.Errorf("face %s: with a vector variable a condition is on \"boundary\" or a time slice \"t == T\"", f.Var)
+		}
+	}
+	ch := &hdTerm{
+		vec: h.vec, d: h.d, P: max(c.Points, 1), prefix: fmt.Sprintf("hd/c%d/", i),
+		kind: kindCondition, index: i, faces: c.On, seed: h.seed, lay: h.lay,
+		sampler: c.Sampler.Type, ptsEpoch: -1, drawn: -1,
+	}
+	if checkPoints > 0 {
+		ch.P = checkPoints // a check of the spec on a few points
+	}
+	if err := ch.lay.checkFaceSampler(c.On, ch.sampler); err != nil {
+		return nil, err
+	}
+	ch.every = c.ResampleEvery
+	if ch.every <= 0 {
+		ch.every = math.MaxInt32
+	}
+	if err := ch.transform(cfg.model.Output[prob.Fields[0]], prob); err != nil {
+		return nil, err
+	}
+	u, err := ch.valueGraph(m)
+	if err != nil {
+		return nil, err
+	}
+	r, err := ch.residual(m, c.Residual, prob, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	G.Read(r, &ch.resVal)
+	t := &term{name: c.Name, kind: kindCondition, index: i, weight: c.Weight, every: 1, period: -1, P: ch.P, hd: ch}
+	if t.weight == 0 {
+		t.weight = 1
+	}
+	t.residuals = []*G.Node{r}
+	t.loss = m.meanSquare(r)
+	return t, m.err
+}
+
+// valueGraph builds u (P×1) at the term's points by one primal pass.
+func (h *hdTerm) valueGraph(m *model) (*G.Node, error) {
+	h.X = m.input(h.prefix+"x", h.P, h.lay.stride())
+	c0 := m.keep(autodiff.InputMatMul(h.X, m.net.W[0]))
+	if m.err != nil {
+		return nil, m.err
+	}
+	j, err := stackedNet(m.net, autodiff.StackedJet{C: []*G.Node{c0}, B: 1})
+	if err != nil {
+		return nil, err
+	}
+	h.N0 = j.C[0]
+	if h.trans == nil {
+		return h.N0, nil
+	}
+	h.a0 = m.input(h.prefix+"A", h.P, 1)
+	h.c0 = m.input(h.prefix+"C", h.P, 1)
+	return m.add(m.mul(h.a0, h.N0), h.c0), m.err
+}
+
+// feedValues computes the transform's A and C at the term's points.
+func (h *hdTerm) feedValues(tr *hdTransform) {
+	P := h.P
+	a0, c0 := make([]float64, P), make([]float64, P)
+	nw := hdWorkers(P)
+	var wg sync.WaitGroup
+	for w := range nw {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for p := w; p < P; p += nw {
+				x, sc := h.lay.split(h.pts, p)
+				for _, col := range []struct {
+					evs []*expr.VectorEval
+					out []float64
+				}{{tr.aEv, a0}, {tr.cEv, c0}} {
+					if col.evs == nil {
+						continue
+					}
+					v, err := col.evs[w].Value(sc, x)
+					if err != nil {
+						v = math.NaN()
+					}
+					col.out[p] = v
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	if tr.aEv != nil {
+		setData(h.a0.Value().(tensor.Tensor), a0)
+	} else {
+		setData(h.a0.Value().(tensor.Tensor), filled(P, 0))
+	}
+	if tr.cEv != nil {
+		setData(h.c0.Value().(tensor.Tensor), c0)
+	} else {
+		setData(h.c0.Value().(tensor.Tensor), filled(P, 0))
+	}
+}
+
+// checkFaceSampler reports whether sampler s applies on the faces: on a
+// time slice t == T0 the x sampler of the domain (ball-radial, uniform) or
+// gaussian-time (x ~ N(0, 2·T0·I), the heat kernel's spread at that time);
+// on the boundary the sphere or box faces are drawn uniformly.
+func (l hdLayout) checkFaceSampler(faces []pde.Face, s string) error {
+	if len(faces) == 0 {
+		return errors.New("no faces to sample")
+	}
+	for _, f := range faces {
+		switch {
+		case s == "gaussian-time" && f.Var == pde.BoundaryFace:
+			return errors.New("sampler gaussian-time: on the boundary the points are uniform on it (give no sampler)")
+		case s == "gaussian-time" && f.Value < 0:
+			return fmt.Errorf("sampler gaussian-time: t == %g is before 0", f.Value)
+		}
+	}
+	switch s {
+	case "", "ball-radial", "uniform", "gaussian-time":
+		return nil
+	}
+	return fmt.Errorf("sampler %s is not supported for a condition with a vector variable (ball-radial, uniform, or gaussian-time on a time slice)", s)
+}
+
+// drawFaces returns n points (rows of stride columns) on the faces, shared
+// out in turn (point p on face p mod len(faces)).
+func (l hdLayout) drawFaces(faces []pde.Face, sampler string, n int, rng *rand.Rand) []float64 {
+	st, d := l.stride(), l.d
+	out := make([]float64, n*st)
+	for p := range n {
+		row := out[p*st : (p+1)*st]
+		f := faces[p%len(faces)]
+		x := row[:d]
+		switch {
+		case f.Var == pde.BoundaryFace && l.v.Domain == "ball":
+			s := 0.0
+			for j := range x {
+				x[j] = rng.NormFloat64()
+				s += x[j] * x[j]
+			}
+			k := l.v.Radius / math.Sqrt(s)
+			for j := range x {
+				x[j] *= k
+			}
+		case f.Var == pde.BoundaryFace: // a face of the box, all equally likely
+			for j := range x {
+				x[j] = l.v.Lo + (l.v.Hi-l.v.Lo)*rng.Float64()
+			}
+			j := rng.IntN(d)
+			x[j] = l.v.Lo
+			if rng.IntN(2) == 1 {
+				x[j] = l.v.Hi
+			}
+		case sampler == "gaussian-time":
+			s := math.Sqrt(2 * f.Value)
+			for j := range x {
+				x[j] = s * rng.NormFloat64()
+			}
+		default:
+			copy(x, l.drawX(1, rng))
+		}
+		if l.nt > 0 {
+			if f.Var == "t" {
+				row[d] = f.Value
+			} else {
+				row[d] = l.tLo + (l.tHi-l.tLo)*rng.Float64()
+			}
+		}
+	}
+	return out
+}
