@@ -466,7 +466,7 @@ func (h *hdTerm) timeGraph(m *model, c0, N0 *G.Node) error {
 	h.tcols = make([]*G.Node, 4)
 	for k, name := range []string{"A_t", "A_tt", "C_t", "C_tt"} {
 		if h.trans.tEv[k] != nil {
-			h.tcols[k] = m.input(h.prefix+""+name, P, 1)
+			h.tcols[k] = m.input(h.prefix+name, P, 1)
 		}
 	}
 	// sum of products, skipping zero factors
@@ -781,22 +781,30 @@ func (h *hdTerm) draw(e int) {
 
 // evalKnowns computes the fed columns of the current points in parallel.
 func (h *hdTerm) evalKnowns() {
-	P := h.P
-	nw := hdWorkers(P)
+	h.eachPoint(func(w, p int, x, sc []float64) {
+		for _, k := range h.knowns {
+			v, err := k.evs[w].Value(sc, x)
+			if err != nil {
+				v = math.NaN()
+			}
+			k.vals[p] = v
+		}
+	})
+}
+
+// eachPoint calls f for every current point on hdWorkers goroutines (w:
+// the worker, whose evaluators f may use; x, sc: the point's coordinates
+// and scalars).
+func (h *hdTerm) eachPoint(f func(w, p int, x, sc []float64)) {
+	nw := hdWorkers(h.P)
 	var wg sync.WaitGroup
-	for w := 0; w < nw; w++ {
+	for w := range nw {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for p := w; p < P; p += nw {
+			for p := w; p < h.P; p += nw {
 				x, sc := h.lay.split(h.pts, p)
-				for _, k := range h.knowns {
-					v, err := k.evs[w].Value(sc, x)
-					if err != nil {
-						v = math.NaN()
-					}
-					k.vals[p] = v
-				}
+				f(w, p, x, sc)
 			}
 		}(w)
 	}

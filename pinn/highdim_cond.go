@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sync"
 
 	"github.com/gopinn/gopinn/autodiff"
 	"github.com/gopinn/gopinn/pde"
@@ -103,31 +102,21 @@ func (h *hdTerm) valueGraph(m *model) (*G.Node, error) {
 func (h *hdTerm) feedValues(tr *hdTransform) {
 	P := h.P
 	a0, c0 := make([]float64, P), make([]float64, P)
-	nw := hdWorkers(P)
-	var wg sync.WaitGroup
-	for w := range nw {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for p := w; p < P; p += nw {
-				x, sc := h.lay.split(h.pts, p)
-				for _, col := range []struct {
-					evs []*expr.VectorEval
-					out []float64
-				}{{tr.aEv, a0}, {tr.cEv, c0}} {
-					if col.evs == nil {
-						continue
-					}
-					v, err := col.evs[w].Value(sc, x)
-					if err != nil {
-						v = math.NaN()
-					}
-					col.out[p] = v
-				}
+	h.eachPoint(func(w, p int, x, sc []float64) {
+		for _, col := range []struct {
+			evs []*expr.VectorEval
+			out []float64
+		}{{tr.aEv, a0}, {tr.cEv, c0}} {
+			if col.evs == nil {
+				continue
 			}
-		}(w)
-	}
-	wg.Wait()
+			v, err := col.evs[w].Value(sc, x)
+			if err != nil {
+				v = math.NaN()
+			}
+			col.out[p] = v
+		}
+	})
 	if tr.aEv != nil {
 		setData(h.a0.Value().(tensor.Tensor), a0)
 	} else {

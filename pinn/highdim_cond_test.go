@@ -1,7 +1,6 @@
 package pinn
 
 import (
-	"context"
 	"math"
 	"path/filepath"
 	"strings"
@@ -191,23 +190,11 @@ evaluation:
   every: 600
 `)
 	dir := t.TempDir()
-	opts := OptionsFromSpec(spec)
-	opts.OutDir = filepath.Join(dir, "full")
-	full, err := Train(context.Background(), spec.Problem, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	full, opts := trainFull(t, spec, dir)
 	rel := full.Summary.RelL2["u"]
-	pred, err := newPredictor(spec.Problem, newConfig(opts), 16)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, _, err := pred.predict(full.Theta, []float64{0, 0}) // |x| = 0, t = 0
-	if err != nil {
-		t.Fatal(err)
-	}
-	pointErr := math.Abs(u[0][0] - 1)
-	t.Logf("heat 5-D, terminal value as a loss: rel L2 %.3e, u(0, 0) %.5f (rel. error %.2e), final loss %.2e", rel, u[0][0], pointErr, full.Summary.Losses["final"])
+	u := predictAt(t, spec, opts, full.Theta, []float64{0, 0}) // |x| = 0, t = 0
+	pointErr := math.Abs(u - 1)
+	t.Logf("heat 5-D, terminal value as a loss: rel L2 %.3e, u(0, 0) %.5f (rel. error %.2e), final loss %.2e", rel, u, pointErr, full.Summary.Losses["final"])
 	if !(rel < 0.2) || !(pointErr < 0.05) {
 		t.Errorf("rel L2 %v (want < 0.2), error at (0, 0) %v (want < 0.05)", rel, pointErr)
 	}

@@ -136,12 +136,7 @@ func TestHighDimLaplacian(t *testing.T) {
 func TestHighDimTrain(t *testing.T) {
 	spec := loadHD(t, "20", "stde")
 	dir := t.TempDir()
-	opts := OptionsFromSpec(spec)
-	opts.OutDir = filepath.Join(dir, "full")
-	full, err := Train(context.Background(), spec.Problem, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	full, opts := trainFull(t, spec, dir)
 	if full.Summary.RelL2["u"] <= 0 || math.IsNaN(full.Summary.RelL2["u"]) {
 		t.Fatalf("rel_l2 %v", full.Summary.RelL2)
 	}
@@ -214,6 +209,33 @@ func checkResumeExact(t *testing.T, prob *pde.Problem, opts Options, dir string,
 			t.Fatalf("resume differs at parameter %d: %v vs %v", i, res.Theta[i], want[i])
 		}
 	}
+}
+
+// trainFull trains spec into dir/full.
+func trainFull(t *testing.T, spec *pde.Spec, dir string) (*Result, Options) {
+	t.Helper()
+	opts := OptionsFromSpec(spec)
+	opts.OutDir = filepath.Join(dir, "full")
+	full, err := Train(context.Background(), spec.Problem, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return full, opts
+}
+
+// predictAt is the float64 predictor's u at a reporting point (|x|, t) of
+// trained parameters theta.
+func predictAt(t *testing.T, spec *pde.Spec, opts Options, theta, pt []float64) float64 {
+	t.Helper()
+	pred, err := newPredictor(spec.Problem, newConfig(opts), 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _, err := pred.predict(theta, pt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u[0][0]
 }
 
 // hdProgram builds the training program and the float64 predictor of a

@@ -166,23 +166,11 @@ func TestHighDimHeatExactResidual(t *testing.T) {
 func TestHighDimHeatTrains(t *testing.T) {
 	spec := loadSpecText(t, replaceAll(heatSpec, "OUTPUT", "sum(cos(x))/d + t*N"))
 	dir := t.TempDir()
-	opts := OptionsFromSpec(spec)
-	opts.OutDir = filepath.Join(dir, "full")
-	full, err := Train(context.Background(), spec.Problem, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	full, opts := trainFull(t, spec, dir)
 	rel := full.Summary.RelL2["u"]
-	pred, err := newPredictor(spec.Problem, newConfig(opts), 16)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, _, err := pred.predict(full.Theta, []float64{0, 0.3}) // |x| = 0, t = 0.3
-	if err != nil {
-		t.Fatal(err)
-	}
-	pointErr := math.Abs(u[0][0]-math.Exp(-0.3)) / math.Exp(-0.3)
-	t.Logf("heat 5-D: rel L2 %.3e, u(0, 0.3) %.5f (rel. error %.2e) after %d steps", rel, u[0][0], pointErr, full.Summary.Steps)
+	u := predictAt(t, spec, opts, full.Theta, []float64{0, 0.3}) // |x| = 0, t = 0.3
+	pointErr := math.Abs(u-math.Exp(-0.3)) / math.Exp(-0.3)
+	t.Logf("heat 5-D: rel L2 %.3e, u(0, 0.3) %.5f (rel. error %.2e) after %d steps", rel, u, pointErr, full.Summary.Steps)
 	if !(rel < 0.15) || !(pointErr < 0.03) {
 		t.Errorf("rel L2 %v (want < 0.15), error at (0, 0.3) %v (want < 0.03)", rel, pointErr)
 	}
