@@ -61,7 +61,8 @@ type hdTerm struct {
 	pts        []float64 // raw points, P × stride (x, then t)
 	xn         []float64 // normalised points, reused by feed (P × d: 80 MB at 100K-D)
 	ptsEpoch   int
-	drawn      int // step whose points and coordinates are drawn
+	pre        *hdPrefetch // the next epoch's points, computed ahead (highdim_prefetch.go)
+	drawn      int         // step whose points and coordinates are drawn
 	// read-outs of the latest run (tests)
 	uVal, lapVal  G.Value
 	utVal, uttVal G.Value
@@ -752,14 +753,14 @@ func (h *hdTerm) coordSum(m *model, body expr.Expr, comp func(expr.Expr) (*G.Nod
 func (h *hdTerm) draw(e int) {
 	pe := e / h.every
 	if pe != h.ptsEpoch {
-		rng := sampling.Stream(h.seed, streamPoints, uint64(h.kind), uint64(h.index), uint64(pe))
-		if h.faces != nil {
-			h.pts = h.lay.drawFaces(h.faces, h.sampler, h.P, rng)
-		} else {
-			h.pts = h.lay.draw(h.sampler, h.P, rng)
+		if !h.takePrefetched(pe) {
+			h.pts = h.drawPoints(pe)
+			h.evalKnowns(h.pts, nil)
 		}
 		h.ptsEpoch = pe
-		h.evalKnowns()
+		if h.every == 1 {
+			h.prefetch(pe + 1) // the next step's points, while this one trains
+		}
 	}
 	switch {
 	case h.faces != nil: // values only: no directions
@@ -779,23 +780,28 @@ func (h *hdTerm) draw(e int) {
 	h.drawn = e
 }
 
-// evalKnowns computes the fed columns of the current points in parallel.
-func (h *hdTerm) evalKnowns() {
-	h.eachPoint(func(w, p int, x, sc []float64) {
-		for _, k := range h.knowns {
+// evalKnowns computes the fed columns of points pts in parallel, into
+// the knowns' vals or, when out is not nil, into out[k] for known k.
+func (h *hdTerm) evalKnowns(pts []float64, out [][]float64) {
+	h.eachPoint(pts, func(w, p int, x, sc []float64) {
+		for i, k := range h.knowns {
 			v, err := k.evs[w].Value(sc, x)
 			if err != nil {
 				v = math.NaN()
 			}
-			k.vals[p] = v
+			if out != nil {
+				out[i][p] = v
+			} else {
+				k.vals[p] = v
+			}
 		}
 	})
 }
 
-// eachPoint calls f for every current point on hdWorkers goroutines (w:
-// the worker, whose evaluators f may use; x, sc: the point's coordinates
-// and scalars).
-func (h *hdTerm) eachPoint(f func(w, p int, x, sc []float64)) {
+// eachPoint calls f for every point of pts on hdWorkers goroutines (w: the
+// worker, whose evaluators f may use; x, sc: the point's coordinates and
+// scalars).
+func (h *hdTerm) eachPoint(pts []float64, f func(w, p int, x, sc []float64)) {
 	nw := hdWorkers(h.P)
 	var wg sync.WaitGroup
 	for w := range nw {
@@ -803,7 +809,7 @@ func (h *hdTerm) eachPoint(f func(w, p int, x, sc []float64)) {
 		go func(w int) {
 			defer wg.Done()
 			for p := w; p < h.P; p += nw {
-				x, sc := h.lay.split(h.pts, p)
+				x, sc := h.lay.split(pts, p)
 				f(w, p, x, sc)
 			}
 		}(w)

@@ -102,7 +102,7 @@ func (h *hdTerm) valueGraph(m *model) (*G.Node, error) {
 func (h *hdTerm) feedValues(tr *hdTransform) {
 	P := h.P
 	a0, c0 := make([]float64, P), make([]float64, P)
-	h.eachPoint(func(w, p int, x, sc []float64) {
+	h.eachPoint(h.pts, func(w, p int, x, sc []float64) {
 		for _, col := range []struct {
 			evs []*expr.VectorEval
 			out []float64
