@@ -141,8 +141,8 @@ func (l hdLayout) checkFaceSampler(faces []pde.Face, s string) error {
 		switch {
 		case s == "gaussian-time" && f.Var == pde.BoundaryFace:
 			return errors.New("sampler gaussian-time: on the boundary the points are uniform on it (give no sampler)")
-		case s == "gaussian-time" && f.Value < 0:
-			return fmt.Errorf("sampler gaussian-time: t == %g is before 0", f.Value)
+		case s == "gaussian-time" && f.Value <= 0:
+			return fmt.Errorf("sampler gaussian-time on t == %g: x ~ N(0, 2t·I) needs t > 0 (at t = 0 every point is the origin); give ball-radial or uniform", f.Value)
 		}
 	}
 	switch s {

@@ -129,6 +129,7 @@ func TestHighDimConditionErrors(t *testing.T) {
 		{`{name: c, points: 4, on: boundary, type: neumann, value: "0"}`, "type neumann is not supported"},
 		{`{name: c, points: 4, on: boundary, residual: "u", sampler: gaussian-time}`, "on the boundary the points are uniform"},
 		{`{name: c, points: 4, on: "t == 0", residual: "u", sampler: sobol}`, "sampler sobol is not supported"},
+		{`{name: c, points: 4, on: "t == 0", residual: "u", sampler: gaussian-time}`, "needs t > 0"},
 	} {
 		src := `name: hd-cond-err
 domain: {type: ball, dim: 3, radius: 1, variable: x, time: [0, 1]}

@@ -67,7 +67,7 @@ func (a *adam) update(theta, grad []float64, lr float64) {
 		}
 	}
 	// elementwise, so splitting the vector changes no bit; worth a
-	// goroutine from ~64K parameters (10 MB of state at 10K-D inputs)
+	// goroutine from ~64K parameters (a 10K-D first layer has 1.28M)
 	n, nw := len(grad), runtime.GOMAXPROCS(0)
 	if n < 1<<16 || nw == 1 {
 		upd(0, n)
