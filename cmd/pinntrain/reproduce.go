@@ -27,7 +27,8 @@ var studies = map[string]func(ctx context.Context, resultsDir string, quick bool
 // cmdReproduce runs the paper experiments under configs/papers/NAME/ (one
 // spec per table row), each into results/papers/NAME/ROW, and prints the
 // table of what each run measured. --quick cuts every run to a tenth of its
-// planned steps (a smoke test, not a reproduction).
+// planned steps (a smoke test, not a reproduction) and writes under
+// results/quick/ instead.
 func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	p, err := parseArgs(args, flagSpec{"quick": false, "quiet": false})
 	if err != nil {
@@ -59,10 +60,17 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	} else {
 		dirs = []string{name}
 	}
+	// a smoke test (--quick) writes its tables and runs under results/quick/,
+	// so that it never overwrites the real ones (nor the completed runs that
+	// GOPINN_STDE_REUSE takes)
+	resultsDir := "results"
+	if p.set["quick"] {
+		resultsDir = filepath.Join("results", "quick")
+	}
 	for _, d := range dirs {
 		if run, ok := studies[d]; ok {
 			fmt.Fprintf(stdout, "== %s\n", d)
-			if err := run(ctx, "results", p.set["quick"], stdout); err != nil {
+			if err := run(ctx, resultsDir, p.set["quick"], stdout); err != nil {
 				return fmt.Errorf("reproduce %s: %w", d, err)
 			}
 			continue
@@ -81,7 +89,7 @@ func cmdReproduce(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		for _, f := range files {
 			row := strings.TrimSuffix(filepath.Base(f), ".yaml")
-			out := filepath.Join("results", "papers", d, row)
+			out := filepath.Join(resultsDir, "papers", d, row)
 			targs := []string{f, "--out", out, "--quiet"}
 			if p.set["quick"] {
 				spec, err := loadSpec(f, nil)
