@@ -44,6 +44,15 @@ func StackedAddBias(a StackedJet, b *G.Node) (StackedJet, error) {
 // di Bruno's formula (see Apply); the derivatives f^(k)(C0) are computed on
 // the P primal rows and tiled to the P·B direction rows.
 func StackedApply(a StackedJet, t Tower) (StackedJet, error) {
+	if k := a.Order(); (k == 1 || k == 2) && a.C[1] != nil && a.C[0].Dims() == 2 {
+		return stackedApply2(a, t) // single-pass ops (stacked_tower.go)
+	}
+	return stackedApplyGraph(a, t)
+}
+
+// stackedApplyGraph is StackedApply as graph ops, any order: the reference
+// the single-pass ops are tested against.
+func stackedApplyGraph(a StackedJet, t Tower) (StackedJet, error) {
 	out, err := composeTower("autodiff.StackedApply", a.C, t, a.tile)
 	if err != nil {
 		return StackedJet{}, err
