@@ -556,7 +556,7 @@ func (rep *stdeReport) writeSeeds(b *strings.Builder) {
 		return
 	}
 	b.WriteString("## Seed spread: two-body Allen-Cahn, the paper's mean of 5 seeds\n\n")
-	b.WriteString("Each seed s runs the protocol above with `--seed s --set constants.c.seed=s` (run directories `<config>_stde_seed<s>`; seed 0 is the row above): its own initial network, points and exact solution, since c ~ N(0, I) is drawn from the seed. At high d ‖u*‖ is about |sin(1)·Σc|·‖1 - |x|²‖, so the relative error of a given absolute error scales like 1/|Σc|, and |Σc|/√(d-1) (a |N(0,1)| draw: median 0.67) varies from seed to seed by 10x. The paper reports the mean over 5 seeds; \"within 2x\" below compares that mean.\n\n")
+	b.WriteString("Each seed s runs the protocol above with `--seed s --set constants.c.seed=s` (run directories `<config>_stde_seed<s>`; seed 0 is the row above): its own initial network, points and exact solution, since c ~ N(0, I) is drawn from the seed. At high d ‖u*‖ is about |sin(1)·Σc|·‖1 - |x|²‖, and |Σc|/√(d-1) is a |N(0,1)| draw (median 0.67), so the scale of the solution changes from seed to seed, and so does the error. The paper reports the mean over 5 seeds; \"within 2x\" below compares that mean.\n\n")
 	b.WriteString("| d | seed | \\|Σc\\|/√(d-1) | rel L2 (min over evals) | final rel L2 | best-constant baseline | it/s | wall s |\n|---|---|---|---|---|---|---|---|\n")
 	for _, d := range seedSpreadDims {
 		var all []stdeResult
