@@ -111,18 +111,19 @@ func (s *hdTestSet) each(fn func(start int, pts []float64) error) error {
 	return nil
 }
 
-// vectorColumn evaluates a field-free vector expression at every point
-// (rows of lay.stride() columns), in parallel.
-func vectorColumn(e expr.Expr, prob *pde.Problem, lay hdLayout, pts []float64) ([]float64, error) {
-	d := prob.Vector.Dim
+// vectorColumn evaluates a field-free vector expression (its evaluators'
+// pool) at every point (rows of lay.stride() columns), in parallel.
+func vectorColumn(pool *evalPool, lay hdLayout, pts []float64) ([]float64, error) {
 	rows := len(pts) / lay.stride()
 	nw := max(1, min(runtime.NumCPU(), rows))
 	evs := make([]*expr.VectorEval, nw)
 	for w := range evs {
-		var err error
-		if evs[w], err = expr.CompileVector(e, lay.scalars(), prob.Vector.Name, d, prob.VectorConstants); err != nil {
+		ev, err := pool.get()
+		if err != nil {
 			return nil, err
 		}
+		evs[w] = ev
+		defer pool.put(ev)
 	}
 	out := make([]float64, rows)
 	errs := make([]error, nw)
@@ -150,6 +151,44 @@ func vectorColumn(e expr.Expr, prob *pde.Problem, lay hdLayout, pts []float64) (
 	return out, nil
 }
 
+// evalPool keeps compiled evaluators of one expression for reuse: the
+// test set and the predictor evaluate in blocks of points (41 at 100K-D),
+// and compiling per block allocated the evaluator's d-sized caches again
+// for each.
+type evalPool struct {
+	compile func() (*expr.VectorEval, error)
+	mu      sync.Mutex
+	free    []*expr.VectorEval
+}
+
+func (p *evalPool) get() (*expr.VectorEval, error) {
+	p.mu.Lock()
+	if n := len(p.free); n > 0 {
+		ev := p.free[n-1]
+		p.free = p.free[:n-1]
+		p.mu.Unlock()
+		return ev, nil
+	}
+	p.mu.Unlock()
+	return p.compile()
+}
+
+func (p *evalPool) put(ev *expr.VectorEval) {
+	p.mu.Lock()
+	p.free = append(p.free, ev)
+	p.mu.Unlock()
+}
+
+// newEvalPool is an empty pool of evaluators of e (nil e: nil pool).
+func newEvalPool(e expr.Expr, prob *pde.Problem, lay hdLayout) *evalPool {
+	if e == nil {
+		return nil
+	}
+	return &evalPool{compile: func() (*expr.VectorEval, error) {
+		return expr.CompileVector(e, lay.scalars(), prob.Vector.Name, prob.Vector.Dim, prob.VectorConstants)
+	}}
+}
+
 func newHDEvaluation(prob *pde.Problem, cfg *config) (*evaluation, error) {
 	if prob.Reference != nil {
 		return nil, fmt.Errorf("evaluation.reference is not supported with a vector variable yet")
@@ -162,15 +201,18 @@ func newHDEvaluation(prob *pde.Problem, cfg *config) (*evaluation, error) {
 		return nil, err
 	}
 	set := newHDTestSet(lay, cfg.eval.Sampler, cfg.eval.Points, cfg.seed)
+	pools := map[string]*evalPool{}
+	for _, f := range prob.Fields {
+		pools[f] = newEvalPool(prob.Exact[f], prob, lay)
+	}
 	ev := &evaluation{exact: map[string][]float64{}, pts: make([]float64, 0, set.n*(1+lay.nt))}
 	err = set.each(func(_ int, pts []float64) error {
 		ev.pts = append(ev.pts, lay.report(pts)...)
 		for _, f := range prob.Fields {
-			e := prob.Exact[f]
-			if e == nil {
+			if pools[f] == nil {
 				continue
 			}
-			col, err := vectorColumn(e, prob, lay, pts)
+			col, err := vectorColumn(pools[f], lay, pts)
 			if err != nil {
 				return fmt.Errorf("evaluation.exact %s: %w", f, err)
 			}
@@ -191,7 +233,8 @@ type hdPredictor struct {
 	prob      *pde.Problem
 	lay       hdLayout
 	A, C      expr.Expr
-	aEv, cEv  *expr.VectorEval
+	aPool     *evalPool // evaluators of A and C (nil: no such part)
+	cPool     *evalPool
 	chunkRows int
 }
 
@@ -211,6 +254,7 @@ func newHDPredictor(prob *pde.Problem, cfg *config) (*predictor, error) {
 			return nil, fmt.Errorf("model.output %s: with a vector variable the transform must be A(x)*N + C(x)", out)
 		}
 		hp.A, hp.C = A, C
+		hp.aPool, hp.cPool = newEvalPool(A, prob, lay), newEvalPool(C, prob, lay)
 	}
 	return &predictor{m: m, E: hp.chunkRows, hd: hp}, nil
 }
@@ -249,12 +293,12 @@ func (hp *hdPredictor) predictPoints(m *model, theta, full []float64) (u []float
 	if hp.A != nil || hp.C != nil {
 		var a, c []float64
 		if hp.A != nil {
-			if a, err = vectorColumn(hp.A, hp.prob, hp.lay, full); err != nil {
+			if a, err = vectorColumn(hp.aPool, hp.lay, full); err != nil {
 				return nil, err
 			}
 		}
 		if hp.C != nil {
-			if c, err = vectorColumn(hp.C, hp.prob, hp.lay, full); err != nil {
+			if c, err = vectorColumn(hp.cPool, hp.lay, full); err != nil {
 				return nil, err
 			}
 		}
@@ -328,11 +372,11 @@ func (hp *hdPredictor) point(m *model, theta, x []float64) float64 {
 	if hp.A != nil || hp.C != nil {
 		u = 0
 		if hp.A != nil {
-			a, _ := vectorColumn(hp.A, hp.prob, hp.lay, x)
+			a, _ := vectorColumn(hp.aPool, hp.lay, x)
 			u = a[0] * N
 		}
 		if hp.C != nil {
-			c, _ := vectorColumn(hp.C, hp.prob, hp.lay, x)
+			c, _ := vectorColumn(hp.cPool, hp.lay, x)
 			u += c[0]
 		}
 	}
