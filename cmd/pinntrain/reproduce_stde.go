@@ -558,6 +558,7 @@ func (rep *stdeReport) writeSeeds(b *strings.Builder) {
 	b.WriteString("## Seed spread: two-body Allen-Cahn, the paper's mean of 5 seeds\n\n")
 	b.WriteString("Each seed s runs the protocol above with `--seed s --set constants.c.seed=s` (run directories `<config>_stde_seed<s>`; seed 0 is the row above): its own initial network, points and exact solution, since c ~ N(0, I) is drawn from the seed. At high d ‖u*‖ is about |sin(1)·Σc|·‖1 - |x|²‖, and |Σc|/√(d-1) is a |N(0,1)| draw (median 0.67), so the scale of the solution changes from seed to seed, and so does the error. The paper reports the mean over 5 seeds; \"within 2x\" below compares that mean.\n\n")
 	b.WriteString("| d | seed | \\|Σc\\|/√(d-1) | rel L2 (min over evals) | final rel L2 | best-constant baseline | it/s | wall s |\n|---|---|---|---|---|---|---|---|\n")
+	var flats []string
 	for _, d := range seedSpreadDims {
 		var all []stdeResult
 		for _, r := range rep.rows {
@@ -570,7 +571,7 @@ func (rep *stdeReport) writeSeeds(b *strings.Builder) {
 				all = append(all, r)
 			}
 		}
-		sum, n := 0.0, 0
+		sum, n, flat := 0.0, 0, 0
 		for _, r := range all {
 			c := pde.NormalVector(d-1, uint64(r.row.seed))
 			sc := 0.0
@@ -589,6 +590,9 @@ func (rep *stdeReport) writeSeeds(b *strings.Builder) {
 			if r.steps == r.planned {
 				sum += r.minRel
 				n++
+				if r.minRel > r.baseline/1.5 {
+					flat++
+				}
 			}
 		}
 		if n == 0 {
@@ -599,8 +603,9 @@ func (rep *stdeReport) writeSeeds(b *strings.Builder) {
 		p, _ := strconv.ParseFloat(paper, 64)
 		mean := sum / float64(n)
 		fmt.Fprintf(b, "| %d | **mean of %d** | | **%s** | | | paper (mean of 5): %s | within 2x: **%s (%.2fx)** |\n", d, n, fmtE(mean), paper, map[bool]string{true: "yes", false: "no"}[mean <= 2*p], mean/p)
+		flats = append(flats, fmt.Sprintf("%d of %d at d = %d", flat, n, d))
 	}
-	b.WriteString("\n")
+	fmt.Fprintf(b, "\nSeeds whose best error stayed within 1.5x of their best-constant baseline (the network learned the mean (1 - |x|²)·sin(1)·Σc and little of the rest): %s. For comparison, PAPERS.md's JAX implementation of this protocol (one H100, seed 0) reached 2.6e-3 / 7.0e-4 / 4.2e-3 at 100 / 1K / 10K-D, itself 5x off the paper at 10K-D.\n\n", strings.Join(flats, ", "))
 }
 
 // readCSVCols reads a numeric CSV with a header into columns.
