@@ -211,6 +211,21 @@ func (rep *stdeReport) measureSpeed(ctx context.Context, cfgDir, out, path strin
 	if quick {
 		sideDims = sideDims[:1]
 	}
+	// For PyTorch: 100 points per step, whole steps (at 10K-D the
+	// side-by-side rows have 10) and steps on one fixed point set (the
+	// network's share). First, before the exact Laplacian's rows leave a
+	// heap of many GB behind: a 10K-D fixed-point row measured after them
+	// ran at 8 it/s, alone at 32.
+	for _, d := range sideDims {
+		row := stdeRow{"two", "allen_cahn", d, 0}
+		if d == 10000 {
+			rep.whole[d] = runSTDE(ctx, cfgDir, filepath.Join(out, "speed"), row, "stde", 30, 100, true, log)
+		}
+		rep.fixed[d] = runSTDE(ctx, cfgDir, filepath.Join(out, "speed"), row, "stde", map[bool]int{true: 10, false: 30}[quick], 100, true, log, true)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
 	for _, d := range sideDims {
 		// steps per method: enough that the first step's set-up is a small part
 		ns, nt, pts := 50, 10, 100
@@ -226,18 +241,6 @@ func (rep *stdeReport) measureSpeed(ctx context.Context, cfgDir, out, path strin
 			n := map[string]int{"stde": ns, "taylor": nt}[m]
 			rep.side = append(rep.side, runSTDE(ctx, cfgDir, filepath.Join(out, "speed"), stdeRow{"two", "allen_cahn", d, 0}, m, n, pts, true, log))
 		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-	}
-	// for PyTorch: 100 points per step, whole steps (at 10K-D the rows above
-	// have 10) and steps on one fixed point set, the network's share
-	for _, d := range sideDims {
-		row := stdeRow{"two", "allen_cahn", d, 0}
-		if d == 10000 {
-			rep.whole[d] = runSTDE(ctx, cfgDir, filepath.Join(out, "speed"), row, "stde", 30, 100, true, log)
-		}
-		rep.fixed[d] = runSTDE(ctx, cfgDir, filepath.Join(out, "speed"), row, "stde", map[bool]int{true: 10, false: 30}[quick], 100, true, log, true)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
