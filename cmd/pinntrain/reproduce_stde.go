@@ -106,12 +106,12 @@ type stdeReport struct {
 	// 100-point speed rows for the PyTorch comparison, by d: whole steps
 	// (10K-D only: below, the side-by-side STDE row is one) and fixed points
 	whole, fixed map[int]stdeResult
-	seeds      []stdeResult // seed spread: seeds 1.. (seed 0 is the protocol row)
-	semi       []stdeResult
-	torch      map[int]string
-	huge       string // the 100K-D steps: a line of text
-	quick      bool
-	start      time.Time
+	seeds        []stdeResult // seed spread: seeds 1.. (seed 0 is the protocol row)
+	semi         []stdeResult
+	torch        map[int]string
+	huge         string // the 100K-D steps: a line of text
+	quick        bool
+	start        time.Time
 }
 
 func reproduceSTDE(ctx context.Context, resultsDir string, quick bool, log io.Writer) error {
