@@ -758,7 +758,7 @@ func (h *hdTerm) draw(e int) {
 			h.evalKnowns(h.pts, nil)
 		}
 		h.ptsEpoch = pe
-		if h.every == 1 {
+		if h.every == 1 && h.P*h.lay.stride() <= prefetchMaxFloats {
 			h.prefetch(pe + 1) // the next step's points, while this one trains
 		}
 	}
