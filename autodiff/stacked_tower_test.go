@@ -1,4 +1,4 @@
-package autodiff
+package autodiff_test
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/gopinn/gopinn/autodiff"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -21,8 +22,8 @@ func TestStackedApplyOps(t *testing.T) {
 		for _, act := range []string{"tanh", "sin", "gelu", "softplus"} {
 			for _, c := range []struct{ K, z2 int }{{1, 0}, {2, 0}, {2, 1}} {
 				name := fmt.Sprintf("%v/%s/K=%d/z2=%d", dt, act, c.K, c.z2)
-				fast := stackedRun(t, name, dt, act, c.K, c.z2 == 1, P, B, m, stackedApply2)
-				ref := stackedRun(t, name, dt, act, c.K, c.z2 == 1, P, B, m, stackedApplyGraph)
+				fast := stackedRun(t, name, dt, act, c.K, c.z2 == 1, P, B, m, autodiff.StackedApplySinglePass)
+				ref := stackedRun(t, name, dt, act, c.K, c.z2 == 1, P, B, m, autodiff.StackedApplyGraphOps)
 				tol := 1e-12
 				if dt == tensor.Float32 {
 					tol = 1e-5
@@ -42,9 +43,9 @@ func TestStackedApplyOps(t *testing.T) {
 // stackedRun applies apply to a random stacked jet and returns the output
 // coefficients followed by the gradients of L in z0, z1 (and z2).
 func stackedRun(t *testing.T, name string, dt tensor.Dtype, act string, K int, withZ2 bool, P, B, m int,
-	apply func(StackedJet, Tower) (StackedJet, error)) [][]float64 {
+	apply func(autodiff.StackedJet, autodiff.Tower) (autodiff.StackedJet, error)) [][]float64 {
 	t.Helper()
-	tw, ok := Lookup(act)
+	tw, ok := autodiff.Lookup(act)
 	if !ok {
 		t.Fatalf("no tower %s", act)
 	}
@@ -55,15 +56,7 @@ func stackedRun(t *testing.T, name string, dt tensor.Dtype, act string, K int, w
 		for i := range v {
 			v[i] = rng.NormFloat64()
 		}
-		var back any = v
-		if dt == tensor.Float32 {
-			f := make([]float32, len(v))
-			for i, x := range v {
-				f[i] = float32(x)
-			}
-			back = f
-		}
-		return G.NewMatrix(g, dt, G.WithShape(r, m), G.WithName(label), G.WithValue(tensor.New(tensor.WithShape(r, m), tensor.WithBacking(back))))
+		return input(g, dt, label, r, m, v)
 	}
 	z := []*G.Node{mat("z0", P), mat("z1", P*B)}
 	if K == 2 {
@@ -72,7 +65,7 @@ func stackedRun(t *testing.T, name string, dt tensor.Dtype, act string, K int, w
 			z[2] = mat("z2", P*B)
 		}
 	}
-	out, err := apply(StackedJet{C: z, B: B}, tw)
+	out, err := apply(autodiff.StackedJet{C: z, B: B}, tw)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -81,14 +74,14 @@ func stackedRun(t *testing.T, name string, dt tensor.Dtype, act string, K int, w
 	for k, y := range out.C {
 		G.Read(y, &reads[k])
 		w := mat(fmt.Sprintf("w%d", k), y.Shape()[0])
-		s, err := G.Sum(mustNode(G.HadamardProd(y, w)))
+		s, err := G.Sum(must(G.HadamardProd(y, w)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if loss == nil {
 			loss = s
 		} else {
-			loss = mustNode(G.Add(loss, s))
+			loss = must(G.Add(loss, s))
 		}
 	}
 	var wrt []*G.Node
@@ -107,35 +100,14 @@ func stackedRun(t *testing.T, name string, dt tensor.Dtype, act string, K int, w
 	}
 	var res [][]float64
 	for _, v := range reads {
-		res = append(res, floats(v))
+		res = append(res, valuesOf(v))
 	}
 	for _, n := range wrt {
 		gv, err := n.Grad()
 		if err != nil {
 			t.Fatal(err)
 		}
-		res = append(res, floats(gv))
+		res = append(res, valuesOf(gv))
 	}
 	return res
-}
-
-func floats(v G.Value) []float64 {
-	switch d := v.Data().(type) {
-	case []float64:
-		return append([]float64(nil), d...)
-	case []float32:
-		out := make([]float64, len(d))
-		for i, x := range d {
-			out[i] = float64(x)
-		}
-		return out
-	}
-	return nil
-}
-
-func mustNode(n *G.Node, err error) *G.Node {
-	if err != nil {
-		panic(err)
-	}
-	return n
 }
