@@ -57,6 +57,11 @@ type stackedTowerOp struct {
 func stackedApply2(a StackedJet, t Tower) (StackedJet, error) {
 	K, z0 := a.Order(), a.C[0]
 	P, m := z0.Shape()[0], z0.Shape()[1]
+	for k, c := range a.C[1:] {
+		if c != nil && (c.Dims() != 2 || c.Shape()[0] != P*a.B || c.Shape()[1] != m) {
+			return StackedJet{}, fmt.Errorf("autodiff.StackedApply %s: C[%d] is %v, want %d×%d (B = %d rows per point)", t.Name(), k+1, c.Shape(), P*a.B, m, a.B)
+		}
+	}
 	mk := func(kind stKind, z2 bool, in ...*G.Node) (*G.Node, error) {
 		op := &stackedTowerOp{id: nextOpID(), kind: kind, P: P, B: a.B, m: m, z2: z2, arity: len(in)}
 		if kind == stDerivs {
