@@ -225,16 +225,7 @@ func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 
 // linearInN splits e = A·N + C with A, C free of N (nil: zero).
 func linearInN(e expr.Expr, n string) (A, C expr.Expr, ok bool) {
-	has := func(x expr.Expr) bool {
-		found := false
-		expr.Walk(x, func(y expr.Expr) bool {
-			if id, isID := y.(*expr.Ident); isID && id.Name == n {
-				found = true
-			}
-			return !found
-		})
-		return found
-	}
+	has := func(x expr.Expr) bool { return expr.Mentions(x, n) }
 	if !has(e) {
 		return nil, e, true
 	}
@@ -520,16 +511,6 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 		})
 		return found
 	}
-	mentionsVec := func(x expr.Expr) bool {
-		found := false
-		expr.Walk(x, func(y expr.Expr) bool {
-			if id, ok := y.(*expr.Ident); ok && id.Name == h.vec.Name {
-				found = true
-			}
-			return !found
-		})
-		return found
-	}
 	// elem: inside an elementwise sum whose body uses the field: values are
 	// per sampled coordinate (P·B×1), x is x_j, d(u, x) is u_j
 	elem := false
@@ -552,7 +533,7 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 				return comp(body)
 			})
 		}
-		if elem && !usesField(x) && mentionsVec(x) {
+		if elem && !usesField(x) && expr.Mentions(x, h.vec.Name) {
 			switch n := x.(type) {
 			case *expr.Num:
 				return m.scalar(n.Value), nil

@@ -149,20 +149,10 @@ func (l hdLayout) checkSampler(what, s string) error {
 // (expr.Diff cannot differentiate vector forms) and is put back afterwards.
 func diffScalar(e expr.Expr, v string) (expr.Expr, error) {
 	var hidden []expr.Expr
-	mentions := func(x expr.Expr) bool {
-		found := false
-		expr.Walk(x, func(y expr.Expr) bool {
-			if id, ok := y.(*expr.Ident); ok && id.Name == v {
-				found = true
-			}
-			return !found
-		})
-		return found
-	}
 	name := func(k int) string { return fmt.Sprintf("hidden·%d", k) }
 	var hide func(x expr.Expr) (expr.Expr, error)
 	hide = func(x expr.Expr) (expr.Expr, error) {
-		if expr.IsVector(x) && !mentions(x) {
+		if expr.IsVector(x) && !expr.Mentions(x, v) {
 			hidden = append(hidden, x)
 			return &expr.Ident{P: x.Position(), Name: name(len(hidden) - 1)}, nil
 		}

@@ -269,3 +269,26 @@ func ExampleResolve() {
 	fmt.Println(r, err)
 	// Output: d(u, t) + u*d(u, x) - 0.01*d(u, x, x) <nil>
 }
+
+// TestMentions: a bare identifier anywhere in the tree; not a prefix of
+// another name, not an indexed element.
+func TestMentions(t *testing.T) {
+	for _, c := range []struct {
+		src, name string
+		want      bool
+	}{
+		{"sin(x[i] + t)*u", "t", true},
+		{"sin(x[i] + t)*u", "x", false},
+		{"sum(x^2) + x[1]", "x", true},
+		{"tt + t2", "t", false},
+		{"3", "t", false},
+	} {
+		e, err := Parse(c.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Mentions(e, c.name); got != c.want {
+			t.Errorf("Mentions(%s, %s) = %v, want %v", c.src, c.name, got, c.want)
+		}
+	}
+}

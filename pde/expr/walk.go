@@ -113,3 +113,17 @@ func withPos(e Expr, p Pos) Expr {
 	}
 	return e
 }
+
+// Mentions reports whether the bare identifier name occurs in e. An
+// element x[i] of a vector is not the identifier x (inside an elementwise
+// sum the bare x is the summed coordinate, x[i] a fixed one).
+func Mentions(e Expr, name string) bool {
+	found := false
+	Walk(e, func(x Expr) bool {
+		if id, ok := x.(*Ident); ok && id.Name == name {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
