@@ -36,7 +36,7 @@ func reproduceSDGD(ctx context.Context, resultsDir string, quick bool, log io.Wr
 			if quick {
 				steps = 20
 			}
-			rows = append(rows, runSTDE(ctx, cfgDir, out, stdeRow{"sdgd", op, d, 0}, "stde", steps, 0, quick, log))
+			rows = append(rows, runSTDE(ctx, cfgDir, out, stdeRow{body: "sdgd", op: op, dim: d}, "stde", steps, 0, quick, log))
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}

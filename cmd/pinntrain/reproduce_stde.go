@@ -41,6 +41,9 @@ type stdeRow struct {
 	// constant c: another network, other points and another exact solution
 	// (the seed-spread rows; run directory <config>_<method>_seed<seed>)
 	seed int
+	// fixed: one point set for the whole run, the forcing evaluated once
+	// (speed rows: the network's share of a step; run directory suffix _fixed)
+	fixed bool
 }
 
 func (r stdeRow) config() string {
@@ -92,7 +95,6 @@ type stdeResult struct {
 	lastRel  float64
 	at0      float64 // semilinear rows: u at x = 0 and the paper's t = 0.3
 	reused   bool    // taken from an earlier run (GOPINN_STDE_REUSE)
-	fixed    bool    // one point set for the whole run (speed rows)
 	baseline float64
 	itps     float64
 	rss      float64
@@ -121,11 +123,11 @@ func reproduceSTDE(ctx context.Context, resultsDir string, quick bool, log io.Wr
 	var rows []stdeRow
 	for _, d := range []int{100, 1000, 10000} {
 		for _, op := range []string{"allen_cahn", "poisson", "sine_gordon"} {
-			rows = append(rows, stdeRow{"two", op, d, 0})
+			rows = append(rows, stdeRow{body: "two", op: op, dim: d})
 		}
 	}
 	for _, op := range []string{"allen_cahn", "poisson", "sine_gordon"} {
-		rows = append(rows, stdeRow{"three", op, 100, 0})
+		rows = append(rows, stdeRow{body: "three", op: op, dim: 100})
 	}
 	stepsFor := func(d int) int {
 		switch {
@@ -158,7 +160,7 @@ func reproduceSTDE(ctx context.Context, resultsDir string, quick bool, log io.Wr
 	if !quick {
 		for _, d := range seedSpreadDims {
 			for seed := 1; seed < envInt("GOPINN_STDE_SEEDS", 5); seed++ {
-				r := stdeRow{"two", "allen_cahn", d, seed}
+				r := stdeRow{body: "two", op: "allen_cahn", dim: d, seed: seed}
 				rep.seeds = append(rep.seeds, runSTDE(ctx, cfgDir, out, r, "stde", stepsFor(d), 0, false, log))
 				if err := rep.write(path); err != nil {
 					return err
@@ -173,7 +175,7 @@ func reproduceSTDE(ctx context.Context, resultsDir string, quick bool, log io.Wr
 	// time (the spec's t = 0: time to go) against the reference
 	for _, op := range semilinearOps(quick) {
 		for _, d := range []int{10, 100} {
-			r := stdeRow{"semilinear", op, d, 0}
+			r := stdeRow{body: "semilinear", op: op, dim: d}
 			res := runSTDE(ctx, cfgDir, out, r, "stde", steps, 0, false, log)
 			if res.err == nil {
 				res.at0, res.err = valueAt(filepath.Join(out, r.config()+"_stde"), []float64{0, 0})
@@ -217,11 +219,12 @@ func (rep *stdeReport) measureSpeed(ctx context.Context, cfgDir, out, path strin
 	// heap of many GB behind: a 10K-D fixed-point row measured after them
 	// ran at 8 it/s, alone at 32.
 	for _, d := range sideDims {
-		row := stdeRow{"two", "allen_cahn", d, 0}
+		row := stdeRow{body: "two", op: "allen_cahn", dim: d}
 		if d == 10000 {
 			rep.whole[d] = runSTDE(ctx, cfgDir, filepath.Join(out, "speed"), row, "stde", 30, 100, true, log)
 		}
-		rep.fixed[d] = runSTDE(ctx, cfgDir, filepath.Join(out, "speed"), row, "stde", map[bool]int{true: 10, false: 30}[quick], 100, true, log, true)
+		row.fixed = true
+		rep.fixed[d] = runSTDE(ctx, cfgDir, filepath.Join(out, "speed"), row, "stde", map[bool]int{true: 10, false: 30}[quick], 100, true, log)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -239,7 +242,7 @@ func (rep *stdeReport) measureSpeed(ctx context.Context, cfgDir, out, path strin
 		}
 		for _, m := range []string{"stde", "taylor"} {
 			n := map[string]int{"stde": ns, "taylor": nt}[m]
-			rep.side = append(rep.side, runSTDE(ctx, cfgDir, filepath.Join(out, "speed"), stdeRow{"two", "allen_cahn", d, 0}, m, n, pts, true, log))
+			rep.side = append(rep.side, runSTDE(ctx, cfgDir, filepath.Join(out, "speed"), stdeRow{body: "two", op: "allen_cahn", dim: d}, m, n, pts, true, log))
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -306,10 +309,8 @@ func runHugeSTDE(ctx context.Context, cfgDir, out string, log io.Writer) string 
 // runSTDE trains one row (points > 0 overrides the residual points per step).
 // runSTDE trains row r (or reuses its completed run, GOPINN_STDE_REUSE=1)
 // with method for steps steps; points > 0 sets the points per step; short:
-// a speed row (one small evaluation, never reused); fixed: one point set
-// for the whole run (the forcing is evaluated once: the network's share of
-// a step), into a run directory of its own.
-func runSTDE(ctx context.Context, cfgDir, out string, r stdeRow, method string, steps, points int, short bool, log io.Writer, fixed ...bool) stdeResult {
+// a speed row (one small evaluation, never reused).
+func runSTDE(ctx context.Context, cfgDir, out string, r stdeRow, method string, steps, points int, short bool, log io.Writer) stdeResult {
 	res := stdeResult{row: r, method: method, minRel: math.NaN(), baseline: math.NaN()}
 	var sets []string
 	suffix := ""
@@ -317,10 +318,9 @@ func runSTDE(ctx context.Context, cfgDir, out string, r stdeRow, method string, 
 		sets = append(sets, fmt.Sprintf("equations.0.points=%d", points))
 		suffix += fmt.Sprintf("_p%d", points)
 	}
-	if len(fixed) > 0 && fixed[0] {
+	if r.fixed {
 		sets = append(sets, "equations.0.resample_every=0")
 		suffix += "_fixed"
-		res.fixed = true
 	}
 	if r.seed != 0 {
 		sets = append(sets, fmt.Sprintf("seed=%d", r.seed), fmt.Sprintf("constants.c.seed=%d", r.seed))
