@@ -52,12 +52,21 @@ func reproduceSDGD(ctx context.Context, resultsDir string, quick bool, log io.Wr
 	b.WriteString("- BSB: u_t + (σ²/2) Σ x_i² u_ii - r(u - x·∇u) = 0, r = 0.05, σ = 0.4, exact u = exp((r + σ²)(1 - t))|x|²; residual `u_t + 0.5*sigma^2*sum(x^2*d(u, x, x)) - r*(u - sum(x*d(u, x)))`, output `exp((r + sigma^2)*(1 - t)) + norm2(x) - 1 + (1 - t)*(1 - norm2(x))*N`.\n\n")
 	b.WriteString("Every coordinate sum — the Laplacian included — is estimated from the same 16 coordinates per point, (d/16) Σ_{j∈J} (SDGD's sampling of the sum's terms), each u_j and u_jj read from a 2-jet along e_j. ball-radial points (100 per step), d-128-128-128-1 tanh, Adam lr 1e-3 linear to 0, seed 0, relative L2 on 2,000 ball-radial test points (t uniform) every 1000 steps. The paper gives no error for these problems in PAPERS.md; the exact solution as output gives a zero residual through the same path (TestSDGDExactResidual).\n\n")
 	b.WriteString("| problem | d | steps | rel L2 (min over evals) | final rel L2 | it/s | peak RSS MB | wall s |\n|---|---|---|---|---|---|---|---|\n")
+	reused := false
 	for _, r := range rows {
 		if r.err != nil {
 			fmt.Fprintf(&b, "| %s | %d | failed: %v | | | | | |\n", r.row.op, r.row.dim, r.err)
 			continue
 		}
-		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %.1f | %.0f | %.0f |\n", r.row.op, r.row.dim, r.steps, fmtE(r.minRel), fmtE(r.lastRel), r.itps, r.rss, r.wall)
+		name := r.row.op
+		if r.reused {
+			name += " *"
+			reused = true
+		}
+		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %.1f | %.0f | %.0f |\n", name, r.row.dim, r.steps, fmtE(r.minRel), fmtE(r.lastRel), r.itps, r.rss, r.wall)
+	}
+	if reused {
+		b.WriteString("\nRows marked * were trained by an earlier run into the same directory (GOPINN_STDE_REUSE=1): their it/s, peak RSS and wall are that run's, not this one's.\n")
 	}
 	return writeResult(filepath.Join(resultsDir, "sdgd.md"), b.String())
 }
