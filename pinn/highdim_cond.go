@@ -153,7 +153,10 @@ func (l hdLayout) checkFaceSampler(faces []pde.Face, s string) error {
 }
 
 // drawFaces returns n points (rows of stride columns) on the faces, shared
-// out in turn (point p on face p mod len(faces)).
+// out in turn (point p on face p mod len(faces)). Directions on the sphere
+// are z/|z| as in sampling.BallRadial; the box's faces are drawn here
+// rather than by sampling.Box.Boundary, which shares points out by face
+// measure, (hi - lo)^(d-1): +Inf beyond a few hundred dimensions.
 func (l hdLayout) drawFaces(faces []pde.Face, sampler string, n int, rng *rand.Rand) []float64 {
 	st, d := l.stride(), l.d
 	out := make([]float64, n*st)
