@@ -40,6 +40,10 @@
 //   - equations and conditions: points is required; sampler uniform,
 //     resample_every 0, weight 1; a typed condition's field defaults to the
 //     only field (required when there are several).
+//   - a residual must mention a field, a trainable parameter or a hidden
+//     term; a constant residual would train nothing and is an error at its
+//     position. dn(u) on a time face is the outward time derivative (-u_t
+//     on t == t0, u_t on t == T).
 //   - hidden terms: layers [32, 32], activation tanh.
 //   - parameters: {init: v} or just v; init defaults to 0.
 //   - training: lr defaults by optimizer (DefaultLR: adam 1e-3, lbfgs, engd

@@ -162,6 +162,9 @@ type pending struct {
 	// failed, if set, is set when this expression is in error, and skips it
 	// when already set (the parts of a built residual share one).
 	failed *bool
+	// residual: a loss term's residual, which must depend on something
+	// trained (a field, a parameter or a hidden term), or it trains nothing.
+	residual bool
 }
 
 var (
@@ -804,7 +807,7 @@ func (b *build) equations(n *yaml.Node) {
 		if e, ok := f["residual"]; ok {
 			if ex, ok := b.parse(e.val, "residual"); ok {
 				t.Text = e.val.Value
-				b.pending = append(b.pending, pending{node: e.val, e: ex, what: "residual", scope: b.equationScope,
+				b.pending = append(b.pending, pending{node: e.val, e: ex, what: "residual", scope: b.equationScope, residual: true,
 					assign: func(r expr.Expr) { b.p.Equations[idx].Residual = r }})
 			}
 		} else {
@@ -844,7 +847,7 @@ func (b *build) conditions(n *yaml.Node) {
 			if ex, ok := b.parse(re.val, "residual"); ok {
 				cp.Text = re.val.Value
 				node := re.val
-				b.pending = append(b.pending, pending{node: re.val, e: ex, what: "residual", scope: b.conditionScope,
+				b.pending = append(b.pending, pending{node: re.val, e: ex, what: "residual", scope: b.conditionScope, residual: true,
 					assign: func(r expr.Expr) {
 						b.p.Conditions[idx].Residual = r
 						b.valueOnly(node, r)

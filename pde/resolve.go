@@ -160,6 +160,37 @@ func (b *build) resolveAll() {
 			}
 			continue
 		}
+		if p.residual && !b.trains(r) {
+			b.errorf(p.node, "%s: %q depends on no field, parameter or hidden term: it is a constant and would train nothing", p.what, p.node.Value)
+			continue
+		}
 		p.assign(r)
 	}
+}
+
+// trains reports whether a resolved expression mentions something trained:
+// a field (or a derivative of one), a trainable parameter or a hidden term.
+func (b *build) trains(e expr.Expr) bool {
+	trained := map[string]bool{}
+	for _, f := range b.p.Fields {
+		trained[f] = true
+	}
+	for _, p := range b.p.Parameters {
+		trained[p.Name] = true
+	}
+	hidden := map[string]bool{}
+	for _, h := range b.p.Hidden {
+		hidden[h.Name] = true
+	}
+	found := false
+	expr.Walk(e, func(x expr.Expr) bool {
+		switch v := x.(type) {
+		case *expr.Ident:
+			found = found || trained[v.Name]
+		case *expr.Call:
+			found = found || hidden[v.Func]
+		}
+		return !found
+	})
+	return found
 }

@@ -25,6 +25,11 @@ type batch struct {
 	in      *G.Node   // P x n normalised inputs
 	vars    []*G.Node // P x 1 raw coordinates, created on demand
 	normals []*G.Node // P x 1 outward normal components, created on demand
+	// normalAxes are the variables along which the batch's outward normals
+	// can be nonzero, the axes dn(...) sums over; nil means the space
+	// variables (a lateral boundary). A time face sets the time axis: there
+	// dn(u) is -u_t or u_t.
+	normalAxes []int
 	known   []knownCol
 	targets map[string]*G.Node // data targets by field, fed
 	consts  map[float64]*G.Node
@@ -113,6 +118,14 @@ func (b *batch) varCol(i int) *G.Node {
 	return b.vars[i]
 }
 
+// dnAxes are the variables dn(...) sums over at the batch's points.
+func (b *batch) dnAxes() []int {
+	if b.normalAxes != nil {
+		return b.normalAxes
+	}
+	return b.m.prob.SpaceVariables()
+}
+
 func (b *batch) normalCol(i int) *G.Node {
 	for len(b.normals) <= i {
 		b.normals = append(b.normals, nil)
@@ -190,14 +203,19 @@ func (b *batch) need(e expr.Expr) error {
 					return false
 				}
 				space := prob.SpaceVariables()
+				if v.Func == "dn" {
+					for _, i := range b.dnAxes() {
+						a := make(autodiff.MultiIndex, n)
+						a[i] = 1
+						add(f, a)
+					}
+					return false
+				}
 				for _, i := range space {
 					a := make(autodiff.MultiIndex, n)
 					switch v.Func {
 					case "lap":
 						a[i] = 2
-						add(f, a)
-					case "dn":
-						a[i] = 1
 						add(f, a)
 					case "biharm":
 						for _, j := range space {
@@ -778,6 +796,9 @@ func (b *batch) operator(c *expr.Call) (*G.Node, error) {
 		} else {
 			sum = b.m.add(sum, x)
 		}
+	}
+	if c.Func == "dn" {
+		space = b.dnAxes()
 	}
 	for _, i := range space {
 		a := make(autodiff.MultiIndex, n)

@@ -203,6 +203,12 @@ func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 		}
 		G.Read(t.loss, &t.lossVal)
 	}
+	if m.err != nil {
+		return nil, m.err
+	}
+	if err := p.checkTermsDepend(); err != nil {
+		return nil, err
+	}
 	G.Read(p.loss, &p.total)
 	reach := reachable(p.loss)
 	var wrt []*G.Node

@@ -2,6 +2,7 @@ package pinn
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
@@ -204,6 +205,9 @@ func buildProgram(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 	if m.err != nil {
 		return nil, m.err
 	}
+	if err := p.checkTermsDepend(); err != nil {
+		return nil, err
+	}
 	G.Read(p.loss, &p.total)
 	target := p.loss
 	if bo.objective != objLoss {
@@ -324,7 +328,28 @@ func (p *program) newTerm(tm pde.Term, kind, index int, on []pde.Face, typ strin
 	if t.period >= 0 {
 		t.batches = append(t.batches, newBatch(p.model, fmt.Sprintf("t%d_%d_hi", kind, index), t.P))
 	}
+	for _, b := range t.batches {
+		b.normalAxes = p.normalAxes(t)
+	}
 	return t, nil
+}
+
+// normalAxes are the variables along which a condition's outward normals
+// can be nonzero: the axes of its box faces (a time face's normal is in
+// time), the time axis on a time slice of a shape, nil (the space
+// variables) on a shape's lateral boundary and for interior terms.
+func (p *program) normalAxes(t *term) []int {
+	if t.geomOn.Var != "" && t.geomOn.Var != pde.BoundaryFace {
+		return []int{p.prob.VariableIndex(t.geomOn.Var)}
+	}
+	var axes []int
+	for _, f := range t.faces {
+		if !slices.Contains(axes, f.Axis) {
+			axes = append(axes, f.Axis)
+		}
+	}
+	slices.Sort(axes)
+	return axes
 }
 
 // sample draws the points of epoch e for a term from its own stream, so a
@@ -541,6 +566,26 @@ func (p *program) initTheta() []float64 {
 	}
 	return theta
 }
+
+// checkTermsDepend refuses a term whose loss reaches no network weight and
+// no trainable parameter: its loss is a constant and its gradient zero, so
+// the term would silently do nothing (e.g. a condition whose residual has no
+// field in it).
+func (p *program) checkTermsDepend() error {
+	for _, t := range p.terms {
+		if t.loss == nil {
+			continue
+		}
+		reach := reachable(t.loss)
+		if !slices.ContainsFunc(p.params, func(n *G.Node) bool { return reach[n] }) {
+			return &InputError{Err: fmt.Errorf("%s %q: its loss cannot depend on the networks or parameters (its residual is a constant); write the residual in terms of a field",
+				termKindName[t.kind], t.name)}
+		}
+	}
+	return nil
+}
+
+var termKindName = map[int]string{kindEquation: "equation", kindCondition: "condition", kindData: "data"}
 
 // reachable returns the nodes the given node depends on (itself included).
 func reachable(n *G.Node) map[*G.Node]bool {
