@@ -30,9 +30,9 @@ type batch struct {
 	// variables (a lateral boundary). A time face sets the time axis: there
 	// dn(u) is -u_t or u_t.
 	normalAxes []int
-	known   []knownCol
-	targets map[string]*G.Node // data targets by field, fed
-	consts  map[float64]*G.Node
+	known      []knownCol
+	targets    map[string]*G.Node // data targets by field, fed
+	consts     map[float64]*G.Node
 
 	// derivative needs collected before the jets are built
 	needs   map[string]autodiff.MultiIndex
