@@ -4,6 +4,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/optim"
 )
 
 // Spec is a whole problem spec: the problem and how to train it. Load reads
@@ -100,12 +101,7 @@ type Derivatives struct {
 }
 
 // Schedule is a learning-rate schedule.
-type Schedule struct {
-	Type      string  // constant (default) | exponential | linear | cosine
-	Rate      float64 // exponential: factor per Every steps
-	Every     int     // exponential: steps per factor Rate
-	Staircase bool    // exponential: step changes instead of continuous decay
-}
+type Schedule = optim.Schedule
 
 // Stage is one optimizer stage of training.
 type Stage struct {

@@ -89,7 +89,8 @@
 // and every default present, expressions as written, so that a run
 // directory's spec.yaml reproduces the run; loading it gives an equal Spec.
 //
-// Names the spec may use for samplers, activations, optimizers and condition
-// types are kept in small registries (RegisterSampler, RegisterActivation,
-// RegisterOptimizer, RegisterConditionType).
+// Names the spec may use for samplers, activations and condition types are
+// kept in small registries (RegisterSampler, RegisterActivation,
+// RegisterConditionType); optimizer names and their default learning rates
+// come from the optimizers' own registry (package pinn/optim).
 package pde

@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/optim"
 )
 
 // Load reads the spec file at path, decodes it strictly, applies the --set
@@ -1046,7 +1047,7 @@ func (b *build) derivatives(n *yaml.Node) {
 func (b *build) stage(f map[string]entry, path string, st *Stage, defOpt string) {
 	st.Optimizer = defOpt
 	if e, ok := f["optimizer"]; ok {
-		if v, ok := b.oneOf(e.val, join(path, "optimizer"), keys(optimizers)...); ok {
+		if v, ok := b.oneOf(e.val, join(path, "optimizer"), optim.Names()...); ok {
 			st.Optimizer = v
 		}
 	}

@@ -416,7 +416,7 @@ func TestRich(t *testing.T) {
 		t.Errorf("derivatives %+v", s.Derivatives)
 	}
 	if s.Training.Schedule.Type != "cosine" || s.Training.InitFrom != "results/old" ||
-		*s.Training.Then != (Stage{Optimizer: "lbfgs", Steps: 10, LR: 1, Schedule: Schedule{"exponential", 0.5, 5, true}}) {
+		*s.Training.Then != (Stage{Optimizer: "lbfgs", Steps: 10, LR: 1, Schedule: Schedule{Type: "exponential", Rate: 0.5, Every: 5, Staircase: true}}) {
 		t.Errorf("training %+v %+v", s.Training, s.Training.Then)
 	}
 	if p.Exact["h"] == nil || s.Output.Dir != "out/rich" {

@@ -1,10 +1,15 @@
 package pde
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/gopinn/gopinn/pinn/optim"
+)
 
 // The names a spec may use, with their options. Packages that implement a
-// new sampler, activation, optimizer or condition type register its spec
-// name here (one line) so that specs naming it validate.
+// new sampler, activation or condition type register its spec name here
+// (one line) so that specs naming it validate; optimizers are listed by
+// their own registry (optim.Register).
 var (
 	// samplers maps a collocation sampler's name to the option keys its map
 	// form accepts (all numbers).
@@ -15,7 +20,6 @@ var (
 		"rar-d": {"k", "c", "pool", "add"},
 	}
 	activations    = map[string]bool{"tanh": true, "sin": true, "gelu": true, "softplus": true}
-	optimizers     = map[string]float64{"adam": 1e-3, "lbfgs": 1, "engd": 1, "lm": 1} // -> default lr
 	conditionTypes = map[string]bool{"dirichlet": true, "neumann": true, "robin": true, "periodic": true}
 	schedules      = map[string]bool{"constant": true, "exponential": true, "linear": true, "cosine": true}
 )
@@ -26,10 +30,6 @@ func RegisterSampler(name string, options ...string) { samplers[name] = options 
 
 // RegisterActivation makes an activation name valid in specs.
 func RegisterActivation(name string) { activations[name] = true }
-
-// RegisterOptimizer makes an optimizer name valid in specs, with the
-// learning rate used when a stage names it without lr.
-func RegisterOptimizer(name string, defaultLR float64) { optimizers[name] = defaultLR }
 
 // RegisterConditionType makes a condition type valid in specs. Its residual
 // is built by the trainer (pinn) from Condition.Type; the loader leaves
@@ -72,10 +72,11 @@ var (
 )
 
 // DefaultLR is the learning rate of a stage using optimizer opt when the
-// spec gives none: 1e-3 for adam, 1 for the line-search and second-order
-// methods (lbfgs, engd, lm).
+// spec gives none, as the optimizer registered it (package pinn/optim, the
+// one list of optimizers): 1e-3 for adam, 1 for the line-search and
+// second-order methods (lbfgs, engd, lm).
 func DefaultLR(opt string) float64 {
-	if lr, ok := optimizers[opt]; ok {
+	if lr, ok := optim.DefaultLR(opt); ok {
 		return lr
 	}
 	return 1e-3

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn/optim"
 	"github.com/gopinn/gopinn/sampling"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -122,8 +123,8 @@ func resampledEpochs(cfg *config, every int) []int {
 	start := 0
 	last := 0
 	for _, st := range cfg.stages {
-		o, err := newOptimizer(st, 0)
-		if err == nil && o.resamples() && st.Steps > 0 {
+		o, err := optim.New(st.Optimizer, 0)
+		if err == nil && !o.Needs().FixedObjective && st.Steps > 0 {
 			lo, hi := cfg.adaptiveEpoch(start, every), cfg.adaptiveEpoch(start+st.Steps-1, every)
 			for e := max(lo, last+1, 1); e <= hi; e++ {
 				out = append(out, e)

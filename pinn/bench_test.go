@@ -7,6 +7,7 @@ import (
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/optim"
 )
 
 // withKernel runs f with netKernel set to kernel.
@@ -117,12 +118,12 @@ func benchStep(b *testing.B, dt string) {
 	}
 	theta := p.initTheta()
 	grad := make([]float64, len(theta))
-	opt := newAdam(len(theta))
+	opt := optim.NewAdam(len(theta))
 	step := func() {
 		if _, err := p.run(theta, grad); err != nil {
 			b.Fatal(err)
 		}
-		opt.update(theta, grad, 1e-3)
+		opt.Update(theta, grad, 1e-3)
 	}
 	for range 3 { // warm-up: first runs allocate the tape's and the ops' buffers
 		step()
@@ -167,7 +168,7 @@ func BenchmarkHighDimStep(b *testing.B) {
 					if err := r.resample(); err != nil {
 						b.Fatal(err)
 					}
-					if _, err := r.opts[0].step(&stepContext{theta: r.theta, lr: 1e-3, eval: r.prog.run, prog: r.prog}); err != nil {
+					if _, err := r.stages[0].method.Step(r.stages[0].obj, r.theta, 1e-3); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -38,7 +38,7 @@ func (r *runner) saveCheckpoint() error {
 	// stages are finished, later ones not started (and with rounds a plan
 	// can hold dozens of L-BFGS stages of 100 curvature pairs each).
 	cur, _ := r.cfg.stageAt(r.step)
-	for k, v := range r.opts[cur].save() {
+	for k, v := range r.stages[cur].method.Save() {
 		a[fmt.Sprintf("stage%d/%s", cur, k)] = v
 	}
 	a["loss"] = scalarArr(r.loss)
@@ -59,13 +59,6 @@ func (r *runner) saveCheckpoint() error {
 		a["balance/lambda"] = vec(lam)
 	}
 	return runio.WriteNPZ(filepath.Join(r.cfg.opts.OutDir, "checkpoint.npz"), a)
-}
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func (r *runner) loadCheckpoint(path string) error {
@@ -97,7 +90,7 @@ func (r *runner) loadCheckpoint(path string) error {
 	r.wallPrev = a["wall_s"].Data[0]
 	r.trainSec = a["train_s"].Data[0]
 	r.loss = a["loss"].Data[0]
-	for i, o := range r.opts {
+	for i, o := range r.stages {
 		prefix := fmt.Sprintf("stage%d/", i)
 		st := map[string]runio.Array{}
 		for k, v := range a {
@@ -108,7 +101,7 @@ func (r *runner) loadCheckpoint(path string) error {
 		if len(st) == 0 {
 			continue // a stage without saved state: not started or finished
 		}
-		if err := o.load(st); err != nil {
+		if err := o.method.Load(st); err != nil {
 			return fmt.Errorf("checkpoint %s: stage %d: %w", path, i, err)
 		}
 	}

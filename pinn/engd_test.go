@@ -8,6 +8,7 @@ import (
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/optim"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -93,7 +94,7 @@ func TestJacobianMatchesFiniteDifferences(t *testing.T) {
 			var rj []float64
 			for _, tj := range tjs {
 				J = append(J, tj.J)
-				rj = append(rj, tj.r...)
+				rj = append(rj, tj.R...)
 			}
 			for i := range r0 {
 				if math.Abs(r0[i]-rj[i]) > 1e-12*(1+math.Abs(r0[i])) {
@@ -156,7 +157,7 @@ func TestGramSymmetricPSD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	G, g, loss := gram(tjs)
+	G, g, loss := optim.Gram(tjs)
 	n := G.SymmetricDim()
 	var gd mat.Dense
 	gd.CloneFrom(G)
@@ -169,7 +170,7 @@ func TestGramSymmetricPSD(t *testing.T) {
 			for _, tj := range tjs {
 				rows, _ := tj.J.Dims()
 				for k := 0; k < rows; k++ {
-					want += tj.scale * tj.J.At(k, i) * tj.J.At(k, j)
+					want += tj.Scale * tj.J.At(k, i) * tj.J.At(k, j)
 				}
 			}
 			if math.Abs(G.At(i, j)-want) > 1e-12*maxG {

@@ -22,6 +22,7 @@ import (
 	"github.com/gopinn/gopinn/autodiff"
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/optim"
 	"github.com/gopinn/gopinn/sampling"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -88,6 +89,10 @@ type hdTransform struct {
 
 func hdWorkers(P int) int { return max(1, min(runtime.NumCPU(), P)) }
 
+// offersHighDim: the program of a vector problem draws new points and
+// estimator directions every step and compiles no residual programs.
+var offersHighDim = optim.Offers{Why: "a vector-variable problem draws new points and directions every step and has no residual Jacobians yet; use adam"}
+
 // buildHighDim compiles the training program of a vector problem.
 func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, error) {
 	v := prob.Vector
@@ -104,10 +109,8 @@ func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 	case len(prob.Hidden) > 0 || len(prob.Parameters) > 0:
 		return nil, fmt.Errorf("problem %q: hidden terms and parameters are not supported with a vector variable yet", prob.Name)
 	}
-	for _, st := range cfg.stages {
-		if st.Optimizer != "adam" {
-			return nil, fmt.Errorf("problem %q: optimizer %s is not supported with a vector variable yet (use adam)", prob.Name, st.Optimizer)
-		}
+	if err := checkMethods(cfg, offersHighDim); err != nil {
+		return nil, fmt.Errorf("problem %q: %w", prob.Name, err)
 	}
 	eq := prob.Equations[0]
 	h := &hdTerm{vec: v, d: v.Dim, P: max(eq.Points, 1), prefix: "hd/", seed: cfg.seed, ptsEpoch: -1, drawn: -1}

@@ -2,10 +2,10 @@ package pinn
 
 import (
 	"fmt"
-	"math"
 	"runtime"
 	"sync"
 
+	"github.com/gopinn/gopinn/pinn/optim"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -47,13 +47,10 @@ const jacobianBlock = 1
 // concurrently (at most GOMAXPROCS).
 const jacobianWorkers = 8
 
-// termJacobian is one term's Jacobian block at the current parameters.
-type termJacobian struct {
-	name  string
-	scale float64    // s_t = w_t / P_t: the term's loss is scale * |r|^2
-	J     *mat.Dense // rows x n (row j*P + i: residual vector j at point i)
-	r     []float64  // residual values, same row order
-}
+// A term's Jacobian block at the current parameters is an optim.Block:
+// Scale s_t = w_t / P_t (the term's loss is s_t |r|^2), J rows x n (row
+// j*P + i: residual vector j at point i), R the residual values in the same
+// row order.
 
 // jacobian holds the residual programs of every term of a training program.
 type jacobian struct {
@@ -121,11 +118,11 @@ func termScale(t *term) float64 {
 
 // assemble computes every term's Jacobian and residuals at theta with the
 // current points of train's terms.
-func (jc *jacobian) assemble(theta []float64, train *program) ([]termJacobian, error) {
+func (jc *jacobian) assemble(theta []float64, train *program) ([]optim.Block, error) {
 	if len(train.terms) != len(jc.terms) {
 		return nil, fmt.Errorf("jacobian: %d terms, training has %d", len(jc.terms), len(train.terms))
 	}
-	out := make([]termJacobian, len(train.terms))
+	out := make([]optim.Block, len(train.terms))
 	for k, t := range train.terms {
 		jt := jc.terms[k]
 		nres := len(jt.progs[0].terms[0].residuals)
@@ -133,7 +130,7 @@ func (jc *jacobian) assemble(theta []float64, train *program) ([]termJacobian, e
 		if jt.data {
 			P = t.P
 		}
-		tj := termJacobian{name: t.name, scale: termScale(t), J: mat.NewDense(nres*P, jc.n, nil), r: make([]float64, nres*P)}
+		tj := optim.Block{Name: t.name, Scale: termScale(t), J: mat.NewDense(nres*P, jc.n, nil), R: make([]float64, nres*P)}
 		nblocks := (P + jt.block - 1) / jt.block
 		var wg sync.WaitGroup
 		errs := make([]error, len(jt.progs))
@@ -161,7 +158,7 @@ func (jc *jacobian) assemble(theta []float64, train *program) ([]termJacobian, e
 }
 
 // runBlock fills the rows of block blk (points blk*B ...) of one term.
-func (jt *jacTerm) runBlock(p *program, t *term, blk, P int, theta []float64, tj *termJacobian) error {
+func (jt *jacTerm) runBlock(p *program, t *term, blk, P int, theta []float64, tj *optim.Block) error {
 	rt := p.terms[0]
 	B := jt.block
 	start := blk * B
@@ -197,7 +194,7 @@ func (jt *jacTerm) runBlock(p *program, t *term, blk, P int, theta []float64, tj
 			}
 			if j == 0 && i == 0 {
 				for jj, rv := range p.residualValues(rt) {
-					copy(tj.r[jj*P+start:jj*P+start+valid], rv[:valid])
+					copy(tj.R[jj*P+start:jj*P+start+valid], rv[:valid])
 				}
 			}
 		}
@@ -222,91 +219,4 @@ func (jc *jacobian) lossAt(theta []float64, train *program) (float64, error) {
 		return 0, fmt.Errorf("graph: %w", err)
 	}
 	return scalarOf(lp.total), nil
-}
-
-// stacked returns A = [sqrt(s_t) J_t] and b = [sqrt(s_t) r_t] (L = |b|^2).
-func stacked(tjs []termJacobian) (*mat.Dense, []float64) {
-	rows, n := 0, 0
-	for _, tj := range tjs {
-		r, c := tj.J.Dims()
-		rows, n = rows+r, c
-	}
-	A := mat.NewDense(rows, n, nil)
-	b := make([]float64, 0, rows)
-	off := 0
-	for _, tj := range tjs {
-		r, _ := tj.J.Dims()
-		q := math.Sqrt(tj.scale)
-		blk := A.Slice(off, off+r, 0, n).(*mat.Dense)
-		blk.Scale(q, tj.J)
-		for _, v := range tj.r {
-			b = append(b, q*v)
-		}
-		off += r
-	}
-	return A, b
-}
-
-// gram returns G = sum_t s_t J_t^T J_t (half the Gauss-Newton Hessian of L)
-// and g = sum_t s_t J_t^T r_t (half the gradient of L), and L itself.
-func gram(tjs []termJacobian) (*mat.SymDense, []float64, float64) {
-	var n int
-	if len(tjs) > 0 {
-		_, n = tjs[0].J.Dims()
-	}
-	G := mat.NewSymDense(n, nil)
-	g := mat.NewVecDense(n, nil)
-	loss := 0.0
-	for _, tj := range tjs {
-		G.SymRankK(G, tj.scale, tj.J.T())
-		tmp := mat.NewVecDense(n, nil)
-		tmp.MulVec(tj.J.T(), mat.NewVecDense(len(tj.r), tj.r))
-		g.AddScaledVec(g, tj.scale, tmp)
-		for _, v := range tj.r {
-			loss += tj.scale * v * v
-		}
-	}
-	return G, g.RawVector().Data, loss
-}
-
-// lstsq is a thin SVD of A with U^T b, for least-squares solves of
-// A x = b with several cutoffs or dampings.
-type lstsq struct {
-	sv []float64
-	ub []float64 // U^T b
-	V  mat.Dense
-}
-
-func newLstsq(A *mat.Dense, b []float64) (*lstsq, error) {
-	var svd mat.SVD
-	if !svd.Factorize(A, mat.SVDThin) {
-		return nil, fmt.Errorf("SVD did not converge")
-	}
-	l := &lstsq{sv: svd.Values(nil)}
-	var U mat.Dense
-	svd.UTo(&U)
-	svd.VTo(&l.V)
-	ub := mat.NewVecDense(len(l.sv), nil)
-	ub.MulVec(U.T(), mat.NewVecDense(len(b), b))
-	l.ub = ub.RawVector().Data
-	return l, nil
-}
-
-// solve returns the damped minimum-norm least-squares solution
-// x = sum_i sigma_i / (sigma_i^2 + lambda) (u_i . b) v_i over the singular
-// values above rcond * sigma_max (lambda = 0: the truncated pseudo-inverse),
-// and the number of singular values kept.
-func (l *lstsq) solve(rcond, lambda float64) ([]float64, int) {
-	c := make([]float64, len(l.sv))
-	kept := 0
-	for i, s := range l.sv {
-		if s > rcond*l.sv[0] && s > 0 {
-			c[i] = l.ub[i] * s / (s*s + lambda)
-			kept++
-		}
-	}
-	_, n := l.V.Dims()
-	x := mat.NewVecDense(n, nil)
-	x.MulVec(&l.V, mat.NewVecDense(len(c), c))
-	return x.RawVector().Data, kept
 }

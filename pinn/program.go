@@ -126,10 +126,8 @@ func buildProgram(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 	if err := checkScalarMethod(prob, cfg.deriv); err != nil {
 		return nil, err
 	}
-	for _, st := range cfg.stages {
-		if _, err := newOptimizer(st, 0); err != nil {
-			return nil, err
-		}
+	if err := checkMethods(cfg, offersScalar); err != nil {
+		return nil, err
 	}
 	m, err := newModel(prob, cfg)
 	if err != nil {

@@ -121,14 +121,14 @@ func ResumeProblem(ctx context.Context, prob *pde.Problem, opts Options) (*Resul
 }
 
 type runner struct {
-	prob  *pde.Problem
-	cfg   *config
-	prog  *program
-	pred  *predictor
-	ev    *evaluation
-	theta []float64
-	opts  []optimizer // one per stage
-	step  int
+	prob   *pde.Problem
+	cfg    *config
+	prog   *program
+	pred   *predictor
+	ev     *evaluation
+	theta  []float64
+	stages []stage // one per planned stage (stages.go)
+	step   int
 
 	wallPrev, trainSec float64 // seconds accumulated before this process
 	start              time.Time
@@ -156,12 +156,8 @@ func newRunner(prob *pde.Problem, opts Options) (*runner, error) {
 	}
 	r := &runner{prob: prob, cfg: cfg, prog: prog, pred: pred, ev: ev}
 	r.theta = prog.initTheta()
-	for _, st := range cfg.stages {
-		o, err := newOptimizer(st, len(r.theta))
-		if err != nil {
-			return nil, err
-		}
-		r.opts = append(r.opts, o)
+	if r.stages, err = newStages(cfg, prog, len(r.theta)); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
@@ -212,9 +208,9 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		}
 		si, ss := r.cfg.stageAt(r.step)
 		st := r.cfg.stages[si]
-		lr = learningRate(st.LR, st.Schedule, ss, st.Steps)
+		lr = st.Schedule.LearningRate(st.LR, ss, st.Steps)
 		t0 := time.Now()
-		opt := r.opts[si]
+		opt := r.stages[si]
 		if opt.resamples() {
 			if err := r.resample(); err != nil {
 				return r.finish("failed", err)
@@ -224,7 +220,7 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		if err := r.prog.convergenceStep(r.step, r.theta, opt.resamples()); err != nil {
 			return r.finish("failed", err)
 		}
-		loss, err := opt.step(&stepContext{theta: r.theta, lr: lr, eval: r.prog.run, prog: r.prog})
+		loss, err := opt.method.Step(opt.obj, r.theta, lr)
 		if err != nil {
 			return r.finish("failed", err)
 		}

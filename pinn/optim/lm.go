@@ -1,15 +1,13 @@
-package pinn
+package optim
 
 import (
 	"fmt"
 	"math"
 
-	"github.com/gopinn/gopinn/pde"
-	"github.com/gopinn/gopinn/pinn/internal/runio"
 	"gonum.org/v1/gonum/mat"
 )
 
-// lm is Levenberg-Marquardt for the nonlinear least-squares loss
+// LM is Levenberg-Marquardt for the nonlinear least-squares loss
 // L = sum_t (w_t/P_t) |r_t|^2 (Madsen, Nielsen & Tingleff, "Methods for
 // non-linear least squares problems", 2004, Alg. 3.16). With
 // H = J^T W J and g = J^T W r (W = diag(w_t/P_t); H = G and g = grad L / 2
@@ -21,55 +19,55 @@ import (
 // (h . g + mu |h|^2) (actual over predicted decrease of the linear model)
 // decides: rho > 0 accepts the step and mu *= max(1/3, 1 - (2 rho - 1)^3),
 // nu = 2 (Nielsen's rule); otherwise mu *= nu, nu *= 2 and the step is
-// solved again with the same Jacobian, up to lmTries times within one
-// optimizer step. mu starts at lmTau * max diag(H). mu I rather than
+// solved again with the same Jacobian, up to LMTries times within one
+// optimizer step. mu starts at LMTau * max diag(H). mu I rather than
 // mu diag(H): parameters some term does not reach have zero columns.
 //
 // mu and nu are the state (saved in the checkpoint); the stage's learning
 // rate is not used. Points stay fixed during the stage.
-type lm struct {
-	jac    *jacobian
+type LM struct {
 	mu, nu float64
 	has    bool // mu, nu initialised
 	k      int  // steps done
 }
 
+var _ Method = (*LM)(nil)
+
 const (
-	lmTau   = 1e-3
-	lmTries = 10
+	LMTau   = 1e-3
+	LMTries = 10
 )
 
 func init() {
-	registerOptimizer("lm", 1, func(int, pde.Stage) optimizer { return &lm{} })
+	Register("lm", 1, func(int) Method { return &LM{} })
 }
 
-func (o *lm) resamples() bool { return false }
+// Needs: the residuals' Jacobian, on fixed points.
+func (o *LM) Needs() Needs { return Needs{Residuals: true, FixedObjective: true} }
 
-func (o *lm) step(c *stepContext) (float64, error) {
-	if o.jac == nil {
-		jc, err := newJacobian(c.prog)
-		if err != nil {
-			return 0, fmt.Errorf("lm: %w", err)
-		}
-		o.jac = jc
+// Step performs one LM step; the learning rate is not used.
+func (o *LM) Step(obj Objective, theta []float64, _ float64) (float64, error) {
+	ls, err := leastSquares("lm", obj)
+	if err != nil {
+		return 0, err
 	}
-	tjs, err := o.jac.assemble(c.theta, c.prog)
+	blocks, err := ls.Residuals(theta)
 	if err != nil {
 		return 0, fmt.Errorf("lm: %w", err)
 	}
-	H, g, loss0 := gram(tjs)
+	H, g, loss0 := Gram(blocks)
 	n := len(g)
 	if !o.has {
 		m := 0.0
 		for i := 0; i < n; i++ {
 			m = math.Max(m, H.At(i, i))
 		}
-		o.mu, o.nu, o.has = lmTau*math.Max(m, 1e-300), 2, true
+		o.mu, o.nu, o.has = LMTau*math.Max(m, 1e-300), 2, true
 	}
 	o.k++
 	x := make([]float64, n)
 	gv := mat.NewVecDense(n, g)
-	for try := 0; try < lmTries; try++ {
+	for try := 0; try < LMTries; try++ {
 		D := mat.NewSymDense(n, nil)
 		D.CopySym(H)
 		for i := 0; i < n; i++ {
@@ -88,16 +86,16 @@ func (o *lm) step(c *stepContext) (float64, error) {
 		}
 		hd := h.RawVector().Data
 		for i := range x {
-			x[i] = c.theta[i] - hd[i]
+			x[i] = theta[i] - hd[i]
 		}
-		f, err := o.jac.lossAt(x, c.prog)
+		f, err := ls.Loss(x)
 		if err != nil {
 			return 0, fmt.Errorf("lm: %w", err)
 		}
 		pred := dot(hd, g) + o.mu*dot(hd, hd)
 		rho := (loss0 - f) / pred
 		if pred > 0 && rho > 0 { // NaN compares false
-			copy(c.theta, x)
+			copy(theta, x)
 			o.mu *= math.Max(1.0/3, 1-math.Pow(2*rho-1, 3))
 			o.nu = 2
 			break
@@ -105,18 +103,18 @@ func (o *lm) step(c *stepContext) (float64, error) {
 		o.mu *= o.nu
 		o.nu *= 2
 	}
-	return refresh(c)
+	return refresh(obj, theta)
 }
 
-func (o *lm) save() map[string]runio.Array {
-	return map[string]runio.Array{"mu": scalarArr(o.mu), "nu": scalarArr(o.nu), "has": scalarArr(b2f(o.has)), "k": scalarArr(float64(o.k))}
+// Save returns mu, nu and the step count.
+func (o *LM) Save() State {
+	return State{"mu": scalar(o.mu), "nu": scalar(o.nu), "has": flag(o.has), "k": scalar(float64(o.k))}
 }
 
-func (o *lm) load(a map[string]runio.Array) error {
-	for _, k := range []string{"mu", "nu", "has", "k"} {
-		if _, ok := a[k]; !ok {
-			return fmt.Errorf("lm state has no %q", k)
-		}
+// Load restores what Save returned.
+func (o *LM) Load(a State) error {
+	if err := require(a, "lm", "mu", "nu", "has", "k"); err != nil {
+		return err
 	}
 	o.mu, o.nu = a["mu"].Data[0], a["nu"].Data[0]
 	o.has = a["has"].Data[0] != 0

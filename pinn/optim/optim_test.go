@@ -1,10 +1,8 @@
-package pinn
+package optim
 
 import (
 	"math"
 	"testing"
-
-	"github.com/gopinn/gopinn/pde"
 )
 
 // rosenbrock in n dimensions (n even): sum 100 (x_{2i}-x_{2i-1}^2)^2 + (1-x_{2i-1})^2.
@@ -30,10 +28,10 @@ func TestLBFGSRosenbrock(t *testing.T) {
 	for i := range x {
 		x[i] = map[bool]float64{true: -1.2, false: 1}[i%2 == 0]
 	}
-	o := newLBFGS(20)
+	o := NewLBFGS(20)
 	it := 0
 	for ; it < 100; it++ {
-		if err := o.iterate(x, rosenbrock); err != nil {
+		if err := o.Iterate(x, rosenbrock); err != nil {
 			t.Fatal(err)
 		}
 		if o.f < 1e-16 || o.done {
@@ -53,10 +51,10 @@ func TestLBFGSRosenbrock(t *testing.T) {
 func TestAdamQuadratic(t *testing.T) {
 	x := []float64{1, 1}
 	g := make([]float64, 2)
-	a := newAdam(2)
+	a := NewAdam(2)
 	for i := 0; i < 3000; i++ {
 		g[0], g[1] = 2*x[0], 2e4*x[1]
-		a.update(x, g, learningRate(0.05, pde.Schedule{Type: "cosine"}, i, 3000))
+		a.Update(x, g, Schedule{Type: "cosine"}.LearningRate(0.05, i, 3000))
 	}
 	if math.Abs(x[0]) > 1e-4 || math.Abs(x[1]) > 1e-4 {
 		t.Fatalf("Adam did not converge: %v", x)
@@ -66,19 +64,19 @@ func TestAdamQuadratic(t *testing.T) {
 // TestLearningRateSchedules checks each schedule's documented values.
 func TestLearningRateSchedules(t *testing.T) {
 	cases := []struct {
-		sch  pde.Schedule
+		sch  Schedule
 		s, n int
 		want float64
 	}{
-		{pde.Schedule{}, 500, 1000, 1},
-		{pde.Schedule{Type: "exponential", Rate: 0.9, Every: 1000}, 500, 5000, math.Pow(0.9, 0.5)},
-		{pde.Schedule{Type: "exponential", Rate: 0.9, Every: 1000, Staircase: true}, 1500, 5000, 0.9},
-		{pde.Schedule{Type: "linear"}, 250, 1000, 0.75},
-		{pde.Schedule{Type: "cosine"}, 500, 1000, 0.5},
-		{pde.Schedule{Type: "cosine"}, 1000, 1000, 0},
+		{Schedule{}, 500, 1000, 1},
+		{Schedule{Type: "exponential", Rate: 0.9, Every: 1000}, 500, 5000, math.Pow(0.9, 0.5)},
+		{Schedule{Type: "exponential", Rate: 0.9, Every: 1000, Staircase: true}, 1500, 5000, 0.9},
+		{Schedule{Type: "linear"}, 250, 1000, 0.75},
+		{Schedule{Type: "cosine"}, 500, 1000, 0.5},
+		{Schedule{Type: "cosine"}, 1000, 1000, 0},
 	}
 	for _, c := range cases {
-		if got := learningRate(1, c.sch, c.s, c.n); math.Abs(got-c.want) > 1e-15 {
+		if got := c.sch.LearningRate(1, c.s, c.n); math.Abs(got-c.want) > 1e-15 {
 			t.Errorf("%+v at %d/%d: lr %g, want %g", c.sch, c.s, c.n, got, c.want)
 		}
 	}
