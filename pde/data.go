@@ -73,6 +73,24 @@ func (b *build) readData() {
 	}
 }
 
+// inputColumns are the input columns of data and reference files: the
+// variables, and for a vector variable x of dimension D its coordinates
+// x[1]..x[D] (CoordinateName) in place of the reporting |x|.
+func (b *build) inputColumns() []string {
+	var out []string
+	if v := b.p.Vector; v != nil {
+		for k := 1; k <= v.Dim; k++ {
+			out = append(out, CoordinateName(v.Name, k))
+		}
+	}
+	for _, v := range b.p.Variables {
+		if v.Name != RadialName {
+			out = append(out, v.Name)
+		}
+	}
+	return out
+}
+
 // readCSV reads ds.File: a header of variable and field names, then rows of
 // numbers. Every variable must have a column, and at least one field.
 // Errors name the file as written in the spec (shown), and the line.
@@ -93,6 +111,18 @@ func (b *build) readCSV(ds *DataSet, shown string, reference bool) error {
 	if err != nil {
 		return csvError(shown, err)
 	}
+	inputs := b.inputColumns()
+	isInput := make(map[string]bool, len(inputs))
+	for _, v := range inputs {
+		isInput[v] = true
+	}
+	inputList := strings.Join(inputs, ", ")
+	if v := b.p.Vector; v != nil {
+		inputList = fmt.Sprintf("%s..%s", CoordinateName(v.Name, 1), CoordinateName(v.Name, v.Dim))
+		if len(inputs) > v.Dim {
+			inputList += ", " + strings.Join(inputs[v.Dim:], ", ")
+		}
+	}
 	cols := make([]string, len(header))
 	isVar := make([]bool, len(header))
 	ds.Inputs, ds.Targets = map[string][]float64{}, map[string][]float64{}
@@ -102,13 +132,13 @@ func (b *build) readCSV(ds *DataSet, shown string, reference bool) error {
 			h = strings.TrimPrefix(h, "\ufeff")
 		}
 		cols[i] = h
-		switch b.declKind[h] {
-		case "variable":
+		switch {
+		case isInput[h]:
 			isVar[i] = true
-		case "field":
+		case b.declKind[h] == "field":
 		default:
 			return fmt.Errorf("%s: unknown column %q (columns are variables %s and fields %s)", shown, h,
-				strings.Join(b.variableNames(), ", "), strings.Join(b.p.Fields, ", "))
+				inputList, strings.Join(b.p.Fields, ", "))
 		}
 		if _, dup := ds.Inputs[h]; dup {
 			return fmt.Errorf("%s: column %q appears twice", shown, h)
@@ -122,9 +152,9 @@ func (b *build) readCSV(ds *DataSet, shown string, reference bool) error {
 			ds.Targets[h] = nil
 		}
 	}
-	for _, v := range b.p.Variables {
-		if _, ok := ds.Inputs[v.Name]; !ok {
-			return fmt.Errorf("%s: no column for variable %q", shown, v.Name)
+	for _, v := range inputs {
+		if _, ok := ds.Inputs[v]; !ok {
+			return fmt.Errorf("%s: no column for variable %q", shown, v)
 		}
 	}
 	if len(ds.Targets) == 0 {

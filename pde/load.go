@@ -847,55 +847,14 @@ func (b *build) conditions(n *yaml.Node) {
 			}
 			if ex, ok := b.parse(re.val, "residual"); ok {
 				cp.Text = re.val.Value
-				node := re.val
 				b.pending = append(b.pending, pending{node: re.val, e: ex, what: "residual", scope: b.conditionScope, residual: true,
-					assign: func(r expr.Expr) {
-						b.p.Conditions[idx].Residual = r
-						b.valueOnly(node, r)
-					}})
+					assign: func(r expr.Expr) { b.p.Conditions[idx].Residual = r }})
 			}
 		case hasType:
 			b.typedCondition(f, it, path, idx)
-			if t := b.p.Conditions[idx].Type; b.p.Vector != nil && t != "" && t != "dirichlet" {
-				b.errorf(te.val, "%s.type: %s is not supported with a vector variable (dirichlet, or a residual of the field's value)", path, t)
-			}
 		default:
 			b.errorf(it, "%s: give a residual or a type (dirichlet, neumann, robin, periodic)", path)
 		}
-	}
-}
-
-// valueOnly reports, for a problem with a vector variable, the first
-// derivative in a condition's residual r (text in node): such a condition
-// takes the field's value only (one primal pass per point; pinn's
-// high-dimensional path).
-func (b *build) valueOnly(node *yaml.Node, r expr.Expr) {
-	if b.p.Vector == nil {
-		return
-	}
-	isField := func(x expr.Expr) bool {
-		id, ok := x.(*expr.Ident)
-		return ok && b.declKind[id.Name] == "field"
-	}
-	var bad expr.Expr
-	expr.Walk(r, func(x expr.Expr) bool {
-		switch n := x.(type) {
-		case *expr.Deriv:
-			if isField(n.Of) {
-				bad = x
-			}
-		case *expr.Call:
-			switch n.Func {
-			case "lap", "biharm", "dn", "grad", "div":
-				if len(n.Args) > 0 && isField(n.Args[0]) {
-					bad = x
-				}
-			}
-		}
-		return bad == nil
-	})
-	if bad != nil {
-		b.exprError(node, &expr.Error{Pos: bad.Position(), Msg: fmt.Sprintf("%s: a condition of a vector problem takes the field's value only (no derivatives)", bad)}, "residual")
 	}
 }
 

@@ -20,9 +20,6 @@ func (b *build) convergenceModel(f map[string]entry) {
 				}
 			}
 		}
-		if m.Architecture != "mlp" && b.p.Vector != nil {
-			b.errorf(e.val, "model.architecture: %s is not supported with a vector variable", m.Architecture)
-		}
 	}
 	e, ok := f["fourier"]
 	if !ok {
@@ -35,9 +32,6 @@ func (b *build) convergenceModel(f map[string]entry) {
 	}
 	if x, ok := sf["scale"]; ok {
 		ff.Scale, _ = b.positive(x.val, "model.fourier.scale")
-	}
-	if b.p.Vector != nil {
-		b.errorf(e.val, "model.fourier is not supported with a vector variable")
 	}
 	m.Fourier = ff
 }
@@ -62,9 +56,6 @@ func (b *build) convergenceTraining(f map[string]entry) {
 				}
 			}
 		}
-		if b.p.Vector != nil {
-			b.errorf(e.val, "training.balance is not supported with a vector variable")
-		}
 		t.Balance = bl
 	}
 	if e, ok := f["causal"]; ok {
@@ -80,8 +71,6 @@ func (b *build) convergenceTraining(f map[string]entry) {
 		}
 		if b.p.VariableIndex("t") < 0 {
 			b.errorf(e.val, "training.causal needs a time variable named t (the chunks are slabs in t)")
-		} else if b.p.Vector != nil {
-			b.errorf(e.val, "training.causal is not supported with a vector variable")
 		}
 		t.Causal = c
 	}

@@ -33,8 +33,9 @@ type Problem struct {
 	Variables []Variable
 	// Vector, if non-nil, is the vector variable x ∈ R^Dim of a ball or
 	// vector-box domain (SPEC §1 domain); expressions use x[i], norm2(x),
-	// sum(...). Such problems train through the high-dimensional path
-	// (pinn, derivatives.method stde or taylor).
+	// sum(...). Coordinates gives the same problem in D scalar variables
+	// x[1..D]; pinn compiles it that way, or on its high-dimensional fast
+	// path when the problem fits it (see pinn's package doc).
 	Vector *VectorVariable
 	// Fields are the outputs of the solution network, in output order.
 	Fields []string

@@ -34,15 +34,18 @@ func LoadRun(dir string) (*Model, error) {
 	if !ok {
 		return nil, fmt.Errorf("load run %s: checkpoint has no theta", dir)
 	}
-	cfg := newConfig(OptionsFromSpec(spec))
-	pred, err := newPredictor(spec.Problem, cfg, 1024)
+	prob, cfg, err := compiledProblem(spec.Problem, newConfig(OptionsFromSpec(spec)))
+	if err != nil {
+		return nil, err
+	}
+	pred, err := newPredictor(prob, cfg, 1024)
 	if err != nil {
 		return nil, err
 	}
 	if pred.m.numParams() != len(th.Data) {
 		return nil, fmt.Errorf("load run %s: checkpoint has %d parameters, the spec's model %d", dir, len(th.Data), pred.m.numParams())
 	}
-	return &Model{Problem: spec.Problem, Spec: spec, theta: th.Data, pred: pred, dir: dir}, nil
+	return &Model{Problem: prob, Spec: spec, theta: th.Data, pred: pred, dir: dir}, nil
 }
 
 // Predict evaluates the fields and hidden terms at points given as rows of

@@ -69,6 +69,9 @@ type config struct {
 	initFrom    string
 	eval        pde.Evaluation
 	opts        Options
+	// forceCoordinates compiles a vector problem by the general compiler
+	// even where the fast path applies (tests holding the two equal).
+	forceCoordinates bool
 }
 
 func newConfig(o Options) *config {

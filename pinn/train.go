@@ -24,7 +24,10 @@ type Result struct {
 // Check compiles the problem into its training and evaluation graphs without
 // training: every check Train makes before the first step.
 func Check(prob *pde.Problem, opts Options) error {
-	cfg := newConfig(opts)
+	prob, cfg, err := compiledProblem(prob, newConfig(opts))
+	if err != nil {
+		return err
+	}
 	// A vector problem is compiled on a few points: its forcing terms cost
 	// O(d) per point to evaluate (seconds for 100 points at 100K-D).
 	var bo buildOptions
@@ -141,7 +144,10 @@ type runner struct {
 }
 
 func newRunner(prob *pde.Problem, opts Options) (*runner, error) {
-	cfg := newConfig(opts)
+	prob, cfg, err := compiledProblem(prob, newConfig(opts))
+	if err != nil {
+		return nil, err
+	}
 	prog, err := newProgram(prob, cfg)
 	if err != nil {
 		return nil, err

@@ -118,6 +118,20 @@ func normalQuantile(u float64) float64 {
 	return -math.Sqrt2 * math.Erfcinv(2*u)
 }
 
+// BallRadialSampler is the spec sampler "ball-radial": in a ball (Interior)
+// the STDE papers' points with a uniform radius and a uniform direction
+// (BallRadial), denser near the centre than uniform; elsewhere (a box, the
+// time coordinate) it draws uniform unit points.
+type BallRadialSampler struct{}
+
+// Name implements UnitSampler.
+func (BallRadialSampler) Name() string { return "ball-radial" }
+
+// Unit implements UnitSampler: uniform points.
+func (BallRadialSampler) Unit(n, dim int, rng *rand.Rand) ([]float64, error) {
+	return Uniform{}.Unit(n, dim, rng)
+}
+
 // Interior implements Domain. The unit-cube map is measure preserving:
 // radius R u_0^(1/d) times a direction from sphereDir, so the ball uses
 // d unit coordinates in 2-D and 3-D and d+1 above (a Sobol sampler then
@@ -127,6 +141,12 @@ func normalQuantile(u float64) float64 {
 func (b Ball) Interior(n int, s UnitSampler, rng *rand.Rand) ([]float64, error) {
 	if err := b.Validate(); err != nil {
 		return nil, err
+	}
+	if _, ok := s.(BallRadialSampler); ok {
+		if n < 0 {
+			return nil, fmt.Errorf("sampling: ball interior: negative point count %d", n)
+		}
+		return BallRadial(b, n, rng), nil
 	}
 	u, m, err := unitPoints(s, n, b.unitDim(), rng)
 	if err != nil {

@@ -26,12 +26,13 @@ var registry = struct {
 	sync.RWMutex
 	m map[string]func() UnitSampler
 }{m: map[string]func() UnitSampler{
-	"uniform":    func() UnitSampler { return Uniform{} },
-	"lhs":        func() UnitSampler { return LHS{} },
-	"sobol":      func() UnitSampler { return Sobol{} },
-	"halton":     func() UnitSampler { return Halton{} },
-	"hammersley": func() UnitSampler { return Hammersley{} },
-	"grid":       func() UnitSampler { return Grid{} },
+	"uniform":     func() UnitSampler { return Uniform{} },
+	"lhs":         func() UnitSampler { return LHS{} },
+	"sobol":       func() UnitSampler { return Sobol{} },
+	"halton":      func() UnitSampler { return Halton{} },
+	"hammersley":  func() UnitSampler { return Hammersley{} },
+	"grid":        func() UnitSampler { return Grid{} },
+	"ball-radial": func() UnitSampler { return BallRadialSampler{} },
 }}
 
 // RegisterUnitSampler makes a sampler available to NewUnitSampler under name

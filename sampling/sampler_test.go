@@ -38,7 +38,7 @@ func TestRegistry(t *testing.T) {
 	if s, err := NewUnitSampler("  Sobol "); err != nil || s.Name() != "sobol" {
 		t.Errorf("case-insensitive lookup: %v, %v", s, err)
 	}
-	_, err := NewUnitSampler("ball-radial")
+	_, err := NewUnitSampler("ball-radius")
 	if err == nil {
 		t.Fatal("unknown name: no error")
 	}

@@ -68,7 +68,8 @@ func (c SpaceTime) Interior(n int, s UnitSampler, rng *rand.Rand) ([]float64, er
 		return nil, err
 	}
 	d := c.Space.Dim()
-	if sp, ok := c.Space.(unitMapper); ok {
+	_, radial := s.(BallRadialSampler)
+	if sp, ok := c.Space.(unitMapper); ok && !radial {
 		ud := sp.unitDim()
 		u, m, err := unitPoints(s, n, ud+1, rng)
 		if err != nil {

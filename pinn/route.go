@@ -1,0 +1,148 @@
+package pinn
+
+import (
+	"fmt"
+	"maps"
+
+	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/optim"
+)
+
+// How a problem with a vector variable is compiled. The general compiler
+// (program.go, batch.go) takes it with the vector written as D scalar
+// coordinates (pde.Problem.Coordinates): every feature then applies —
+// every condition type (dn(u) on the sphere and the faces of a vector box),
+// every optimizer, data in x[1..D] columns, parameters, hidden terms,
+// adaptive sampling, Fourier features, the modified MLP, balancing, causal
+// weights, evaluation.reference. The high-dimensional fast path
+// (highdim*.go) is a special case of it for the problems of the STDE
+// papers — one field, one equation of the field's value, lap(u) and
+// coordinate sums, value conditions, Adam — at any dimension: it never
+// materialises D directions per point (a direction e_j through the first
+// layer is a gathered row of W1) and it runs the stochastic estimators. A
+// problem the fast path can run takes it; any other goes to the general
+// compiler, whose expressions and exact Laplacian grow with D
+// (maxCoordinates).
+
+// maxCoordinates is the largest dimension the general compiler takes a
+// vector variable at: its exact Laplacian pushes D second-order jets per
+// point and its expressions expand sums over D coordinates. At 1000 and
+// 1000 points a step is ~50x the fast path's; beyond it the fast path is
+// the only way.
+const maxCoordinates = 1000
+
+// compiledProblem returns the problem and configuration that the compiler
+// runs: the problem itself when it has no vector variable or the fast path
+// applies, else its coordinate form (with the output transforms expanded
+// too). Every entry point (Check, Train, Resume, LoadRun) goes through it,
+// so the program, the predictor and the evaluation agree.
+func compiledProblem(prob *pde.Problem, cfg *config) (*pde.Problem, *config, error) {
+	if prob.Vector == nil || !cfg.forceCoordinates && fastPathRefusal(prob, cfg) == "" {
+		return prob, cfg, nil
+	}
+	why := fastPathRefusal(prob, cfg)
+	if why == "" {
+		why = "the general compiler was asked for"
+	}
+	v := prob.Vector
+	if cfg.deriv.Method == "stde" {
+		return nil, nil, &InputError{Err: fmt.Errorf("problem %q: %s, which the stochastic estimators (derivatives.method stde) do not support; use derivatives.method taylor (exact, up to dimension %d)", prob.Name, why, maxCoordinates)}
+	}
+	if v.Dim > maxCoordinates {
+		return nil, nil, &InputError{Err: fmt.Errorf("problem %q: %s, which at dimension %d the high-dimensional path does not support; the general compiler takes a vector variable up to dimension %d (its exact Laplacian is D jets per point)", prob.Name, why, v.Dim, maxCoordinates)}
+	}
+	q, err := prob.Coordinates()
+	if err != nil {
+		return nil, nil, fmt.Errorf("problem %q: %w", prob.Name, err)
+	}
+	c := *cfg
+	c.model.Output = maps.Clone(cfg.model.Output)
+	for f, e := range c.model.Output {
+		if c.model.Output[f], err = pde.ExpandVector(e, v, prob.VectorConstants); err != nil {
+			return nil, nil, fmt.Errorf("model.output: %w", err)
+		}
+	}
+	return q, &c, nil
+}
+
+// fastPathRefusal says why the high-dimensional fast path cannot run a
+// vector problem ("" if it can). Conservative: what it does not know to be
+// supported goes to the general compiler.
+func fastPathRefusal(prob *pde.Problem, cfg *config) string {
+	switch {
+	case len(prob.Fields) != 1:
+		return "it has several fields"
+	case len(prob.Equations) != 1:
+		return "it has several equations"
+	case len(prob.Data) > 0:
+		return "it has data"
+	case len(prob.Parameters) > 0:
+		return "it has trainable parameters"
+	case len(prob.Hidden) > 0:
+		return "it has hidden terms"
+	case prob.Reference != nil:
+		return "it has evaluation.reference"
+	case cfg.model.Fourier != nil:
+		return "it uses model.fourier"
+	case cfg.model.Architecture != "" && cfg.model.Architecture != "mlp":
+		return "it uses model.architecture " + cfg.model.Architecture
+	case cfg.opts.Training.Balance != nil:
+		return "it uses training.balance"
+	case cfg.opts.Training.Causal != nil:
+		return "it uses training.causal"
+	}
+	for _, st := range cfg.stages {
+		if m, err := optim.New(st.Optimizer, 0); err != nil || optim.Check(st.Optimizer, m, offersHighDim) != nil {
+			return "it uses optimizer " + st.Optimizer
+		}
+	}
+	samplerOK := func(s string) bool { return s == "" || s == "uniform" || s == "ball-radial" || s == "gaussian-time" }
+	if !samplerOK(prob.Equations[0].Sampler.Type) {
+		return "its equation uses sampler " + prob.Equations[0].Sampler.Type
+	}
+	for _, c := range prob.Conditions {
+		if c.Type != "" && c.Type != "dirichlet" {
+			return "condition " + c.Name + " is of type " + c.Type
+		}
+		if !samplerOK(c.Sampler.Type) {
+			return "condition " + c.Name + " uses sampler " + c.Sampler.Type
+		}
+		if derivativeOfField(c.Residual, prob.Fields) {
+			return "condition " + c.Name + " takes a derivative of the field"
+		}
+		for _, f := range c.On {
+			if f.Var != pde.BoundaryFace && f.Var != "t" {
+				return "condition " + c.Name + " is on a face other than the boundary or a time slice"
+			}
+		}
+	}
+	if !samplerOK(cfg.eval.Sampler) {
+		return "its evaluation uses sampler " + cfg.eval.Sampler
+	}
+	for _, e := range cfg.model.Output {
+		if _, _, ok := linearInN(e, "N"); !ok {
+			return "its output transform is not of the form A*N + C"
+		}
+	}
+	return ""
+}
+
+// derivativeOfField reports whether e takes a derivative of a field or an
+// operator of one (dn, lap, ...).
+func derivativeOfField(e expr.Expr, fields []string) bool {
+	found := false
+	expr.Walk(e, func(x expr.Expr) bool {
+		switch n := x.(type) {
+		case *expr.Deriv:
+			found = true
+		case *expr.Call:
+			switch n.Func {
+			case "dn", "lap", "biharm", "grad", "div":
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
