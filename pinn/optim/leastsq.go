@@ -98,7 +98,7 @@ func (l *lstsq) solve(rcond, lambda float64) ([]float64, int) {
 			kept++
 		}
 	}
-	_, n := l.V.Dims()
+	n, _ := l.V.Dims() // V is parameters x min(rows, parameters)
 	x := mat.NewVecDense(n, nil)
 	x.MulVec(&l.V, mat.NewVecDense(len(c), c))
 	return x.RawVector().Data, kept

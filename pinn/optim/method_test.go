@@ -114,6 +114,25 @@ func TestGaussNewtonMethodsSolveLinearLeastSquares(t *testing.T) {
 	}
 }
 
+// TestENGDUnderdetermined: with fewer residuals than parameters (a wide
+// Jacobian: few points, a large network) the Gauss-Newton step is the
+// minimum-norm solution and zeroes the residuals; to 1e-12.
+func TestENGDUnderdetermined(t *testing.T) {
+	A := mat.NewDense(2, 3, []float64{1, 2, 0, 0, 1, 1})
+	obj := linearLS{A, []float64{1, 2}}
+	x := []float64{0, 0, 0}
+	if _, err := (&ENGD{}).Step(obj, x, 1); err != nil {
+		t.Fatal(err)
+	}
+	// min-norm solution A^T (A A^T)^-1 b: A A^T = [5 2; 2 2], solution y = (-1/3, 4/3)
+	want := []float64{-1.0 / 3, -2.0/3 + 4.0/3, 4.0 / 3}
+	for i := range x {
+		if math.Abs(x[i]-want[i]) > 1e-12 {
+			t.Fatalf("x = %v, want the minimum-norm solution %v", x, want)
+		}
+	}
+}
+
 type gradOnly struct{ o Objective }
 
 func (g gradOnly) LossGrad(x, gr []float64) (float64, error) { return g.o.LossGrad(x, gr) }
