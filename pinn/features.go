@@ -50,7 +50,7 @@ func (m *mlp) extend(g *G.ExprGraph, dt tensor.Dtype, mc pde.Model, seed uint64,
 		return fmt.Errorf("model.architecture %q is not known (want mlp or modified)", arch)
 	}
 	if (arch != "mlp" || mc.Fourier != nil) && vector {
-		return fmt.Errorf("model.fourier and model.architecture: modified are not supported with a vector variable")
+		return fmt.Errorf("model.fourier and model.architecture: modified are not built on the high-dimensional path")
 	}
 	if mc.Fourier != nil {
 		F := mc.Fourier.Features

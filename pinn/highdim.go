@@ -97,17 +97,17 @@ var offersHighDim = optim.Offers{Why: "a vector-variable problem draws new point
 func buildHighDim(prob *pde.Problem, cfg *config, bo buildOptions) (*program, error) {
 	v := prob.Vector
 	if bo.objective != objLoss || bo.only != nil {
-		return nil, fmt.Errorf("problem %q: residual programs (rad, rar-d, engd, lm) are not supported for vector variables yet", prob.Name)
+		return nil, fmt.Errorf("problem %q: residual programs (rad, rar-d, engd, lm) are not built on the high-dimensional path", prob.Name)
 	}
 	switch {
 	case len(prob.Fields) != 1:
-		return nil, fmt.Errorf("problem %q: a vector problem has one field for now", prob.Name)
+		return nil, fmt.Errorf("problem %q: the high-dimensional path takes one field", prob.Name)
 	case len(prob.Equations) != 1:
-		return nil, fmt.Errorf("problem %q: a vector problem has one equation for now", prob.Name)
+		return nil, fmt.Errorf("problem %q: the high-dimensional path takes one equation", prob.Name)
 	case len(prob.Data) > 0:
-		return nil, fmt.Errorf("problem %q: data are not supported with a vector variable yet", prob.Name)
+		return nil, fmt.Errorf("problem %q: the high-dimensional path takes no data", prob.Name)
 	case len(prob.Hidden) > 0 || len(prob.Parameters) > 0:
-		return nil, fmt.Errorf("problem %q: hidden terms and parameters are not supported with a vector variable yet", prob.Name)
+		return nil, fmt.Errorf("problem %q: the high-dimensional path takes no hidden terms or parameters", prob.Name)
 	}
 	if err := checkMethods(cfg, offersHighDim); err != nil {
 		return nil, fmt.Errorf("problem %q: %w", prob.Name, err)
@@ -315,7 +315,7 @@ func (h *hdTerm) transform(out expr.Expr, prob *pde.Problem) error {
 	}
 	A, C, ok := linearInN(out, "N")
 	if !ok {
-		return fmt.Errorf("model.output %s: with a vector variable the transform must be A(x)*N + C(x)", out)
+		return fmt.Errorf("model.output %s: on the high-dimensional path the transform must be A(x)*N + C(x)", out)
 	}
 	tr := &hdTransform{A: A, C: C}
 	var err error
@@ -573,7 +573,7 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 			}
 			if id, ok := n.Of.(*expr.Ident); ok && id.Name == field && n.Wrt[0] == h.vec.Name {
 				if !elem {
-					return nil, fmt.Errorf("%s outside an elementwise sum", x)
+					return nil, fastPathLimit(fmt.Errorf("%s outside an elementwise sum", x))
 				}
 				c, err := h.coordCols(m)
 				if err != nil {
@@ -615,7 +615,7 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 			if n.Op == '^' {
 				num, ok := n.R.(*expr.Num)
 				if !ok {
-					return nil, fmt.Errorf("%s: only constant exponents of fields", x)
+					return nil, fastPathLimit(fmt.Errorf("%s: only constant exponents of fields on the high-dimensional path", x))
 				}
 				switch num.Value {
 				case 1:
@@ -649,7 +649,7 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 				if id, ok := n.Args[0].(*expr.Ident); ok && id.Name == field {
 					return lift(lap), m.err
 				}
-				return nil, fmt.Errorf("%s: only lap(%s) of the field with a vector variable", x, field)
+				return nil, fastPathLimit(fmt.Errorf("%s: only lap(%s) of the field on the high-dimensional path", x, field))
 			}
 			if len(n.Args) == 1 {
 				a, err := comp(n.Args[0])
@@ -665,7 +665,7 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 				}
 			}
 		}
-		return nil, fmt.Errorf("%s is not supported in residuals with a vector variable yet", x)
+		return nil, fastPathLimit(fmt.Errorf("%s is not supported in residuals on the high-dimensional path", x))
 	}
 	return comp(e)
 }

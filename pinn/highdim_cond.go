@@ -35,7 +35,7 @@ func errValueOnly(x expr.Expr) error {
 // transform.
 func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *config, c pde.Condition, i, checkPoints int) (*term, error) {
 	if c.Type != "" && c.Type != "dirichlet" {
-		return nil, fmt.Errorf("type %s is not supported with a vector variable (dirichlet, or a residual of the field's value)", c.Type)
+		return nil, fmt.Errorf("type %s is not supported on the high-dimensional path (dirichlet, or a residual of the field's value)", c.Type)
 	}
 	for _, f := range c.On {
 		if f.Var != pde.BoundaryFace && f.Var != "t" {
@@ -149,7 +149,7 @@ func (l hdLayout) checkFaceSampler(faces []pde.Face, s string) error {
 	case "", "ball-radial", "uniform", "gaussian-time":
 		return nil
 	}
-	return fmt.Errorf("sampler %s is not supported for a condition with a vector variable (ball-radial, uniform, or gaussian-time on a time slice)", s)
+	return fmt.Errorf("sampler %s is not supported for a condition on the high-dimensional path (ball-radial, uniform, or gaussian-time on a time slice)", s)
 }
 
 // drawFaces returns n points (rows of stride columns) on the faces, shared

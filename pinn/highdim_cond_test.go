@@ -126,7 +126,7 @@ func TestHighDimConditionErrors(t *testing.T) {
 		{`{name: c, points: 4, on: "t == 0", residual: "u_t"}`, "takes the field's value only"},
 		{`{name: c, points: 4, on: "t == 0", residual: "lap(u) - 1"}`, "takes the field's value only"},
 		{`{name: c, points: 4, on: "t == 0", residual: "sum(u*x)"}`, "takes the field's value only"},
-		{`{name: c, points: 4, on: boundary, type: neumann, value: "0"}`, "neumann is not supported with a vector variable"},
+		{`{name: c, points: 4, on: boundary, type: neumann, value: "0"}`, "neumann is not supported on the high-dimensional path"},
 		{`{name: c, points: 4, on: boundary, residual: "u", sampler: gaussian-time}`, "on the boundary the points are uniform"},
 		{`{name: c, points: 4, on: "t == 0", residual: "u", sampler: sobol}`, "sampler sobol is not supported"},
 		{`{name: c, points: 4, on: "t == 0", residual: "u", sampler: gaussian-time}`, "needs t > 0"},

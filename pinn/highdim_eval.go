@@ -191,7 +191,7 @@ func newEvalPool(e expr.Expr, prob *pde.Problem, lay hdLayout) *evalPool {
 
 func newHDEvaluation(prob *pde.Problem, cfg *config) (*evaluation, error) {
 	if prob.Reference != nil {
-		return nil, fmt.Errorf("evaluation.reference is not supported with a vector variable yet")
+		return nil, fmt.Errorf("evaluation.reference is not read on the high-dimensional path")
 	}
 	lay, err := newHDLayout(prob, cfg.model.NoNormalize)
 	if err != nil {
@@ -251,7 +251,7 @@ func newHDPredictor(prob *pde.Problem, cfg *config) (*predictor, error) {
 	if out := cfg.model.Output[prob.Fields[0]]; out != nil {
 		A, C, ok := linearInN(out, "N")
 		if !ok {
-			return nil, fmt.Errorf("model.output %s: with a vector variable the transform must be A(x)*N + C(x)", out)
+			return nil, fmt.Errorf("model.output %s: on the high-dimensional path the transform must be A(x)*N + C(x)", out)
 		}
 		hp.A, hp.C = A, C
 		hp.aPool, hp.cPool = newEvalPool(A, prob, lay), newEvalPool(C, prob, lay)

@@ -140,7 +140,7 @@ func (l hdLayout) checkSampler(what, s string) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("%s %s is not supported with a vector variable (ball-radial, uniform, or gaussian-time with a time interval)", what, s)
+	return fmt.Errorf("%s %s is not supported on the high-dimensional path (ball-radial, uniform, or gaussian-time with a time interval)", what, s)
 }
 
 // diffScalar differentiates e (an expression of the vector variable and

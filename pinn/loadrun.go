@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/gopinn/gopinn/pde"
@@ -84,6 +85,9 @@ func (m *Model) PredictCSV(in, out string, stdout io.Writer) error {
 	if err != nil {
 		return &InputError{Err: err}
 	}
+	if v := m.Problem.Vector; v != nil && slices.Contains(hdr, pde.CoordinateName(v.Name, 1)) {
+		return m.predictCoordinatesCSV(in, hdr, cols, out, stdout)
+	}
 	n := len(m.Problem.Variables)
 	idx := make([]int, n)
 	for j, v := range m.Problem.Variables {
@@ -117,6 +121,55 @@ func (m *Model) PredictCSV(in, out string, stdout io.Writer) error {
 	for j := range m.Problem.Variables {
 		outCols = append(outCols, cols[idx[j]])
 	}
+	return m.writePredictions(header, outCols, fields, hidden, rows, out, stdout)
+}
+
+// predictCoordinatesCSV is PredictCSV for a run on the high-dimensional
+// fast path given points in coordinates: columns x[1]..x[D] (and t), the
+// layout of the general compiler's runs and of data files.
+func (m *Model) predictCoordinatesCSV(in string, hdr []string, cols [][]float64, out string, stdout io.Writer) error {
+	v := m.Problem.Vector
+	var names []string
+	for k := 1; k <= v.Dim; k++ {
+		names = append(names, pde.CoordinateName(v.Name, k))
+	}
+	for _, sv := range m.Problem.Variables {
+		if sv.Name != pde.RadialName {
+			names = append(names, sv.Name)
+		}
+	}
+	var inCols [][]float64
+	for _, name := range names {
+		k := slices.Index(hdr, name)
+		if k < 0 {
+			rest := ""
+			for _, sv := range names[v.Dim:] {
+				rest += ", " + sv
+			}
+			return &InputError{Err: fmt.Errorf("%s: no column %q (the columns are %s..%s%s)", in, name, names[0], names[v.Dim-1], rest)}
+		}
+		inCols = append(inCols, cols[k])
+	}
+	rows := 0
+	if len(inCols) > 0 {
+		rows = len(inCols[0])
+	}
+	flat := make([]float64, 0, rows*len(names))
+	for i := 0; i < rows; i++ {
+		for _, c := range inCols {
+			flat = append(flat, c[i])
+		}
+	}
+	u, err := m.pred.hd.predictPoints(m.pred.m, m.theta, flat)
+	if err != nil {
+		return err
+	}
+	return m.writePredictions(names, inCols, [][]float64{u}, nil, rows, out, stdout)
+}
+
+// writePredictions writes the point columns with the fields and hidden
+// terms, to the file out or, if out is "", as CSV to stdout.
+func (m *Model) writePredictions(header []string, outCols, fields, hidden [][]float64, rows int, out string, stdout io.Writer) error {
 	for f, name := range m.Problem.Fields {
 		header = append(header, name)
 		outCols = append(outCols, fields[f])

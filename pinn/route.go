@@ -1,6 +1,7 @@
 package pinn
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 
@@ -38,10 +39,24 @@ const maxCoordinates = 1000
 // too). Every entry point (Check, Train, Resume, LoadRun) goes through it,
 // so the program, the predictor and the evaluation agree.
 func compiledProblem(prob *pde.Problem, cfg *config) (*pde.Problem, *config, error) {
-	if prob.Vector == nil || !cfg.forceCoordinates && fastPathRefusal(prob, cfg) == "" {
+	if prob.Vector == nil {
 		return prob, cfg, nil
 	}
 	why := fastPathRefusal(prob, cfg)
+	if why == "" && !cfg.forceCoordinates {
+		// The fast path takes the problem's shape; whether it compiles the
+		// residual's form is known by compiling it, on a few points, where
+		// the general compiler could take over.
+		if cfg.deriv.Method == "stde" || prob.Vector.Dim > maxCoordinates {
+			return prob, cfg, nil
+		}
+		_, err := buildHighDim(prob, cfg, buildOptions{points: 4})
+		var lim *fastPathError
+		if !errors.As(err, &lim) {
+			return prob, cfg, nil // compiled, or an error of the problem itself
+		}
+		why = lim.Error()
+	}
 	if why == "" {
 		why = "the general compiler was asked for"
 	}
@@ -65,6 +80,15 @@ func compiledProblem(prob *pde.Problem, cfg *config) (*pde.Problem, *config, err
 	}
 	return q, &c, nil
 }
+
+// fastPathError is an expression form the fast path does not compile (the
+// general compiler does).
+type fastPathError struct{ err error }
+
+func (e *fastPathError) Error() string { return e.err.Error() }
+func (e *fastPathError) Unwrap() error { return e.err }
+
+func fastPathLimit(err error) error { return &fastPathError{err} }
 
 // fastPathRefusal says why the high-dimensional fast path cannot run a
 // vector problem ("" if it can). Conservative: what it does not know to be

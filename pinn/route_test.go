@@ -225,3 +225,86 @@ func TestPaperVectorConfigsTakeFastPath(t *testing.T) {
 		t.Fatalf("only %d vector configs found", n)
 	}
 }
+
+// TestEvalCoordinatesOnFastPath: a run of the fast path (reports along the
+// diagonal ray, column |x|) evaluates at points given in coordinates
+// x[1]..x[D]; on the ray the two agree to 1e-12.
+func TestEvalCoordinatesOnFastPath(t *testing.T) {
+	dir := t.TempDir()
+	spec := loadSpecText(t, `name: fast-eval
+seed: 1
+domain: {type: ball, dim: 5, radius: 1, variable: x}
+fields: [u]
+equations:
+  - {name: pde, residual: "lap(u) - 10", points: 20, sampler: ball-radial, resample_every: 1}
+model: {layers: [8], output: "(1 - norm2(x))*N + norm2(x)"}
+training: {steps: 3}
+evaluation: {exact: {u: "norm2(x)"}, points: 20, every: 3}
+`)
+	opts := OptionsFromSpec(spec)
+	opts.OutDir = filepath.Join(dir, "run")
+	yml, err := spec.MarshalRun(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.SpecYAML = yml
+	if _, err := Train(context.Background(), spec.Problem, opts); err != nil {
+		t.Fatal(err)
+	}
+	m, err := LoadRun(opts.OutDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := 0.6
+	ray, _, err := m.Predict([][]float64{{r}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := r / math.Sqrt(5)
+	in := filepath.Join(dir, "pts.csv")
+	src := fmt.Sprintf("x[1],x[2],x[3],x[4],x[5]\n%[1]g,%[1]g,%[1]g,%[1]g,%[1]g\n", c)
+	if err := os.WriteFile(in, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "pred.csv")
+	if err := m.PredictCSV(in, out, nil); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(out)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 2 || lines[0] != "x[1],x[2],x[3],x[4],x[5],u" {
+		t.Fatalf("prediction file:\n%s", b)
+	}
+	var got float64
+	f := strings.Split(lines[1], ",")
+	fmt.Sscan(f[len(f)-1], &got)
+	if math.Abs(got-ray[0][0]) > 1e-12 {
+		t.Errorf("u on the ray: %.15g from coordinates, %.15g from |x|", got, ray[0][0])
+	}
+}
+
+// TestFastPathFormFallsBack: a residual of the fast path's shape whose form
+// it does not compile (a field in an exponent) goes to the general compiler
+// with method taylor, and is refused naming the form with method stde.
+func TestFastPathFormFallsBack(t *testing.T) {
+	src := `name: form
+domain: {type: ball, dim: 4, radius: 1, variable: x}
+fields: [u]
+equations:
+  - {name: pde, residual: "lap(u) - 8 + 2^u - 2^norm2(x)", points: 10, sampler: ball-radial}
+model: {layers: [8]}
+derivatives: {method: METHOD, samples: 2}
+`
+	spec := loadSpecText(t, strings.Replace(src, "METHOD", "taylor", 1))
+	q, _, err := compiledProblem(spec.Problem, newConfig(OptionsFromSpec(spec)))
+	if err != nil || q.Vector != nil {
+		t.Fatalf("taylor: %v, vector %v: want the general compiler", err, q != nil && q.Vector != nil)
+	}
+	if err := Check(spec.Problem, OptionsFromSpec(spec)); err != nil {
+		t.Fatal(err)
+	}
+	spec = loadSpecText(t, strings.Replace(src, "METHOD", "stde", 1))
+	if err := Check(spec.Problem, OptionsFromSpec(spec)); err == nil || !strings.Contains(err.Error(), "2^u") {
+		t.Fatalf("stde: %v, want the form refused", err)
+	}
+}
