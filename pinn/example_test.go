@@ -8,7 +8,7 @@ import (
 	"github.com/gopinn/gopinn/pinn"
 )
 
-// Train solves u'' = -π² sin(πx) on [0, 1] with u(0) = u(1) = 0 (exact
+// Train solves u” = -π² sin(πx) on [0, 1] with u(0) = u(1) = 0 (exact
 // u = sin(πx)) from a spec held in memory; with no output directory it
 // writes nothing and returns the summary.
 func ExampleTrain() {
