@@ -210,6 +210,12 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 	var lr float64
 	for r.step < limit {
 		if ctx.Err() != nil {
+			// the summary holds the figures of the state the run ended in
+			if lastEval != r.step && r.step > 0 {
+				if err := r.evaluate(lr); err != nil {
+					return r.finish("failed", err)
+				}
+			}
 			return r.finish("interrupted", ErrInterrupted)
 		}
 		si, ss := r.cfg.stageAt(r.step)
@@ -268,7 +274,9 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			return r.finish("failed", err)
 		}
 	}
-	_ = total
+	if r.step < total {
+		return r.finish("stopped", nil) // --steps ended it before the plan's end; resume continues
+	}
 	return r.finish("completed", nil)
 }
 

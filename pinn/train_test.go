@@ -66,3 +66,50 @@ func TestTrainThirdOrderODE(t *testing.T) {
 		t.Errorf("ode3 rel_l2 %.3e > %.0e", s.RelL2["u"], tol)
 	}
 }
+
+// TestEndedRunsSummarizeTheirState: a run ended by MaxSteps is "stopped"
+// and one ended by a cancelled context "interrupted"; both summaries hold
+// the relative error evaluated at the state they ended in (no evaluation
+// was scheduled before: every is far beyond), equal to a fresh evaluation
+// of the returned parameters.
+func TestEndedRunsSummarizeTheirState(t *testing.T) {
+	prob := poisson2D(t, 64, 32)
+	for _, how := range []string{"stopped", "interrupted"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		opts := Options{Seed: 1, Model: pde.Model{Layers: []int{8}},
+			Training:   pde.Training{Stage: pde.Stage{Steps: 50, LR: 1e-2}},
+			Evaluation: pde.Evaluation{Points: 100, Every: 1000}}
+		if how == "stopped" {
+			opts.MaxSteps = 7
+		} else {
+			opts.Progress = func(p Progress) {
+				if p.Step == 7 {
+					cancel()
+				}
+			}
+		}
+		res, err := Train(ctx, prob, opts)
+		cancel()
+		if how == "interrupted" && err != ErrInterrupted {
+			t.Fatalf("interrupted run: error %v", err)
+		}
+		if how == "stopped" && err != nil {
+			t.Fatal(err)
+		}
+		s := res.Summary
+		if s.Status != how || s.Steps != 7 {
+			t.Fatalf("%s: status %q after %d steps", how, s.Status, s.Steps)
+		}
+		cfg := newConfig(opts)
+		pred, _ := newPredictor(prob, cfg, 64)
+		ev, _ := newEvaluation(prob, cfg)
+		f, _, err := pred.predict(res.Theta, ev.pts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := relL2(f[0], ev.exact["u"])
+		if got, ok := s.RelL2["u"]; !ok || got != want {
+			t.Errorf("%s: summary rel_l2 %v (present %v), evaluation of the final state %v", how, got, ok, want)
+		}
+	}
+}

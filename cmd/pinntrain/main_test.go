@@ -101,12 +101,16 @@ func TestTrainResumeEval(t *testing.T) {
 			t.Errorf("summary.json lacks %q", k)
 		}
 	}
+	if sum["status"] != "stopped" {
+		t.Errorf("a --steps run: status %v, want stopped", sum["status"])
+	}
 	if code, _, stderr := runCLI(t, "resume", dir, "--steps", "60", "--quiet"); code != 0 {
 		t.Fatalf("resume: exit %d: %s", code, stderr)
 	}
 	data, _ = os.ReadFile(filepath.Join(dir, "summary.json"))
 	json.Unmarshal(data, &sum)
-	if sum["steps"].(float64) != 60 || sum["status"] != "completed" {
+	// SPEC §3: a run that --steps ends before the plan's end is "stopped"
+	if sum["steps"].(float64) != 60 || sum["status"] != "stopped" {
 		t.Errorf("after resume: steps %v status %v", sum["steps"], sum["status"])
 	}
 	pts := filepath.Join(dir, "pts.csv")
