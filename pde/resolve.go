@@ -178,19 +178,8 @@ func (b *build) trains(e expr.Expr) bool {
 	for _, p := range b.p.Parameters {
 		trained[p.Name] = true
 	}
-	hidden := map[string]bool{}
 	for _, h := range b.p.Hidden {
-		hidden[h.Name] = true
+		trained[h.Name] = true // a call
 	}
-	found := false
-	expr.Walk(e, func(x expr.Expr) bool {
-		switch v := x.(type) {
-		case *expr.Ident:
-			found = found || trained[v.Name]
-		case *expr.Call:
-			found = found || hidden[v.Func]
-		}
-		return !found
-	})
-	return found
+	return uses(e, trained)
 }

@@ -13,7 +13,12 @@ import (
 
 func loadSpecText(t *testing.T, src string) *pde.Spec {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "spec.yaml")
+	return loadSpecFile(t, filepath.Join(t.TempDir(), "spec.yaml"), src)
+}
+
+// loadSpecFile writes src to path and loads it (data files beside it).
+func loadSpecFile(t *testing.T, path, src string) *pde.Spec {
+	t.Helper()
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}

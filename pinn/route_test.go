@@ -188,18 +188,6 @@ evaluation: {exact: {u: "1 + 0.5*norm2(x)"}, points: 500, every: 2000}
 	}
 }
 
-// loadSpecFile writes src to path and loads it (data files beside it).
-func loadSpecFile(t *testing.T, path, src string) *pde.Spec {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	spec, err := pde.Load(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return spec
-}
 
 // TestPaperVectorConfigsTakeFastPath: every vector-variable config of the
 // STDE and SDGD reproductions runs on the high-dimensional fast path, so the
