@@ -26,6 +26,11 @@ type Spec struct {
 	// Path is the file the spec was read from ("" if built in Go).
 	Path string
 
+	// Warnings are what Load found suspect but not wrong, one line each
+	// ("obs.csv: warning: 2 of 3 rows lie outside the domain (first:
+	// line 3, x=2.5, y=0.5)"); the CLI prints them on stderr and goes on.
+	Warnings []string
+
 	// src is the YAML document as loaded, --set overrides applied (nil if
 	// built in Go); MarshalRun writes it back with the defaults filled in.
 	src *yaml.Node

@@ -160,6 +160,7 @@ func (b *build) readCSV(ds *DataSet, shown string, reference bool) error {
 	if len(ds.Targets) == 0 {
 		return fmt.Errorf("%s: no field column (fields: %s)", shown, strings.Join(b.p.Fields, ", "))
 	}
+	var lines []int // the file's line of each row, for warnings
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -169,6 +170,7 @@ func (b *build) readCSV(ds *DataSet, shown string, reference bool) error {
 			return csvError(shown, err)
 		}
 		line, _ := r.FieldPos(0)
+		lines = append(lines, line)
 		for i, s := range rec {
 			s = strings.TrimSpace(s)
 			v, err := strconv.ParseFloat(s, 64)
@@ -185,7 +187,125 @@ func (b *build) readCSV(ds *DataSet, shown string, reference bool) error {
 	if ds.Len() == 0 {
 		return fmt.Errorf("%s: no rows", shown)
 	}
+	b.warnOutside(ds, shown, func(r int) string { return fmt.Sprintf("line %d", lines[r]) })
 	return nil
+}
+
+// outsideTol is how far, relative to an interval's width (a ball's
+// diameter), a data point may lie outside the domain and still count as in
+// it: points written on the boundary with rounded coordinates are inside.
+const outsideTol = 1e-9
+
+// warnOutside adds a warning to the Spec (Spec.Warnings) when rows of ds
+// lie outside the domain, naming the first: row(r) says where row r is
+// (line N of a CSV file). Outside is outside the box of the variables'
+// intervals; with a Geometry, outside the shape (in a hole of a difference)
+// for the space variables and outside its interval for time; with a vector
+// variable, outside the ball or the vector box. Such rows are kept: the user
+// may mean them, so the loader warns and goes on.
+func (b *build) warnOutside(ds *DataSet, shown string, row func(r int) string) {
+	p := b.p
+	type column struct {
+		name   string
+		vals   []float64
+		lo, hi float64
+	}
+	var box, space []column // checked against their intervals / the geometry
+	for _, v := range p.Variables {
+		if v.Name == RadialName {
+			continue
+		}
+		c := column{v.Name, ds.Inputs[v.Name], v.Lo, v.Hi}
+		if c.vals == nil {
+			return // a column the loader did not fill: nothing to check against
+		}
+		if p.Geometry != nil && p.Vector == nil && !v.IsTime() {
+			space = append(space, c)
+		} else {
+			box = append(box, c)
+		}
+	}
+	geom := p.Geometry
+	if geom != nil && (p.Vector != nil || geom.Dim() != len(space)) {
+		geom, box = nil, append(box, space...)
+		space = nil
+	}
+	gtol := 0.0
+	for _, c := range space {
+		gtol = math.Max(gtol, outsideTol*(c.hi-c.lo))
+	}
+	var coords [][]float64 // x[1]..x[D] of a vector variable
+	if v := p.Vector; v != nil {
+		for k := 1; k <= v.Dim; k++ {
+			c := ds.Inputs[CoordinateName(v.Name, k)]
+			if c == nil {
+				coords = nil
+				break
+			}
+			coords = append(coords, c)
+		}
+	}
+	pt := make([]float64, len(space))
+	// where returns "" for a row inside, else the coordinates to show.
+	where := func(r int) string {
+		var shown []string
+		out := false
+		if v := p.Vector; v != nil && coords != nil {
+			switch v.Domain {
+			case "ball":
+				s := 0.0
+				for _, c := range coords {
+					s += c[r] * c[r]
+				}
+				norm := math.Sqrt(s)
+				out = norm > v.Radius+outsideTol*2*v.Radius
+				shown = append(shown, fmt.Sprintf("|%s|=%s", v.Name, fmtNum(norm)))
+			default:
+				tol := outsideTol * (v.Hi - v.Lo)
+				for k, c := range coords {
+					if c[r] < v.Lo-tol || c[r] > v.Hi+tol {
+						out = true
+						shown = append(shown, CoordinateName(v.Name, k+1)+"="+fmtNum(c[r]))
+						break
+					}
+				}
+			}
+		}
+		for i, c := range space {
+			pt[i] = c.vals[r]
+		}
+		if geom != nil && !geom.Contains(pt, gtol) {
+			out = true
+		}
+		for _, c := range box {
+			tol := outsideTol * (c.hi - c.lo)
+			if x := c.vals[r]; x < c.lo-tol || x > c.hi+tol {
+				out = true
+			}
+		}
+		if !out {
+			return ""
+		}
+		// every scalar variable, in network-input order
+		for _, v := range p.Variables {
+			if v.Name != RadialName {
+				shown = append(shown, v.Name+"="+fmtNum(ds.Inputs[v.Name][r]))
+			}
+		}
+		return strings.Join(shown, ", ")
+	}
+	rows, n, first := ds.Len(), 0, ""
+	for r := 0; r < rows; r++ {
+		if w := where(r); w != "" {
+			if n == 0 {
+				first = row(r) + ", " + w
+			}
+			n++
+		}
+	}
+	if n > 0 {
+		b.s.Warnings = append(b.s.Warnings, fmt.Sprintf("%s: warning: %d of %d rows lie outside the domain (first: %s)", shown, n, rows, first))
+	}
 }
 
 func csvError(shown string, err error) error {
@@ -197,9 +317,9 @@ func csvError(shown string, err error) error {
 }
 
 // synthetic makes a data set on the cartesian grid of points, with values
-// from evaluation.exact. The first variable varies slowest. Noise is
-// relative: a value v becomes v*(1 + noise*z), z ~ N(0, 1), drawn row by row
-// and field by field from a PCG generator seeded (spec seed, data index).
+// from evaluation.exact. The first variable varies slowest. Noise (see
+// addNoise) is drawn row by row and field by field from a PCG generator
+// seeded (spec seed, data index), whatever its model.
 func (b *build) synthetic(ds *DataSet, d dataSrc, what string) bool {
 	es, ok := b.pairs(d.points, what+": points")
 	if !ok {
@@ -343,13 +463,83 @@ func (b *build) synthetic(ds *DataSet, d dataSrc, what string) bool {
 	}
 	addNoise(ds, fields, d.noise, d.noiseModel, rand.New(rand.NewPCG(b.s.Seed, uint64(d.idx))))
 	ds.Noise, ds.NoiseModel = d.noise, d.noiseModel
+	b.warnOutside(ds, what, func(r int) string { return fmt.Sprintf("row %d", r+1) })
 	return true
 }
 
+// noiseSpec reads the noise of synthetic data (data.<i>.noise and
+// noise_model): a bare number is relative noise, or of the model
+// noise_model names (relative | mean); {relative: r} is the same as the bare
+// number r; {sigma: s} is absolute noise N(0, s^2). The map form names its
+// model, so noise_model does not go with it.
+func (b *build) noiseSpec(f map[string]entry, path string, d *dataSrc) {
+	d.noiseModel = "relative"
+	me, hasModel := f["noise_model"]
+	if hasModel {
+		if v, ok := b.oneOf(me.val, path+".noise_model", "relative", "mean"); ok {
+			d.noiseModel = v
+		}
+	}
+	ne, ok := f["noise"]
+	if !ok {
+		return
+	}
+	n := deref(ne.val)
+	if n == nil || n.Kind != yaml.MappingNode {
+		if n == nil || n.Kind != yaml.ScalarNode || !isNumber(n) {
+			b.errorf(n, "%s.noise: want a number (relative), {relative: r} or {sigma: s} (absolute)%s", path, got(n))
+			return
+		}
+		if v, ok := b.number(n, path+".noise"); ok {
+			if v < 0 {
+				b.errorf(n, "%s.noise: want a number >= 0, got %s", path, fmtNum(v))
+			}
+			d.noise = v
+		}
+		return
+	}
+	if hasModel {
+		b.errorf(me.key, "%s: noise_model goes with a bare number noise; noise: {sigma: s} or {relative: r} names its model", path)
+	}
+	es, _ := b.pairs(n, path+".noise")
+	var chosen *entry
+	for i, e := range es {
+		switch e.key.Value {
+		case "sigma", "relative":
+			if chosen != nil {
+				b.errorf(e.key, "%s.noise: give either sigma (absolute) or relative, not both", path)
+				continue
+			}
+			chosen = &es[i]
+		default:
+			b.errorf(e.key, "%s.noise: unknown key %q (want sigma: absolute, or relative)", path, e.key.Value)
+		}
+	}
+	if chosen == nil {
+		if len(es) == 0 {
+			b.errorf(n, "%s.noise: want {sigma: s} (absolute) or {relative: r}", path)
+		}
+		return
+	}
+	key := chosen.key.Value
+	v, ok := b.number(chosen.val, path+".noise."+key)
+	if !ok {
+		return
+	}
+	if v < 0 {
+		b.errorf(chosen.val, "%s.noise.%s: want a number >= 0, got %s", path, key, fmtNum(v))
+		return
+	}
+	d.noise = v
+	d.noiseModel = map[string]string{"sigma": "absolute", "relative": "relative"}[key]
+}
+
 // addNoise perturbs the values of a synthetic data set, drawing z ~ N(0, 1)
-// row by row and field by field. relative: v*(1 + noise*z). mean: v +
-// noise*mean(|v|)*z, the mean over the data set's clean values of that field
-// (the noise model of UPINN, PAPERS.md §3: x_obs = x + eps*mean(x)*N(0,1)).
+// row by row and field by field. relative: v*(1 + noise*z). absolute: v +
+// noise*z. mean: v + noise*mean(|v|)*z, the mean over the data set's clean
+// values of that field (the noise model of UPINN, PAPERS.md §3: x_obs = x +
+// eps*mean(x)*N(0,1)). The draws are the same for every model, so only the
+// scale of a perturbation depends on it.
 func addNoise(ds *DataSet, fields []string, noise float64, model string, rng *rand.Rand) {
 	if noise <= 0 {
 		return
@@ -369,9 +559,12 @@ func addNoise(ds *DataSet, fields []string, noise float64, model string, rng *ra
 		for i, f := range fields {
 			z := rng.NormFloat64()
 			v := &ds.Targets[f][r]
-			if model == "mean" {
+			switch model {
+			case "mean":
 				*v += noise * scale[i] * z
-			} else {
+			case "absolute":
+				*v += noise * z
+			default:
 				*v *= 1 + noise*z
 			}
 		}

@@ -56,6 +56,14 @@
 //     for each field that has one; noise is relative, v*(1 + noise*z) with
 //     z ~ N(0, 1), drawn row by row, field by field, from a PCG generator
 //     seeded (spec seed, index of the data entry).
+//   - data noise: a bare number or {relative: r} is relative noise;
+//     {sigma: s} is absolute, v + s*z (N(0, s^2)), from the same draws;
+//     DataSet.NoiseModel records which (relative | absolute | mean).
+//   - data and reference rows outside the domain (its box, with 1e-9 of an
+//     interval's width to spare; outside a Geometry or in its hole; outside
+//     the ball or vector box) are kept: Spec.Warnings gets one line per
+//     file, "obs.csv: warning: 2 of 3 rows lie outside the domain (first:
+//     line 3, x=2.5, y=0.5)" (synthetic data: data "name" and row N).
 //   - vector constants {normal: n, seed: s}: n standard normals from a PCG
 //     generator seeded (s, 0) (NormalVector); a list of numbers is a vector
 //     constant too.

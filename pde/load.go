@@ -1119,7 +1119,8 @@ type dataSrc struct {
 	file   *yaml.Node
 	points *yaml.Node
 	noise  float64
-	// noiseModel: relative (v*(1 + noise*z)) or mean (v + noise*mean|v|*z)
+	// noiseModel: relative (v*(1 + noise*z)), absolute (v + noise*z, from
+	// noise: {sigma: s}) or mean (v + noise*mean|v|*z)
 	noiseModel string
 	weight     float64
 	item       *yaml.Node
@@ -1155,20 +1156,7 @@ func (b *build) dataSets(n *yaml.Node) {
 			}
 		case hasPoints:
 			d.points = pe.val
-			if ne, ok := f["noise"]; ok {
-				if v, ok := b.number(ne.val, path+".noise"); ok {
-					if v < 0 {
-						b.errorf(ne.val, "%s.noise: want a number >= 0", path)
-					}
-					d.noise = v
-				}
-			}
-			d.noiseModel = "relative"
-			if ne, ok := f["noise_model"]; ok {
-				if v, ok := b.oneOf(ne.val, path+".noise_model", "relative", "mean"); ok {
-					d.noiseModel = v
-				}
-			}
+			b.noiseSpec(f, path, &d)
 		default:
 			b.errorf(it, "%s: give a file (CSV) or points (synthetic data from evaluation.exact)", path)
 		}

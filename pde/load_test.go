@@ -256,6 +256,8 @@ func TestMarshalRunRoundTrip(t *testing.T) {
 	specs := map[string]string{
 		"poisson2d.yaml": "", "decay_ode.yaml": "",
 		"rich.yaml": rich,
+		// the map form of the noise is written back as written
+		"noisy.yaml": strings.Replace(noisySpec, "NOISE", "{sigma: 0.1}", 1),
 	}
 	for name, text := range specs {
 		t.Run(name, func(t *testing.T) {

@@ -168,9 +168,10 @@ type DataSet struct {
 	Inputs  map[string][]float64
 	Targets map[string][]float64
 	Weight  float64
-	// Noise and NoiseModel record how synthetic values were perturbed
-	// (data.<i>.noise, data.<i>.noise_model: relative or mean); zero and ""
-	// for clean or file data.
+	// Noise and NoiseModel record how synthetic values were perturbed:
+	// NoiseModel is relative (noise: r, noise: {relative: r}), absolute
+	// (noise: {sigma: s}, Noise = s) or mean (noise_model: mean); zero and
+	// "" for file data, zero for clean synthetic data.
 	Noise      float64
 	NoiseModel string
 }

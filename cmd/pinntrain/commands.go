@@ -124,6 +124,14 @@ func loadSpec(path string, sets []string) (*pde.Spec, error) {
 	return spec, nil
 }
 
+// printWarnings writes the loader's warnings (rows outside the domain, ...)
+// on stderr, one a line; they do not stop a command.
+func printWarnings(spec *pde.Spec, stderr io.Writer) {
+	for _, w := range spec.Warnings {
+		fmt.Fprintln(stderr, w)
+	}
+}
+
 // checkSpec makes every check train makes before training.
 func checkSpec(spec *pde.Spec, path string) error {
 	if err := pinn.Check(spec.Problem, pinn.OptionsFromSpec(spec)); err != nil {
@@ -132,7 +140,7 @@ func checkSpec(spec *pde.Spec, path string) error {
 	return nil
 }
 
-func cmdValidate(args []string, stdout io.Writer) error {
+func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	p, err := parseArgs(args, flagSpec{"quiet": false, "set": true})
 	if err != nil {
 		return err
@@ -145,6 +153,7 @@ func cmdValidate(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	printWarnings(spec, stderr)
 	if err := checkSpec(spec, path); err != nil {
 		return err
 	}
@@ -184,6 +193,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	printWarnings(spec, stderr)
 	if err := checkSpec(spec, path); err != nil {
 		return err
 	}

@@ -111,7 +111,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	case "train":
 		err = cmdTrain(ctx, args[1:], stdout, stderr)
 	case "validate":
-		err = cmdValidate(args[1:], stdout)
+		err = cmdValidate(args[1:], stdout, stderr)
 	case "eval":
 		err = cmdEval(args[1:], stdout)
 	case "resume":
