@@ -188,7 +188,6 @@ evaluation: {exact: {u: "1 + 0.5*norm2(x)"}, points: 500, every: 2000}
 	}
 }
 
-
 // TestPaperVectorConfigsTakeFastPath: every vector-variable config of the
 // STDE and SDGD reproductions runs on the high-dimensional fast path, so the
 // speed and memory rows of results/stde.md and results/sdgd.md are those of
