@@ -91,7 +91,7 @@ func TestPoisson2D(t *testing.T) {
 		t.Errorf("residual lhs %v", c.L)
 	}
 	c := p.Conditions[0]
-	wantOn := []Face{{"x", 0, -1}, {"x", 1, 1}, {"y", 0, -1}, {"y", 1, 1}}
+	wantOn := []Face{{Var: "x", Value: 0, Side: -1}, {Var: "x", Value: 1, Side: 1}, {Var: "y", Value: 0, Side: -1}, {Var: "y", Value: 1, Side: 1}}
 	if c.Name != "edge" || c.Type != "dirichlet" || c.Field != "u" || c.Points != 200 || !reflect.DeepEqual(c.On, wantOn) {
 		t.Errorf("condition %+v", c)
 	}
@@ -139,7 +139,7 @@ func TestDecayODE(t *testing.T) {
 		t.Errorf("equation %+v (residual %s)", eq, eq.Residual)
 	}
 	c := p.Conditions[0]
-	if c.Type != "" || c.Residual.String() != "u - 1" || !reflect.DeepEqual(c.On, []Face{{"t", 0, -1}}) || c.Points != 1 {
+	if c.Type != "" || c.Residual.String() != "u - 1" || !reflect.DeepEqual(c.On, []Face{{Var: "t", Value: 0, Side: -1}}) || c.Points != 1 {
 		t.Errorf("condition %+v", c)
 	}
 	if len(p.Data) != 1 {

@@ -2,12 +2,14 @@ package pde
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/sampling"
 )
 
 // onToken is a token of an `on:` selector with its byte offset.
@@ -61,6 +63,9 @@ func (b *build) parseOn(n *yaml.Node, path string) ([]Face, bool) {
 	if len(toks) == 1 && toks[0].text == "boundary" && (b.p.Geometry != nil || b.p.Vector != nil) {
 		// a shape, or the sphere of a ball / the faces of a vector box
 		return []Face{{Var: BoundaryFace}}, true
+	}
+	if faces, isParts, ok := b.parseParts(n, toks); isParts {
+		return faces, ok
 	}
 	if len(toks) == 1 && toks[0].text == "boundary" {
 		var faces []Face
@@ -145,6 +150,45 @@ func (b *build) parseOn(n *yaml.Node, path string) ([]Face, bool) {
 		}
 	}
 	return faces, ok
+}
+
+// parseParts reads a selector of named CSG parts, "plate" or "hole1 or
+// hole2" (SPEC §9); isParts reports whether toks is one (names that are not
+// variables, joined with "or"), ok whether every name is a part.
+func (b *build) parseParts(n *yaml.Node, toks []onToken) (faces []Face, isParts, ok bool) {
+	for i, t := range toks {
+		if i%2 == 1 && t.text != "or" || i%2 == 0 && (t.text == "boundary" || t.text == "or" || b.declKind[t.text] != "" || strings.ContainsAny(t.text, "=<>!")) {
+			return nil, false, false
+		}
+	}
+	if len(toks)%2 == 0 {
+		return nil, false, false
+	}
+	var names []string
+	if b.p.Geometry != nil {
+		names = sampling.PartNames(b.p.Geometry)
+	}
+	ok = true
+	for i := 0; i < len(toks); i += 2 {
+		t := toks[i]
+		switch {
+		case len(names) == 0:
+			b.onError(n, t.off, "unknown name %q: the domain has no named parts (give a part name: with `name:`, or select \"boundary\" or faces \"VAR == number\")", t.text)
+			return nil, true, false
+		case !slices.Contains(names, t.text):
+			b.onError(n, t.off, "unknown part %q (the parts are %s)", t.text, strings.Join(names, ", "))
+			ok = false
+		default:
+			for _, f := range faces {
+				if f.Part == t.text {
+					b.onError(n, t.off, "part %q is listed twice", t.text)
+					ok = false
+				}
+			}
+			faces = append(faces, Face{Var: BoundaryFace, Part: t.text})
+		}
+	}
+	return faces, true, ok
 }
 
 // checkPeriodic requires both faces of every variable a periodic condition

@@ -144,6 +144,9 @@ type Face struct {
 	Var   string
 	Value float64
 	Side  int
+	// Part, with Var == BoundaryFace, restricts the selector to the share
+	// of the boundary on the named CSG part's surface (on: plate).
+	Part string
 }
 
 // Condition is a residual on part of the boundary or on an initial slice.

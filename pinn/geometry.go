@@ -18,10 +18,25 @@ func (p *program) geometryFaces(t *term, on []pde.Face, typ string) error {
 	if typ == "periodic" {
 		return fmt.Errorf("periodic conditions need a box domain")
 	}
+	var parts []string
 	for _, f := range on {
 		if f.Var != pde.BoundaryFace && f.Var != "t" {
 			return fmt.Errorf("face %s == %g: on a shape domain use \"boundary\" or a time slice", f.Var, f.Value)
 		}
+		if f.Part != "" {
+			parts = append(parts, f.Part)
+		}
+	}
+	if len(parts) > 0 {
+		if len(parts) != len(on) {
+			return fmt.Errorf("named parts are joined with other faces: select parts alone")
+		}
+		shape, err := sampling.Parts(p.prob.Geometry, parts)
+		if err != nil {
+			return err
+		}
+		t.geomOn, t.shape = pde.Face{Var: pde.BoundaryFace}, shape
+		return nil
 	}
 	if len(on) != 1 {
 		return fmt.Errorf("on a shape domain a condition is on \"boundary\" or on one time slice, not on several faces")
@@ -70,10 +85,15 @@ func (p *program) drawCondition(t *term, n int, s sampling.UnitSampler, rng *ran
 	}
 	st, timed := p.spaceTime()
 	if t.geomOn.Var == pde.BoundaryFace {
+		shape := p.prob.Geometry
+		if t.shape != nil {
+			shape = t.shape // named parts' share of the boundary
+		}
 		if timed {
+			st.Space = shape
 			return st.Lateral(n, s, rng)
 		}
-		return p.prob.Geometry.Boundary(n, s, rng)
+		return shape.Boundary(n, s, rng)
 	}
 	// a time slice: points of the shape at t, normal along -t or +t
 	if !timed {

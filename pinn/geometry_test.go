@@ -60,3 +60,64 @@ evaluation: {exact: {u: "1 - x^2 - y^2"}, points: 500, every: 1000}
 		t.Fatalf("disk Poisson: rel L2 %.3e, want < 5e-2", e)
 	}
 }
+
+// TestNamedParts: on a plate with a hole, `on: plate` draws points on the
+// square's sides with their outward normals and `on: hole` points on the
+// circle with normals into the hole (outward from the domain); Laplace's
+// equation with u = exp(x) sin(y) on the plate and its flux through the
+// hole (a Neumann condition) trains to a relative L2 error below 1e-2
+// (7.3e-4 measured when written).
+func TestNamedParts(t *testing.T) {
+	spec, err := pde.LoadBytes("plate.yaml", []byte(`
+name: plate
+seed: 1
+domain:
+  type: difference
+  parts:
+    - {type: box, name: plate, lo: [-1, -1], hi: [1, 1]}
+    - {type: disk, name: hole, center: [0, 0], radius: 0.4}
+  variables: [x, y]
+fields: [u]
+equations:
+  - {name: pde, residual: "lap(u)", points: 500, sampler: sobol, resample_every: 100}
+conditions:
+  - {name: outer, on: plate, type: dirichlet, value: "exp(x)*sin(y)", points: 200}
+  - {name: flux, on: hole, type: neumann, value: "-(x*exp(x)*sin(y) + y*exp(x)*cos(y))/0.4", points: 100}
+model: {layers: [24, 24]}
+training: {steps: 1500, lr: 3e-3, then: {optimizer: lbfgs, steps: 300}}
+evaluation: {exact: {u: "exp(x)*sin(y)"}, points: 1000, every: 2000}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := OptionsFromSpec(spec)
+	opts.OutDir = ""
+	p, err := newProgram(spec.Problem, newConfig(opts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tm := range p.terms[1:] {
+		for i := 0; i < len(tm.pts); i += 2 {
+			x, y, nx, ny := tm.pts[i], tm.pts[i+1], tm.normals[i], tm.normals[i+1]
+			r := math.Hypot(x, y)
+			var ok bool
+			if tm.name == "outer" {
+				onSide := math.Abs(math.Abs(x)-1) < 1e-12 && nx == math.Copysign(1, x) && ny == 0 ||
+					math.Abs(math.Abs(y)-1) < 1e-12 && ny == math.Copysign(1, y) && nx == 0
+				ok = onSide
+			} else {
+				ok = math.Abs(r-0.4) < 1e-12 && math.Abs(nx+x/r) < 1e-12 && math.Abs(ny+y/r) < 1e-12
+			}
+			if !ok {
+				t.Fatalf("%s: point (%g, %g) with normal (%g, %g)", tm.name, x, y, nx, ny)
+			}
+		}
+	}
+	res, err := Train(context.Background(), spec.Problem, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := res.Summary.RelL2["u"]; !(e < 1e-2) {
+		t.Fatalf("plate with a hole: rel L2 %.3e, want < 1e-2", e)
+	}
+}

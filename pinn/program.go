@@ -29,6 +29,7 @@ type term struct {
 	faces   []sampling.Face // conditions
 	period  int             // periodic: the axis; -1 otherwise
 	geomOn  pde.Face        // condition on a shape domain: pde.BoundaryFace or a time slice
+	shape   sampling.Domain // on named parts: the domain whose Boundary is their share (nil: the whole)
 	P       int
 
 	batches []*batch // one, or two for periodic (low face, high face)

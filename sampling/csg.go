@@ -229,19 +229,19 @@ func (d Difference) Interior(n int, s UnitSampler, rng *rand.Rand) ([]float64, e
 // Boundary implements Domain: leaf boundaries filtered by the union rule
 // (see Union).
 func (u Union) Boundary(n int, s UnitSampler, rng *rand.Rand) (pts, normals []float64, err error) {
-	return csgBoundary(u, n, s, rng)
+	return csgBoundary(u, nil, n, s, rng)
 }
 
 // Boundary implements Domain: leaf boundaries filtered by the intersection
 // rule (see Union).
 func (s Intersection) Boundary(n int, us UnitSampler, rng *rand.Rand) (pts, normals []float64, err error) {
-	return csgBoundary(s, n, us, rng)
+	return csgBoundary(s, nil, n, us, rng)
 }
 
 // Boundary implements Domain: A's boundary outside B, and B's boundary
 // inside A with normals flipped to point into the hole (see Union).
 func (d Difference) Boundary(n int, s UnitSampler, rng *rand.Rand) (pts, normals []float64, err error) {
-	return csgBoundary(d, n, s, rng)
+	return csgBoundary(d, nil, n, s, rng)
 }
 
 // csgBox validates the node and returns its bounding box, which must be
@@ -363,8 +363,9 @@ func boundaryMeasure(d Domain) (float64, error) {
 	return 0, fmt.Errorf("sampling: %T has no known boundary measure (implement BoundaryMeasurer to use it in a CSG shape)", d)
 }
 
-// csgBoundary draws n points on the boundary of d (see Union).
-func csgBoundary(d csgNode, n int, s UnitSampler, rng *rand.Rand) (pts, normals []float64, err error) {
+// csgBoundary draws n points on the boundary of d (see Union); with keep,
+// only on the surfaces of the leaves keep accepts (named parts).
+func csgBoundary(d csgNode, keep func(Domain) bool, n int, s UnitSampler, rng *rand.Rand) (pts, normals []float64, err error) {
 	box, err := csgBox(d)
 	if err != nil {
 		return nil, nil, err
@@ -373,6 +374,9 @@ func csgBoundary(d csgNode, n int, s UnitSampler, rng *rand.Rand) (pts, normals 
 		return nil, nil, fmt.Errorf("sampling: %s boundary: negative point count %d", opName(d), n)
 	}
 	leaves := csgLeaves(d, nil)
+	if keep != nil {
+		leaves = slices.DeleteFunc(leaves, func(l Domain) bool { return !keep(l) })
+	}
 	w := make([]float64, len(leaves))
 	for i, l := range leaves {
 		if w[i], err = boundaryMeasure(l); err != nil {

@@ -273,3 +273,31 @@ func TestCSG3D(t *testing.T) {
 	}
 	checkShare(t, "3-D hole share", hole, 2000, 4*math.Pi*0.36/(24+4*math.Pi*0.36))
 }
+
+// TestPartsErrors: names are listed, unknown ones refused with the list,
+// and only shapes can be named.
+func TestPartsErrors(t *testing.T) {
+	d, err := NewDomain("difference", map[string]any{"parts": []any{
+		map[string]any{"type": "box", "name": "plate", "lo": []any{-1.0, -1.0}, "hi": []any{1.0, 1.0}},
+		map[string]any{"type": "disk", "name": "hole", "center": []any{0.0, 0.0}, "radius": 0.4},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := PartNames(d); len(got) != 2 || got[0] != "plate" || got[1] != "hole" {
+		t.Fatalf("PartNames = %v", got)
+	}
+	if _, err := Parts(d, []string{"rim"}); err == nil || !strings.Contains(err.Error(), "plate, hole") {
+		t.Errorf("unknown part: %v", err)
+	}
+	for _, bad := range []map[string]any{
+		{"type": "disk", "name": "Hole", "center": []any{0.0, 0.0}, "radius": 0.4},
+		{"type": "union", "name": "u", "parts": []any{map[string]any{"type": "disk", "center": []any{0.0, 0.0}, "radius": 0.4}}},
+	} {
+		_, err := NewDomain("difference", map[string]any{"parts": []any{
+			map[string]any{"type": "box", "lo": []any{-1.0, -1.0}, "hi": []any{1.0, 1.0}}, bad}})
+		if err == nil {
+			t.Errorf("%v: accepted", bad)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package sampling
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -373,6 +374,9 @@ func newPolygonSpec(m map[string]any) (Domain, error) {
 	return NewPolygon(vs)
 }
 
+// partName is the form of a part's name.
+var partName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
 // newCSGSpec builds a union, intersection or difference from "parts", a
 // list of nested specs (maps with a "type" key and that type's parameters).
 func newCSGSpec(op string) DomainConstructor {
@@ -396,13 +400,28 @@ func newCSGSpec(op string) DomainConstructor {
 			}
 			params := make(map[string]any, len(spec)-1)
 			for k, v := range spec {
-				if k != "type" {
+				if k != "type" && k != "name" {
 					params[k] = v
 				}
 			}
 			d, err := NewDomain(typ, params)
 			if err != nil {
 				return nil, fmt.Errorf("part %d: %w", i, err)
+			}
+			if nm, ok := spec["name"]; ok {
+				name, ok := nm.(string)
+				if !ok || !partName.MatchString(name) {
+					return nil, fmt.Errorf("part %d: name %v: want [a-z][a-z0-9_]*", i, nm)
+				}
+				if _, isCSG := d.(csgNode); isCSG {
+					return nil, fmt.Errorf("part %d: name %q: only a shape (not a union, intersection or difference) can be named", i, name)
+				}
+				for _, p := range parts[:i] {
+					if pn, ok := p.(Named); ok && pn.Name == name {
+						return nil, fmt.Errorf("part %d: name %q is used twice", i, name)
+					}
+				}
+				d = Named{Name: name, Domain: d}
 			}
 			parts[i] = d
 		}

@@ -1,0 +1,70 @@
+package sampling
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+)
+
+// Named is a domain with a name, so that the part of a CSG shape's boundary
+// that lies on its surface can be selected (a spec's `name:` on a part, and
+// `on: plate` in a condition). It behaves exactly as the domain it wraps.
+type Named struct {
+	Name string
+	Domain
+}
+
+// PartNames lists the names of the named parts of d (depth first).
+func PartNames(d Domain) []string {
+	var out []string
+	for _, l := range csgLeaves(d, nil) {
+		if n, ok := l.(Named); ok {
+			out = append(out, n.Name)
+		}
+	}
+	return out
+}
+
+// Parts returns the domain d whose Boundary draws only the points of d's
+// boundary that lie on the surfaces of the named parts, with the outward
+// normals of d (a hole's surface has normals pointing into the hole). Every
+// other method is d's. An unknown name is an error listing the names.
+func Parts(d Domain, names []string) (Domain, error) {
+	have := PartNames(d)
+	for _, n := range names {
+		if !slices.Contains(have, n) {
+			if len(have) == 0 {
+				return nil, fmt.Errorf("sampling: no part named %q: the domain has no named parts", n)
+			}
+			return nil, fmt.Errorf("sampling: no part named %q (the parts are %s)", n, strings.Join(have, ", "))
+		}
+	}
+	return partsOf{Domain: d, names: names}, nil
+}
+
+type partsOf struct {
+	Domain
+	names []string
+}
+
+// Boundary draws n points of the selected parts' share of the boundary.
+func (p partsOf) Boundary(n int, s UnitSampler, rng *rand.Rand) (pts, normals []float64, err error) {
+	keep := func(l Domain) bool {
+		nm, ok := l.(Named)
+		return ok && slices.Contains(p.names, nm.Name)
+	}
+	if c, ok := p.Domain.(csgNode); ok {
+		return csgBoundary(c, keep, n, s, rng)
+	}
+	return p.Domain.Boundary(n, s, rng) // a named leaf alone: its whole boundary
+}
+
+// boundaryMeasure of a named part is its domain's.
+func (n Named) BoundaryMeasure() float64 {
+	m, err := boundaryMeasure(n.Domain)
+	if err != nil {
+		return 0
+	}
+	return m
+}
