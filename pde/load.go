@@ -25,11 +25,34 @@ import (
 // error it returns is a user error: an Errors listing each problem as
 // "file:line:col: message" (errors in an override name the flag instead).
 func Load(path string, overrides []string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path, MaxSpecBytes)
 	if err != nil {
-		return nil, Errors{{File: path, Msg: fsMessage(err)}}
+		return nil, Errors{{File: path, Msg: err.Error()}}
 	}
 	return LoadBytes(path, data, overrides)
+}
+
+// MaxSpecBytes bounds what Load reads of a spec file: a spec is a few
+// kilobytes, and an endless stream (/dev/zero, a FIFO) must not grow the
+// process without bound.
+const MaxSpecBytes = 16 << 20
+
+// readBounded reads at most limit bytes of the file at path; a longer file
+// is an error.
+func readBounded(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, errors.New(fsMessage(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, errors.New(fsMessage(err))
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("longer than %d MiB: not a spec", limit>>20)
+	}
+	return data, nil
 }
 
 // LoadBytes is Load for a spec already in memory; name is used in messages

@@ -510,3 +510,15 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestEndlessSpecBounded: an endless stream as a spec (/dev/zero) is an
+// error after MaxSpecBytes, not an unbounded read.
+func TestEndlessSpecBounded(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero here")
+	}
+	_, err := Load("/dev/zero", nil)
+	if err == nil || !strings.Contains(err.Error(), "/dev/zero: longer than 16 MiB") {
+		t.Fatalf("Load(/dev/zero): %v", err)
+	}
+}
