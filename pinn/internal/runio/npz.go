@@ -148,7 +148,14 @@ func ReadNPZ(path string) (map[string]Array, error) {
 	return out, nil
 }
 
-func readMember(r *npz.Reader, member string) (Array, error) {
+func readMember(r *npz.Reader, member string) (a Array, err error) {
+	// The npy reader indexes its header without checking it: a malformed
+	// header (a truncated or edited file) panics inside it.
+	defer func() {
+		if p := recover(); p != nil {
+			a, err = Array{}, fmt.Errorf("malformed npy data (%v)", p)
+		}
+	}()
 	rc, err := r.Open(member)
 	if err != nil {
 		return Array{}, err
@@ -166,7 +173,7 @@ func readMember(r *npz.Reader, member string) (Array, error) {
 	if err != nil {
 		return Array{}, fmt.Errorf("dtype %s: %w", nr.Header.Descr.Type, err)
 	}
-	a := Array{Shape: append([]int{}, raw.Shape()...), Data: data}
+	a = Array{Shape: append([]int{}, raw.Shape()...), Data: data}
 	if err := a.check(); err != nil {
 		return Array{}, err
 	}

@@ -3,6 +3,7 @@ package runio
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"os"
@@ -343,6 +344,36 @@ np.savez(sys.argv[1],
 		g := got[k]
 		if !slices.Equal(g.Shape, w.Shape) || !sameFloats(g.Data, w.Data) {
 			t.Errorf("%s: got %v %v, want %v %v", k, g.Shape, g.Data, w.Shape, w.Data)
+		}
+	}
+}
+
+// TestReadNPZMalformedHeaders: members whose npy header is truncated,
+// garbled or lies about its length are errors naming the array, never a
+// panic (the npy reader indexes the header unchecked).
+func TestReadNPZMalformedHeaders(t *testing.T) {
+	dir := t.TempDir()
+	for i, hdr := range []string{
+		"{'descr': '<f8', 'fortran_order': False, 'shape': (3,",
+		"{'descr': '<f8', 'fortran_order': False, 'shape': (3, x), }",
+		"",
+		"{'descr': 'zz', 'fortran_order': False, 'shape': (), }",
+		"{}",
+	} {
+		for _, hlen := range []int{len(hdr), len(hdr) + 1000} {
+			var buf bytes.Buffer
+			zw := zip.NewWriter(&buf)
+			w, _ := zw.Create("theta.npy")
+			w.Write([]byte("\x93NUMPY\x01\x00"))
+			binary.Write(w, binary.LittleEndian, uint16(hlen))
+			w.Write([]byte(hdr))
+			w.Write(make([]byte, 24))
+			zw.Close()
+			path := filepath.Join(dir, fmt.Sprintf("bad%d_%d.npz", i, hlen))
+			os.WriteFile(path, buf.Bytes(), 0o644)
+			if _, err := ReadNPZ(path); err == nil || !strings.Contains(err.Error(), `"theta"`) {
+				t.Errorf("header %q (length %d): error %v, want one naming the array", hdr, hlen, err)
+			}
 		}
 	}
 }
