@@ -2,6 +2,7 @@ package pinn
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 	"time"
@@ -86,7 +87,16 @@ func (r *runner) loadCheckpoint(path string) error {
 			return err
 		}
 	}
-	r.step = int(a["step"].Data[0])
+	for _, k := range []string{"step", "wall_s", "train_s", "loss"} {
+		if len(a[k].Data) != 1 {
+			return fmt.Errorf("checkpoint %s: %q holds %d values, want 1", path, k, len(a[k].Data))
+		}
+	}
+	step := a["step"].Data[0]
+	if total := r.cfg.totalSteps(); !(step >= 0 && step <= float64(total) && step == math.Trunc(step)) {
+		return fmt.Errorf("checkpoint %s: step %v is not a whole number of steps in 0..%d (the plan)", path, step, total)
+	}
+	r.step = int(step)
 	r.wallPrev = a["wall_s"].Data[0]
 	r.trainSec = a["train_s"].Data[0]
 	r.loss = a["loss"].Data[0]

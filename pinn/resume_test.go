@@ -3,12 +3,14 @@ package pinn
 import (
 	"context"
 	"errors"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn/internal/runio"
 )
 
 func resumeOpts(dir string, maxSteps int) Options {
@@ -117,5 +119,36 @@ func TestFloat32(t *testing.T) {
 	}
 	if res.Summary.DType != "float32" || !(res.Summary.Loss < 10) {
 		t.Fatalf("float32 run: dtype %s, final loss %g", res.Summary.DType, res.Summary.Loss)
+	}
+}
+
+// TestResumeRefusesBadSteps: a checkpoint whose step is negative, not a
+// whole number or beyond the plan is refused, and so is a resume to fewer
+// total steps than the run has done (it used to print "step 3300/10" and
+// exit 0 without a word).
+func TestResumeRefusesBadSteps(t *testing.T) {
+	prob := poisson2D(t, 32, 16)
+	dir := t.TempDir()
+	if _, err := Train(context.Background(), prob, resumeOpts(dir, 20)); err != nil {
+		t.Fatal(err)
+	}
+	var ie *InputError
+	if _, err := ResumeProblem(context.Background(), prob, resumeOpts(dir, 10)); !errors.As(err, &ie) {
+		t.Errorf("resume to 10 of a 20-step run: %v, want an input error", err)
+	}
+	path := filepath.Join(dir, "checkpoint.npz")
+	orig, err := runio.ReadNPZ(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []float64{-5, 25.5, 1e18} {
+		a := maps.Clone(orig)
+		a["step"] = runio.Array{Shape: []int{}, Data: []float64{step}}
+		if err := runio.WriteNPZ(path, a); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ResumeProblem(context.Background(), prob, resumeOpts(dir, 50)); err == nil {
+			t.Errorf("checkpoint step %v accepted", step)
+		}
 	}
 }

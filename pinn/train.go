@@ -111,6 +111,9 @@ func ResumeProblem(ctx context.Context, prob *pde.Problem, opts Options) (*Resul
 	if err := r.loadCheckpoint(filepath.Join(dir, "checkpoint.npz")); err != nil {
 		return nil, err
 	}
+	if m := opts.MaxSteps; m > 0 && m < r.step {
+		return nil, &InputError{Err: fmt.Errorf("--steps %d is below the %d steps the run in %s has done: give a larger total", m, r.step, dir)}
+	}
 	// Keep the rows of regular evaluations only: the cut run's final,
 	// off-schedule row would not be in an uninterrupted run's metrics.
 	keep := r.step / r.cfg.eval.Every * r.cfg.eval.Every
