@@ -142,8 +142,13 @@ type runner struct {
 	losses             map[string]float64
 	rel, maxAbs        map[string]float64
 	hiddenRel          map[string]float64
-	metrics            *runio.CSVAppender
-	history            *runio.CSVAppender // loss_history.csv: the loss curve's finer record
+	// divergence watch (watchDivergence): best loss so far, per term, and
+	// the steps since the loss last came within divergeFactor of it
+	best     float64
+	bestTerm map[string]float64
+	above    int
+	metrics  *runio.CSVAppender
+	history  *runio.CSVAppender // loss_history.csv: the loss curve's finer record
 }
 
 func newRunner(prob *pde.Problem, opts Options) (*runner, error) {
@@ -239,11 +244,15 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		if err != nil {
 			return r.finish("failed", err)
 		}
+		losses := r.prog.termLosses()
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return r.finish("failed", fmt.Errorf("loss is %v at step %d (%s); lower the learning rate or check the scaling of the problem", loss, r.step+1, st.Optimizer))
+			return r.finish("failed", r.nonFinite(loss, losses, st.Optimizer))
+		}
+		if err := r.watchDivergence(loss, losses); err != nil {
+			return r.finish("failed", err)
 		}
 		r.loss = loss
-		r.losses = r.prog.termLosses()
+		r.losses = losses
 		r.trainSec += time.Since(t0).Seconds()
 		r.step++
 		if r.history != nil && (r.step%r.historyEvery() == 0 || r.step == limit) {
@@ -281,6 +290,62 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		return r.finish("stopped", nil) // --steps ended it before the plan's end; resume continues
 	}
 	return r.finish("completed", nil)
+}
+
+// nonFinite is the error of a step whose loss is NaN or ±Inf, naming the
+// term. At the first step of a run nothing has been trained yet, so the
+// cause is the problem (a residual not finite at some sampled points), not
+// the learning rate.
+func (r *runner) nonFinite(loss float64, losses map[string]float64, opt string) error {
+	term := ""
+	for _, t := range r.prog.terms {
+		if v := losses[t.name]; math.IsNaN(v) || math.IsInf(v, 0) {
+			term = t.name
+			break
+		}
+	}
+	if r.step == 0 {
+		return fmt.Errorf("loss of term %q is %v at the initial weights: its residual is not finite at some of its points (a division by zero, a log or sqrt of a negative number, an overflow?)", term, loss)
+	}
+	return fmt.Errorf("diverged at step %d (%s): loss of term %q is %v; lower the learning rate or check the scaling of the problem", r.step+1, opt, term, loss)
+}
+
+// divergeFactor and the evaluation interval define divergence without a
+// NaN (SPEC §3): a loss that stays above divergeFactor times its best value
+// so far for a whole evaluation interval.
+const divergeFactor = 1e6
+
+// watchDivergence keeps the best loss (and each term's) and fails a run
+// whose loss has stayed above divergeFactor times its best for
+// evaluation.every steps, naming the term that grew most.
+func (r *runner) watchDivergence(loss float64, losses map[string]float64) error {
+	if r.best == 0 || loss < r.best {
+		r.best = loss
+	}
+	if r.bestTerm == nil {
+		r.bestTerm = map[string]float64{}
+	}
+	for k, v := range losses {
+		if b, ok := r.bestTerm[k]; !ok || v < b {
+			r.bestTerm[k] = v
+		}
+	}
+	if !(loss > divergeFactor*r.best) {
+		r.above = 0
+		return nil
+	}
+	r.above++
+	if r.above < max(1, r.cfg.eval.Every) {
+		return nil
+	}
+	worst, ratio := "", 0.0
+	for _, t := range r.prog.terms {
+		if b := r.bestTerm[t.name]; b > 0 && losses[t.name]/b > ratio {
+			worst, ratio = t.name, losses[t.name]/b
+		}
+	}
+	return fmt.Errorf("diverged at step %d: the loss %.3e has stayed above %g x its best (%.3e) for %d steps; term %q grew most (%.3g x its best); lower the learning rate",
+		r.step+1, loss, divergeFactor, r.best, r.above, worst, ratio)
 }
 
 // historyEvery is the spacing of loss_history.csv rows: about 500 rows over

@@ -3,6 +3,7 @@ package pinn
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,5 +112,50 @@ func TestEndedRunsSummarizeTheirState(t *testing.T) {
 		if got, ok := s.RelL2["u"]; !ok || got != want {
 			t.Errorf("%s: summary rel_l2 %v (present %v), evaluation of the final state %v", how, got, ok, want)
 		}
+	}
+}
+
+// TestDivergenceDetected: a loss that stays above 1e6 x its best for a
+// whole evaluation interval fails the run naming the term that grew most;
+// one that comes back in time does not.
+func TestDivergenceDetected(t *testing.T) {
+	r := &runner{cfg: &config{eval: pde.Evaluation{Every: 5}}, prog: &program{terms: []*term{{name: "pde"}, {name: "bc"}}}}
+	if err := r.watchDivergence(2, map[string]float64{"pde": 1, "bc": 1}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 4; i++ { // 4 steps above, then back: no failure
+		if err := r.watchDivergence(3e6*2, map[string]float64{"pde": 6e6, "bc": 1}); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+	}
+	r.watchDivergence(2, map[string]float64{"pde": 1, "bc": 1})
+	var err error
+	for i := 0; i < 5 && err == nil; i++ {
+		err = r.watchDivergence(1e7, map[string]float64{"pde": 2, "bc": 1e7})
+	}
+	if err == nil || !strings.Contains(err.Error(), `term "bc" grew most`) {
+		t.Fatalf("5 steps above 1e6 x best: %v", err)
+	}
+}
+
+// TestNonFiniteAtStart: a residual that is infinite at a sampled point at
+// the initial weights fails naming the term and the cause, not the
+// learning rate.
+func TestNonFiniteAtStart(t *testing.T) {
+	spec, err := pde.LoadBytes("inf.yaml", []byte(`name: inf
+variables: {x: [0, 1]}
+fields: [u]
+equations: [{name: pde, residual: "u_xx - 1/(x - 0.5)", points: 1, sampler: grid}]
+conditions: [{name: ends, on: "x == 0 or x == 1", type: dirichlet, value: "0", points: 2}]
+training: {steps: 5}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := OptionsFromSpec(spec)
+	opts.OutDir = ""
+	_, err = Train(context.Background(), spec.Problem, opts)
+	if err == nil || !strings.Contains(err.Error(), `term "pde"`) || !strings.Contains(err.Error(), "initial weights") || strings.Contains(err.Error(), "learning rate") {
+		t.Fatalf("infinite residual at the start: %v", err)
 	}
 }
