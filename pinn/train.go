@@ -2,6 +2,7 @@ package pinn
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -72,6 +73,11 @@ func Train(ctx context.Context, prob *pde.Problem, opts Options) (*Result, error
 		if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
 			return nil, err
 		}
+		unlock, err := lockRun(opts.OutDir)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
 		if opts.SpecYAML != nil {
 			if err := runio.WriteFileAtomic(filepath.Join(opts.OutDir, "spec.yaml"), opts.SpecYAML); err != nil {
 				return nil, err
@@ -81,6 +87,17 @@ func Train(ctx context.Context, prob *pde.Problem, opts Options) (*Result, error
 		os.Remove(filepath.Join(opts.OutDir, "loss_history.csv"))
 	}
 	return r.loop(ctx)
+}
+
+// lockRun makes this process the one writer of a run directory (a second
+// run into it at once is refused; a lock left by a killed process is taken
+// over).
+func lockRun(dir string) (func(), error) {
+	unlock, err := runio.Lock(dir)
+	if errors.Is(err, runio.ErrLocked) {
+		return nil, &InputError{Err: err}
+	}
+	return unlock, err
 }
 
 // Resume continues the run in dir from its checkpoint up to maxSteps total
@@ -104,6 +121,11 @@ func Resume(ctx context.Context, dir string, maxSteps int, progress func(Progres
 // new total.
 func ResumeProblem(ctx context.Context, prob *pde.Problem, opts Options) (*Result, error) {
 	dir := opts.OutDir
+	unlock, err := lockRun(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	r, err := newRunner(prob, opts)
 	if err != nil {
 		return nil, err
