@@ -24,7 +24,9 @@
 //
 //	--set model.widths=3: unknown key "widths" in model
 //
-// YAML syntax errors carry only the line (the YAML parser gives no column).
+// YAML syntax errors carry the line the parser gives, and a column where the
+// message says what to look for (the tab of "found character that cannot
+// start any token").
 // Every error Load returns is a user error.
 //
 // # Overrides

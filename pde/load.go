@@ -106,12 +106,12 @@ func decodeYAML(name string, data []byte) (root *yaml.Node, err error) {
 		if err == io.EOF {
 			return nil, Errors{{File: name, Msg: "empty spec"}}
 		}
-		return nil, yamlError(name, err)
+		return nil, yamlError(name, data, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err != io.EOF {
 		if err != nil {
-			return nil, yamlError(name, err)
+			return nil, yamlError(name, data, err)
 		}
 		return nil, Errors{{File: name, Line: extra.Line, Col: extra.Column, Msg: "several YAML documents in one spec"}}
 	}
@@ -126,7 +126,19 @@ func decodeYAML(name string, data []byte) (root *yaml.Node, err error) {
 	return root, nil
 }
 
-func yamlError(name string, err error) error {
+// yamlColumn finds the column of a YAML syntax error where the message
+// says what to look for (the parser reports only the line): the first tab
+// of the line for the tab error. 0 (no column) otherwise: a guess would
+// point at the wrong token.
+func yamlColumn(data []byte, line int, msg string) int {
+	lines := strings.Split(string(data), "\n")
+	if line < 1 || line > len(lines) || !strings.Contains(msg, "cannot start any token") {
+		return 0
+	}
+	return strings.IndexByte(lines[line-1], '\t') + 1 // 0 if there is none
+}
+
+func yamlError(name string, data []byte, err error) error {
 	var out Errors
 	msgs := []string{err.Error()}
 	var te *yaml.TypeError
@@ -137,7 +149,7 @@ func yamlError(name string, err error) error {
 		m = strings.TrimPrefix(m, "yaml: unmarshal errors:\n")
 		if sub := yamlLine.FindStringSubmatch(strings.TrimSpace(m)); sub != nil {
 			line, _ := strconv.Atoi(sub[1])
-			out = append(out, &SpecError{File: name, Line: line, Msg: "YAML: " + sub[2]})
+			out = append(out, &SpecError{File: name, Line: line, Col: yamlColumn(data, line, sub[2]), Msg: "YAML: " + sub[2]})
 			continue
 		}
 		out = append(out, &SpecError{File: name, Msg: "YAML: " + strings.TrimPrefix(m, "yaml: ")})
