@@ -95,6 +95,10 @@ type buildOptions struct {
 	only      *termRef // compile just this term
 	points    int      // if > 0, every compiled term gets this many points
 	objective int
+	// checkOnly builds the graph and its reverse pass but no tape machine
+	// (Check): Gorgonia's compilation of the tape is super-linear in the
+	// number of nodes (1000 terms: a minute) and checks nothing more.
+	checkOnly bool
 }
 
 type termRef struct{ kind, index int }
@@ -248,7 +252,9 @@ func buildProgram(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 			return nil, fmt.Errorf("reverse pass: %w", err)
 		}
 		p.grads = wrt
-		p.vm = G.NewTapeMachine(m.g, G.BindDualValues(wrt...))
+		if !bo.checkOnly {
+			p.vm = G.NewTapeMachine(m.g, G.BindDualValues(wrt...))
+		}
 	} else {
 		for _, n := range m.params {
 			m.used[n] = false

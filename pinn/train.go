@@ -31,7 +31,7 @@ func Check(prob *pde.Problem, opts Options) error {
 	}
 	// A vector problem is compiled on a few points: its forcing terms cost
 	// O(d) per point to evaluate (seconds for 100 points at 100K-D).
-	var bo buildOptions
+	bo := buildOptions{checkOnly: true}
 	if prob.Vector != nil {
 		bo.points = 4
 	}
