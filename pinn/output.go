@@ -46,6 +46,9 @@ type HiddenSummary struct {
 func (r *runner) summary(status string) Summary {
 	s := Summary{Name: r.prob.Name, Seed: r.cfg.seed, DType: r.cfg.dtype, Steps: r.step, Status: status,
 		Loss: r.loss, Losses: r.losses, RelL2: r.rel, MaxAbsError: r.maxAbs}
+	if r.step == 0 && r.losses == nil {
+		s.Loss = math.NaN() // no step was taken: there is no loss to report
+	}
 	if !r.start.IsZero() {
 		s.WallSeconds = r.wallPrev + time.Since(r.start).Seconds()
 	}
@@ -119,10 +122,19 @@ func writeSummary(path string, s *Summary) error {
 	clean(s.Losses)
 	clean(s.RelL2)
 	clean(s.MaxAbsError)
+	var data []byte
+	var err error
 	if math.IsNaN(s.Loss) || math.IsInf(s.Loss, 0) {
-		s.Loss = 0
+		// a loss that was not computed (a run failed at its first step) or
+		// not finite is left out, never written as 0 (SPEC §3)
+		type noLoss struct {
+			*Summary
+			Loss *float64 `json:"loss,omitempty"`
+		}
+		data, err = json.MarshalIndent(noLoss{Summary: s}, "", "  ")
+	} else {
+		data, err = json.MarshalIndent(s, "", "  ")
 	}
-	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
 	}

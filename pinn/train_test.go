@@ -3,6 +3,7 @@ package pinn
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -153,9 +154,17 @@ training: {steps: 5}
 		t.Fatal(err)
 	}
 	opts := OptionsFromSpec(spec)
-	opts.OutDir = ""
+	opts.OutDir = t.TempDir()
 	_, err = Train(context.Background(), spec.Problem, opts)
 	if err == nil || !strings.Contains(err.Error(), `term "pde"`) || !strings.Contains(err.Error(), "initial weights") || strings.Contains(err.Error(), "learning rate") {
 		t.Fatalf("infinite residual at the start: %v", err)
+	}
+	// no figure that was not computed: no "loss": 0 for a loss that was Inf
+	b, err := os.ReadFile(filepath.Join(opts.OutDir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), `"loss"`) || !strings.Contains(string(b), `"status": "failed"`) {
+		t.Errorf("summary of a run failed at its first step:\n%s", b)
 	}
 }
