@@ -209,3 +209,35 @@ func TestOutsideWarningsSynthetic(t *testing.T) {
 		t.Errorf("warnings %q, want none", s.Warnings)
 	}
 }
+
+// FuzzDataCSV: whatever bytes a data file holds, Load returns a spec or
+// Errors, never panics; the seeds are the corpus's CSV files and edge cases.
+func FuzzDataCSV(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "specs", "*", "*.csv"))
+	for _, file := range files {
+		if b, err := os.ReadFile(file); err == nil {
+			f.Add(b)
+		}
+	}
+	for _, s := range []string{"", "x,u\n", "x,u\n0.5,1\n", "\ufeffx,u\r\n0,1\r\n", "x,u\n1,2,3\n", "x,x,u\n1,1,1\n", "x,u\n\"1\n", "x,u\nnan,1\n", "# c\nx,u\n1e400,1\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "obs.csv"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		spec := `name: fz
+variables: {x: [0, 1]}
+fields: [u]
+equations: [{name: pde, residual: "u_xx", points: 4}]
+data: [{name: obs, file: obs.csv}]
+`
+		_, err := LoadBytes(filepath.Join(dir, "s.yaml"), []byte(spec), nil)
+		if err != nil {
+			if _, ok := err.(Errors); !ok {
+				t.Errorf("error is %T, not Errors: %v", err, err)
+			}
+		}
+	})
+}

@@ -377,3 +377,25 @@ func TestReadNPZMalformedHeaders(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadNPZ: whatever bytes a checkpoint holds, ReadNPZ returns arrays
+// or an error, never panics. Seeds: a valid file and truncations of it.
+func FuzzReadNPZ(f *testing.F) {
+	dir := f.TempDir()
+	good := filepath.Join(dir, "good.npz")
+	if err := WriteNPZ(good, map[string]Array{"theta": {Shape: []int{3}, Data: []float64{1, 2, 3}}, "step": {Shape: []int{}, Data: []float64{7}}}); err != nil {
+		f.Fatal(err)
+	}
+	b, _ := os.ReadFile(good)
+	f.Add(b)
+	for _, n := range []int{0, 10, len(b) / 2, len(b) - 1} {
+		f.Add(b[:n])
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "c.npz")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ReadNPZ(path)
+	})
+}
