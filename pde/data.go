@@ -91,6 +91,11 @@ func (b *build) inputColumns() []string {
 	return out
 }
 
+// MaxDataBytes bounds the size of a data or reference CSV file; it must be
+// a regular file, so an endless stream (/dev/zero, a FIFO) is an error
+// instead of a process that grows without end.
+const MaxDataBytes = 1 << 30
+
 // readCSV reads ds.File: a header of variable and field names, then rows of
 // numbers. Every variable must have a column, and at least one field.
 // Errors name the file as written in the spec (shown), and the line.
@@ -100,6 +105,13 @@ func (b *build) readCSV(ds *DataSet, shown string, reference bool) error {
 		return fmt.Errorf("open %s: %s", shown, fsMessage(err))
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err != nil {
+		return fmt.Errorf("open %s: %s", shown, fsMessage(err))
+	} else if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s: not a regular file", shown)
+	} else if st.Size() > MaxDataBytes {
+		return fmt.Errorf("%s: %d MiB, more than the %d MiB a data file may hold (MaxDataBytes)", shown, st.Size()>>20, MaxDataBytes>>20)
+	}
 	r := csv.NewReader(f)
 	r.Comment = '#'
 	r.TrimLeadingSpace = true

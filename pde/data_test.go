@@ -241,3 +241,22 @@ data: [{name: obs, file: obs.csv}]
 		}
 	})
 }
+
+// TestDataFileNotRegular: a data file that is an endless stream
+// (/dev/zero) is refused at once, naming it, instead of being read without
+// end.
+func TestDataFileNotRegular(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero here")
+	}
+	spec := `name: z
+variables: {x: [0, 1]}
+fields: [u]
+equations: [{name: pde, residual: "u_xx", points: 4}]
+data: [{name: obs, file: /dev/zero}]
+`
+	_, err := LoadBytes("z.yaml", []byte(spec), nil)
+	if err == nil || !strings.Contains(err.Error(), "/dev/zero: not a regular file") {
+		t.Fatalf("data file /dev/zero: %v", err)
+	}
+}
