@@ -1,6 +1,7 @@
 package runio
 
 import (
+	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
@@ -133,13 +134,22 @@ func ReadNPZ(path string) (map[string]Array, error) {
 		return nil, fmt.Errorf("read npz %s: %w", path, err)
 	}
 	defer r.Close()
+	// the members' stored sizes, to refuse a header that declares more
+	// values than its member holds before the npy reader allocates them
+	sizes := map[string]uint64{}
+	if zr, err := zip.OpenReader(path); err == nil {
+		for _, f := range zr.File {
+			sizes[f.Name] = f.UncompressedSize64
+		}
+		zr.Close()
+	}
 	out := make(map[string]Array, len(r.Keys()))
 	for _, member := range r.Keys() {
 		key := strings.TrimSuffix(member, npyExt)
 		if _, dup := out[key]; dup {
 			return nil, fmt.Errorf("read npz %s: array %q stored twice", path, key)
 		}
-		a, err := readMember(r, member)
+		a, err := readMember(r, member, sizes[member])
 		if err != nil {
 			return nil, fmt.Errorf("read npz %s: array %q: %w", path, key, err)
 		}
@@ -148,7 +158,7 @@ func ReadNPZ(path string) (map[string]Array, error) {
 	return out, nil
 }
 
-func readMember(r *npz.Reader, member string) (a Array, err error) {
+func readMember(r *npz.Reader, member string, size uint64) (a Array, err error) {
 	// The npy reader indexes its header without checking it: a malformed
 	// header (a truncated or edited file) panics inside it.
 	defer func() {
@@ -164,6 +174,13 @@ func readMember(r *npz.Reader, member string) (a Array, err error) {
 	nr, err := npy.NewReader(rc)
 	if err != nil {
 		return Array{}, err
+	}
+	elems := uint64(1)
+	for _, d := range nr.Header.Descr.Shape {
+		if d < 0 || d > 0 && elems > size/uint64(d) {
+			return Array{}, fmt.Errorf("header shape %v declares more values than the %d bytes stored", nr.Header.Descr.Shape, size)
+		}
+		elems *= uint64(d)
 	}
 	var raw npy.Array
 	if err := nr.Read(&raw); err != nil {

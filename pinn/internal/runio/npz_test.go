@@ -349,8 +349,9 @@ np.savez(sys.argv[1],
 }
 
 // TestReadNPZMalformedHeaders: members whose npy header is truncated,
-// garbled or lies about its length are errors naming the array, never a
-// panic (the npy reader indexes the header unchecked).
+// garbled, lies about its length or declares far more values than the
+// member holds are errors naming the array, never a panic (the npy reader
+// indexes the header unchecked) nor an 8 TB allocation.
 func TestReadNPZMalformedHeaders(t *testing.T) {
 	dir := t.TempDir()
 	for i, hdr := range []string{
@@ -359,6 +360,7 @@ func TestReadNPZMalformedHeaders(t *testing.T) {
 		"",
 		"{'descr': 'zz', 'fortran_order': False, 'shape': (), }",
 		"{}",
+		"{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000,), }", // 8 TB declared in 24 bytes
 	} {
 		for _, hlen := range []int{len(hdr), len(hdr) + 1000} {
 			var buf bytes.Buffer
