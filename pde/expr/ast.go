@@ -83,6 +83,15 @@ type IndexedSum struct {
 	Body     Expr
 }
 
+// VecLit is a vector literal [e1, ..., en], written as a bracket list not
+// preceded by a name. It means one component per space variable and is only
+// accepted inside div(...), which Resolve lowers to scalar derivatives, so
+// no VecLit survives Resolve.
+type VecLit struct {
+	P     Pos
+	Elems []Expr
+}
+
 func (n *Num) Position() Pos        { return n.P }
 func (n *Ident) Position() Pos      { return n.P }
 func (n *Unary) Position() Pos      { return n.P }
@@ -91,6 +100,7 @@ func (n *Call) Position() Pos       { return n.P }
 func (n *Deriv) Position() Pos      { return n.P }
 func (n *Index) Position() Pos      { return n.P }
 func (n *IndexedSum) Position() Pos { return n.P }
+func (n *VecLit) Position() Pos     { return n.P }
 
 func (*Num) exprNode()        {}
 func (*Ident) exprNode()      {}
@@ -100,6 +110,7 @@ func (*Call) exprNode()       {}
 func (*Deriv) exprNode()      {}
 func (*Index) exprNode()      {}
 func (*IndexedSum) exprNode() {}
+func (*VecLit) exprNode()     {}
 
 // Error is an error at a position inside an expression. The spec loader adds
 // the file name and the expression's own line and column in the YAML file.

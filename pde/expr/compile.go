@@ -118,6 +118,8 @@ func compile(e Expr, idx map[string]int) (func([]float64) float64, error) {
 		return nil, Errorf(n.P, "cannot evaluate vector element %s numerically", n)
 	case *IndexedSum:
 		return nil, Errorf(n.P, "cannot evaluate indexed sum numerically")
+	case *VecLit:
+		return nil, Errorf(n.P, "cannot evaluate vector %s numerically", n)
 	}
 	return nil, fmt.Errorf("compile: unexpected node %T", e)
 }

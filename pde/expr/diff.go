@@ -108,7 +108,7 @@ func (d differ) diff(e Expr, v string) (Expr, error) {
 		return nil, Errorf(p, "cannot differentiate operator %q", n.Op)
 	case *Call:
 		return d.diffCall(n, v)
-	case *Index, *IndexedSum:
+	case *Index, *IndexedSum, *VecLit:
 		return nil, Errorf(p, "cannot differentiate vector expression %s", e)
 	}
 	return nil, fmt.Errorf("diff: unexpected node %T", e)

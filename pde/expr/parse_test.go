@@ -78,6 +78,10 @@ func TestParseTrees(t *testing.T) {
 		{"-(2)", &Unary{Op: '-', X: &Num{Value: 2}}},
 		{"-2^2", &Unary{Op: '-', X: &Binary{Op: '^', L: &Num{Value: 2}, R: &Num{Value: 2}}}},
 		{"h()", &Call{Func: "h"}},
+		{"[x, -2]", &VecLit{Elems: []Expr{&Ident{Name: "x"}, &Num{Value: -2}}}},
+		{"div(k*[u_x, 1])", &Call{Func: "div", Args: []Expr{&Binary{Op: '*', L: &Ident{Name: "k"},
+			R: &VecLit{Elems: []Expr{&Ident{Name: "u_x"}, &Num{Value: 1}}}}}}},
+		{"c[i]*[x]", &Binary{Op: '*', L: &Index{Name: "c", Index: &Ident{Name: "i"}}, R: &VecLit{Elems: []Expr{&Ident{Name: "x"}}}}},
 	} {
 		if got := mustParse(t, c.src); !Equal(got, c.want) {
 			t.Errorf("Parse(%q) = %s, want %s", c.src, got, c.want)
@@ -119,6 +123,11 @@ func TestParseErrors(t *testing.T) {
 		{"d(u)", 1, "d(...) takes an expression and at least one variable"},
 		{"d(u, 2)", 6, "d(...) takes variable names"},
 		{"x^", 3, "unexpected end of expression"},
+		{"div([])", 5, "empty vector literal"},
+		{"[x, y", 1, "unbalanced bracket"},
+		{"[x,]", 4, `unexpected "]"`},
+		{"[x y]", 4, `unexpected "y"`},
+		{"2[x]", 2, `unexpected "["`},
 		{strings.Repeat("(", 1000) + "x" + strings.Repeat(")", 1000), 0, "nested too deeply"},
 	} {
 		_, err := Parse(c.src)
@@ -158,6 +167,7 @@ func TestRoundTrip(t *testing.T) {
 		"sum(i, 1, d - 1, c[i]*sin(x[i] + cos(x[i + 1])))", "norm2(x)", "x[-1]",
 		"u_xx - nu*(u_x)^2 = f", "h(u, u_x)", "min(a, -b)", "a^b^c^d", "(a^b)^c",
 		"-a^-b", "a*-b", "a - -2", "a + -2", "-x*y", "-(x*y)", "2*-(3)",
+		"[x, y]", "div(k*grad(u) + [x*u_x, -2])", "-[a + b, c]^2", "[[x], (y)]",
 	} {
 		roundTrip(t, mustParse(t, src))
 	}
@@ -187,6 +197,7 @@ func FuzzParse(f *testing.F) {
 		"sum(i, 1, d-1, c[i]*sin(x[i] + cos(x[i+1])))", "sum(x*cos(x))", "x = y",
 		"(((a)))", "-(2)", "- -2", ".5e-3", "1e+21^2", "max(a, b)/min(a,b)", "a b",
 		"(x+1", "x)", "", "\n x +\n y", "h()", "-2^-2^-x", "f(,)", "x[i][j]", "é",
+		"div(k*grad(u) + [x, -y])", "[]", "[x,", "[a, [b]]",
 	} {
 		f.Add(s)
 	}

@@ -8,7 +8,8 @@ package expr
 // -(x^2); its right operand may itself start with a minus: 2^-1).
 //
 // d(u, x, x) becomes Deriv, sum(i, a, b, body) with a name first IndexedSum,
-// name[expr] Index, and any other name(args) a Call. A minus directly in
+// name[expr] Index, a bracket list [e1, ..., en] not preceded by a name a
+// VecLit, and any other name(args) a Call. A minus directly in
 // front of a number literal (and not followed by ^) is folded into the
 // literal, so "-2" is Num{-2} while "-(2)" stays Unary; the printer relies on
 // this to print negative numbers that parse back to themselves.
@@ -182,6 +183,9 @@ func (p *parser) parsePrimary() (Expr, error) {
 		}
 		return &Ident{P: t.pos, Name: t.text}, nil
 	case tokOp:
+		if t.text == "[" {
+			return p.parseVecLit(t)
+		}
 		if t.text == "(" {
 			e, err := p.parseExpr()
 			if err != nil {
@@ -198,6 +202,33 @@ func (p *parser) parsePrimary() (Expr, error) {
 		}
 	}
 	return nil, p.unexpected(t)
+}
+
+// parseVecLit parses the vector literal [e1, ..., en] after its '['.
+func (p *parser) parseVecLit(open token) (Expr, error) {
+	if p.isOp("]") {
+		return nil, Errorf(open.pos, "empty vector literal []")
+	}
+	var elems []Expr
+	for {
+		e, err := p.parseExpr()
+		if err != nil {
+			return nil, err
+		}
+		elems = append(elems, e)
+		if p.isOp(",") {
+			p.next()
+			continue
+		}
+		if p.isOp("]") {
+			p.next()
+			return &VecLit{P: open.pos, Elems: elems}, nil
+		}
+		if p.peek().kind == tokEOF {
+			return nil, Errorf(open.pos, "unbalanced bracket")
+		}
+		return nil, p.unexpected(p.peek())
+	}
 }
 
 // parseCall parses name(args...) after the name token; the '(' is next.

@@ -124,6 +124,15 @@ func write(b *strings.Builder, e Expr, need int) {
 		b.WriteString(", ")
 		write(b, n.Body, 0)
 		b.WriteByte(')')
+	case *VecLit:
+		b.WriteByte('[')
+		for i, a := range n.Elems {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			write(b, a, 0)
+		}
+		b.WriteByte(']')
 	}
 }
 
@@ -158,3 +167,4 @@ func (n *Call) String() string       { return str(n) }
 func (n *Deriv) String() string      { return str(n) }
 func (n *Index) String() string      { return str(n) }
 func (n *IndexedSum) String() string { return str(n) }
+func (n *VecLit) String() string     { return str(n) }

@@ -98,7 +98,11 @@ func CheckName(name string) error {
 //     differentiated symbolically so that only derivatives of fields remain;
 //   - lap and biharm of a field stay calls; of sums and constant multiples
 //     they distribute; of anything else they are expanded symbolically over
-//     the space variables; div(grad(e)) is lap(e);
+//     the space variables;
+//   - div(V) of a vector expression V (grad(f), scalar multiples, sums,
+//     V/s, literals [e1, ..., en]) is lowered to lap and ordinary
+//     derivatives (div.go); div(grad(e)) is lap(e); a vector anywhere else
+//     is an error;
 //   - dn(u) of a field stays a call where s.AllowDn; hidden calls stay calls
 //     after checking their arity; built-ins are arity-checked.
 //
@@ -241,6 +245,8 @@ func (r *resolver) resolve(e Expr) (Expr, error) {
 			return nil, r.vectorError(n.P, "", "sum(...)")
 		}
 		return r.indexedSum(n)
+	case *VecLit:
+		return nil, Errorf(n.P, "%s is a vector, but a scalar is needed here (vectors are only supported inside div(...))", n)
 	}
 	return nil, fmt.Errorf("resolve: unexpected node %T", e)
 }
@@ -524,27 +530,9 @@ func (r *resolver) call(n *Call) (Expr, error) {
 		}
 		return out, checkOrder(out, &n.P)
 	case "div":
-		if err := arity(n, 1); err != nil {
-			return nil, err
-		}
-		g, ok := n.Args[0].(*Call)
-		if !ok || g.Func != "grad" {
-			return nil, Errorf(n.P, "div(...) is only supported as div(grad(...))")
-		}
-		if err := arity(g, 1); err != nil {
-			return nil, err
-		}
-		arg, err := r.resolve(g.Args[0])
-		if err != nil {
-			return nil, err
-		}
-		out, err := r.lap(arg, n.P)
-		if err != nil {
-			return nil, err
-		}
-		return out, checkOrder(out, &n.P)
+		return r.divergence(n)
 	case "grad":
-		return nil, Errorf(n.P, "grad(...) is only supported inside div(...)")
+		return nil, Errorf(n.P, "%s is a vector, but a scalar is needed here (vectors are only supported inside div(...))", n)
 	case "dn":
 		if !r.s.AllowDn {
 			return nil, Errorf(n.P, "dn(...) is only allowed in conditions")

@@ -36,6 +36,12 @@ func Simplify(e Expr) Expr {
 		return &Index{P: n.P, Name: n.Name, Index: Simplify(n.Index)}
 	case *IndexedSum:
 		return &IndexedSum{P: n.P, Var: n.Var, From: Simplify(n.From), To: Simplify(n.To), Body: Simplify(n.Body)}
+	case *VecLit:
+		elems := make([]Expr, len(n.Elems))
+		for i, a := range n.Elems {
+			elems[i] = Simplify(a)
+		}
+		return &VecLit{P: n.P, Elems: elems}
 	}
 	return e
 }

@@ -29,6 +29,8 @@ func children(e Expr) []Expr {
 		return []Expr{n.Index}
 	case *IndexedSum:
 		return []Expr{n.From, n.To, n.Body}
+	case *VecLit:
+		return n.Elems
 	}
 	return nil
 }
@@ -80,6 +82,17 @@ func Equal(a, b Expr) bool {
 	case *IndexedSum:
 		y, ok := b.(*IndexedSum)
 		return ok && x.Var == y.Var && Equal(x.From, y.From) && Equal(x.To, y.To) && Equal(x.Body, y.Body)
+	case *VecLit:
+		y, ok := b.(*VecLit)
+		if !ok || len(x.Elems) != len(y.Elems) {
+			return false
+		}
+		for i := range x.Elems {
+			if !Equal(x.Elems[i], y.Elems[i]) {
+				return false
+			}
+		}
+		return true
 	}
 	return false
 }
@@ -110,6 +123,12 @@ func withPos(e Expr, p Pos) Expr {
 		return &Index{P: p, Name: n.Name, Index: withPos(n.Index, p)}
 	case *IndexedSum:
 		return &IndexedSum{P: p, Var: n.Var, From: withPos(n.From, p), To: withPos(n.To, p), Body: withPos(n.Body, p)}
+	case *VecLit:
+		elems := make([]Expr, len(n.Elems))
+		for i, a := range n.Elems {
+			elems[i] = withPos(a, p)
+		}
+		return &VecLit{P: p, Elems: elems}
 	}
 	return e
 }
