@@ -43,7 +43,7 @@ func newModel(prob *pde.Problem, cfg *config) (*model, error) {
 		n = prob.Vector.Dim + len(prob.Variables) - 1 // x, then t (not |x|)
 	}
 	m.net = newMLP(m.g, m.dt, "net", n, cfg.model.Layers, len(prob.Fields), act)
-	if err := m.net.extend(m.g, m.dt, cfg.model, cfg.seed, prob.Vector != nil); err != nil {
+	if err := m.net.extend(m.g, m.dt, cfg.model, cfg.seed); err != nil {
 		return nil, err
 	}
 	for _, h := range prob.Hidden {

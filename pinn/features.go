@@ -41,16 +41,13 @@ type fourier struct {
 // extend turns the network into what the model config asks for: Fourier
 // features (model.fourier) and/or the modified MLP (model.architecture).
 // It adds weight nodes, so it runs before the model collects params().
-func (m *mlp) extend(g *G.ExprGraph, dt tensor.Dtype, mc pde.Model, seed uint64, vector bool) error {
+func (m *mlp) extend(g *G.ExprGraph, dt tensor.Dtype, mc pde.Model, seed uint64) error {
 	arch := mc.Architecture
 	if arch == "" {
 		arch = pde.DefaultArchitecture
 	}
 	if arch != "mlp" && arch != "modified" {
 		return fmt.Errorf("model.architecture %q is not known (want mlp or modified)", arch)
-	}
-	if (arch != "mlp" || mc.Fourier != nil) && vector {
-		return fmt.Errorf("model.fourier and model.architecture: modified are not built on the high-dimensional path")
 	}
 	if mc.Fourier != nil {
 		F := mc.Fourier.Features

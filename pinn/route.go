@@ -28,9 +28,9 @@ import (
 
 // maxCoordinates is the largest dimension the general compiler takes a
 // vector variable at: its exact Laplacian pushes D second-order jets per
-// point and its expressions expand sums over D coordinates. At 1000 and
-// 1000 points a step is ~50x the fast path's; beyond it the fast path is
-// the only way.
+// point and its expressions expand sums over D coordinates, so its cost
+// per point grows like D (jets) and D (expanded sums); beyond it the fast
+// path is the only way.
 const maxCoordinates = 1000
 
 // compiledProblem returns the problem and configuration that the compiler

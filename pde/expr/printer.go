@@ -93,14 +93,7 @@ func write(b *strings.Builder, e Expr, need int) {
 		}
 	case *Call:
 		b.WriteString(n.Func)
-		b.WriteByte('(')
-		for i, a := range n.Args {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			write(b, a, 0)
-		}
-		b.WriteByte(')')
+		writeList(b, '(', n.Args, ')')
 	case *Deriv:
 		b.WriteString("d(")
 		write(b, n.Of, 0)
@@ -125,15 +118,20 @@ func write(b *strings.Builder, e Expr, need int) {
 		write(b, n.Body, 0)
 		b.WriteByte(')')
 	case *VecLit:
-		b.WriteByte('[')
-		for i, a := range n.Elems {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			write(b, a, 0)
-		}
-		b.WriteByte(']')
+		writeList(b, '[', n.Elems, ']')
 	}
+}
+
+// writeList writes expressions separated by ", " between open and close.
+func writeList(b *strings.Builder, open byte, xs []Expr, close byte) {
+	b.WriteByte(open)
+	for i, a := range xs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		write(b, a, 0)
+	}
+	b.WriteByte(close)
 }
 
 // writeNum prints with the shortest representation that reads back to the

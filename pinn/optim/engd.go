@@ -70,13 +70,9 @@ func (o *ENGD) Needs() Needs { return Needs{Residuals: true, FixedObjective: tru
 
 // Step performs one ENGD step; the learning rate is not used.
 func (o *ENGD) Step(obj Objective, x []float64, _ float64) (float64, error) {
-	ls, err := leastSquares("engd", obj)
+	ls, blocks, err := residualsAt("engd", obj, x)
 	if err != nil {
 		return 0, err
-	}
-	blocks, err := ls.Residuals(x)
-	if err != nil {
-		return 0, fmt.Errorf("engd: %w", err)
 	}
 	A, b := Stacked(blocks)
 	loss0 := dot(b, b)

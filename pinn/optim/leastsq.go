@@ -104,13 +104,18 @@ func (l *lstsq) solve(rcond, lambda float64) ([]float64, int) {
 	return x.RawVector().Data, kept
 }
 
-// leastSquares asserts that a method needing residuals got them.
-func leastSquares(name string, obj Objective) (LeastSquares, error) {
+// residualsAt asserts that a method needing residuals (name) got a
+// LeastSquares objective and evaluates its blocks at x.
+func residualsAt(name string, obj Objective, x []float64) (LeastSquares, []Block, error) {
 	ls, ok := obj.(LeastSquares)
 	if !ok {
-		return nil, fmt.Errorf("%s: the objective offers no residuals", name)
+		return nil, nil, fmt.Errorf("%s: the objective offers no residuals", name)
 	}
-	return ls, nil
+	blocks, err := ls.Residuals(x)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return ls, blocks, nil
 }
 
 // refresh evaluates the objective at the new x so that the loss (and

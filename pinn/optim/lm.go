@@ -47,13 +47,9 @@ func (o *LM) Needs() Needs { return Needs{Residuals: true, FixedObjective: true}
 
 // Step performs one LM step; the learning rate is not used.
 func (o *LM) Step(obj Objective, theta []float64, _ float64) (float64, error) {
-	ls, err := leastSquares("lm", obj)
+	ls, blocks, err := residualsAt("lm", obj, theta)
 	if err != nil {
 		return 0, err
-	}
-	blocks, err := ls.Residuals(theta)
-	if err != nil {
-		return 0, fmt.Errorf("lm: %w", err)
 	}
 	H, g, loss0 := Gram(blocks)
 	n := len(g)
