@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
 	"github.com/gopinn/gopinn/pinn/optim"
 	"github.com/gopinn/gopinn/sampling"
 	G "gorgonia.org/gorgonia"
@@ -204,7 +205,7 @@ func (p *program) feedAdaptive(t *term) {
 	for i := 0; i < n; i++ {
 		m[i] = 1 / float64(n)
 	}
-	setData(a.mask.Value().(tensor.Tensor), m)
+	tensors.Set(a.mask.Value().(tensor.Tensor), m)
 }
 
 // adaptiveResample performs the resampling of epoch e of an adaptive term

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -36,7 +37,7 @@ func (p *program) weightedLoss(t *term) *G.Node {
 		return nil
 	}
 	t.wIn = p.input(fmt.Sprintf("weight_%d_%d", t.kind, t.index), 1, 1)
-	setData(t.wIn.Value().(tensor.Tensor), []float64{t.weight})
+	tensors.Set(t.wIn.Value().(tensor.Tensor), []float64{t.weight})
 	return p.keep(G.HadamardProd(t.loss, p.keep(G.Sum(t.wIn))))
 }
 
@@ -44,7 +45,7 @@ func (p *program) weightedLoss(t *term) *G.Node {
 func (p *program) feedWeights(w []float64) {
 	for i, t := range p.terms {
 		if t.wIn != nil {
-			setData(t.wIn.Value().(tensor.Tensor), []float64{w[i]})
+			tensors.Set(t.wIn.Value().(tensor.Tensor), []float64{w[i]})
 		}
 	}
 }

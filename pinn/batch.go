@@ -9,6 +9,7 @@ import (
 
 	"github.com/gopinn/gopinn/autodiff"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -64,7 +65,7 @@ func (b *batch) feed(pts, normals []float64) {
 		j := i % n
 		norm[i] = (pts[i] - b.m.center[j]) / b.m.half[j]
 	}
-	setData(b.in.Value().(tensor.Tensor), norm)
+	tensors.Set(b.in.Value().(tensor.Tensor), norm)
 	col := make([]float64, b.P)
 	for j, v := range b.vars {
 		if v == nil {
@@ -73,7 +74,7 @@ func (b *batch) feed(pts, normals []float64) {
 		for i := 0; i < b.P; i++ {
 			col[i] = pts[i*n+j]
 		}
-		setData(v.Value().(tensor.Tensor), col)
+		tensors.Set(v.Value().(tensor.Tensor), col)
 	}
 	for j, v := range b.normals {
 		if v == nil || normals == nil {
@@ -82,20 +83,20 @@ func (b *batch) feed(pts, normals []float64) {
 		for i := 0; i < b.P; i++ {
 			col[i] = normals[i*n+j]
 		}
-		setData(v.Value().(tensor.Tensor), col)
+		tensors.Set(v.Value().(tensor.Tensor), col)
 	}
 	for _, k := range b.known {
 		for i := 0; i < b.P; i++ {
 			col[i] = k.fn(pts[i*n : (i+1)*n])
 		}
-		setData(k.node.Value().(tensor.Tensor), col)
+		tensors.Set(k.node.Value().(tensor.Tensor), col)
 	}
 }
 
 // feedTargets copies observed values for data terms.
 func (b *batch) feedTargets(targets map[string][]float64) {
 	for f, node := range b.targets {
-		setData(node.Value().(tensor.Tensor), targets[f])
+		tensors.Set(node.Value().(tensor.Tensor), targets[f])
 	}
 }
 
@@ -273,6 +274,18 @@ func (b *batch) derivIndex(d *expr.Deriv) (string, autodiff.MultiIndex, error) {
 	return id.Name, a, nil
 }
 
+// netKernel selects how batches push the network's Taylor jets: "fused"
+// (default) evaluates the primal and every direction's jets with one custom
+// Gorgonia op per network and batch (autodiff.FusedMLPJets: stacked matrix
+// multiplies, hand-written reverse pass, all cores); "graph" builds them
+// from ordinary graph ops (nets.MLP.Forward), the reference the fused op is tested
+// against. Networks or orders the fused op does not cover (no hidden layer,
+// order above autodiff.MaxFusedOrder, Fourier features, the modified MLP)
+// use the graph ops either way. Hidden-
+// term networks, whose inputs are expressions rather than coordinates,
+// always use forward.
+var netKernel = "fused"
+
 // build pushes the jets the collected needs require and reads every
 // derivative out. After build, expressions of the batch can be compiled.
 func (b *batch) build() error {
@@ -317,7 +330,7 @@ func (b *batch) build() error {
 	}
 	var jets [][]autodiff.Jet // by direction, by field
 	var err error
-	if b.m.net.canFuse(rows) {
+	if netKernel == "fused" && b.m.net.CanFuse(rows) {
 		jets, err = b.fusedJets(dirs, rows)
 	} else {
 		jets, err = b.graphJets(dirs, rows)
@@ -361,7 +374,7 @@ func (b *batch) build() error {
 // coordinate jets (x, v/h, 0, ...), exactly what the op takes. It sets
 // b.primal and returns the field jets by direction.
 func (b *batch) fusedJets(dirs, rows []autodiff.Direction) ([][]autodiff.Jet, error) {
-	fj, err := b.m.net.fused(b.in, rows)
+	fj, err := b.m.net.Fused(b.in, rows)
 	if err != nil {
 		return nil, err
 	}
@@ -407,7 +420,7 @@ func (b *batch) fusedJets(dirs, rows []autodiff.Direction) ([][]autodiff.Jet, er
 func (b *batch) graphJets(dirs, rows []autodiff.Direction) ([][]autodiff.Jet, error) {
 	n := len(b.m.prob.Variables)
 	// primal: an order-0 jet of the inputs.
-	y0, err := b.m.net.forward(autodiff.Const(b.in, 0))
+	y0, err := b.m.net.Forward(autodiff.Const(b.in, 0))
 	if err != nil {
 		return nil, err
 	}
@@ -431,7 +444,7 @@ func (b *batch) graphJets(dirs, rows []autodiff.Direction) ([][]autodiff.Jet, er
 		in := autodiff.Jet{C: make([]*G.Node, dir.Order+1)}
 		in.C[0] = b.in
 		in.C[1] = b.m.fixed(fmt.Sprintf("%s/dir%d", b.name, d), b.P, n, vals)
-		y, err := b.m.net.forward(in)
+		y, err := b.m.net.Forward(in)
 		if err != nil {
 			return nil, err
 		}
@@ -827,10 +840,10 @@ func (b *batch) operator(c *expr.Call) (*G.Node, error) {
 // hiddenCall evaluates hidden-term network k on the call's arguments.
 func (b *batch) hiddenCall(k int, c *expr.Call, leaf leafFunc) (*G.Node, error) {
 	net := b.m.hidden[k]
-	if len(c.Args) != net.sizes[0] {
-		return nil, expr.Errorf(c.P, "%s takes %d inputs, got %d", c.Func, net.sizes[0], len(c.Args))
+	if len(c.Args) != net.Sizes[0] {
+		return nil, expr.Errorf(c.P, "%s takes %d inputs, got %d", c.Func, net.Sizes[0], len(c.Args))
 	}
-	for _, p := range net.params() {
+	for _, p := range net.Params() {
 		b.m.used[p] = true
 	}
 	var in *G.Node
@@ -854,7 +867,7 @@ func (b *batch) hiddenCall(k int, c *expr.Call, leaf leafFunc) (*G.Node, error) 
 	if b.m.err != nil {
 		return nil, b.m.err
 	}
-	out, err := net.forward(autodiff.Const(in, 0))
+	out, err := net.Forward(autodiff.Const(in, 0))
 	if err != nil {
 		return nil, err
 	}

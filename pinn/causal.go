@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -52,7 +53,7 @@ func (p *program) causalLoss(t *term, r *G.Node) {
 		return
 	}
 	ct := &causalTerm{cw: p.input(t.batches[0].name+"/causal", t.P, 1), a: filled(t.P, 1/float64(t.P))}
-	setData(ct.cw.Value().(tensor.Tensor), ct.a)
+	tensors.Set(ct.cw.Value().(tensor.Tensor), ct.a)
 	t.causal = ct
 	t.loss = p.keep(G.Sum(p.mul(ct.cw, p.keep(G.Square(r)))))
 }
@@ -60,7 +61,7 @@ func (p *program) causalLoss(t *term, r *G.Node) {
 // setCausal sets the per-point weights of a term (from a checkpoint).
 func (p *program) setCausal(t *term, a []float64) {
 	copy(t.causal.a, a)
-	setData(t.causal.cw.Value().(tensor.Tensor), t.causal.a)
+	tensors.Set(t.causal.cw.Value().(tensor.Tensor), t.causal.a)
 }
 
 // causalStep recomputes the causal weights of every equation at theta.
@@ -133,7 +134,7 @@ func (p *program) causalStep(theta []float64) error {
 		if math.IsNaN(acc) || math.IsInf(acc, 0) {
 			return fmt.Errorf("training.causal: residual of %q is %v (diverged?)", t.name, acc)
 		}
-		setData(ct.cw.Value().(tensor.Tensor), ct.a)
+		tensors.Set(ct.cw.Value().(tensor.Tensor), ct.a)
 	}
 	return nil
 }

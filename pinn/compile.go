@@ -5,6 +5,8 @@ import (
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
+	"github.com/gopinn/gopinn/pinn/nets"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -15,8 +17,8 @@ import (
 type model struct {
 	ops
 	prob    *pde.Problem
-	net     *mlp
-	hidden  []*mlp // in prob.Hidden order
+	net     *nets.MLP
+	hidden  []*nets.MLP // in prob.Hidden order
 	scalars []*G.Node
 	// output transforms by field (nil: raw network output)
 	output map[string]expr.Expr
@@ -31,10 +33,10 @@ func newModel(prob *pde.Problem, cfg *config) (*model, error) {
 	m := &model{prob: prob, output: cfg.model.Output}
 	m.g = G.NewGraph()
 	var err error
-	if m.dt, err = dtypeOf(cfg.dtype); err != nil {
+	if m.dt, err = tensors.Dtype(cfg.dtype); err != nil {
 		return nil, err
 	}
-	act, err := activation(cfg.model.Activation)
+	act, err := nets.Activation(cfg.model.Activation)
 	if err != nil {
 		return nil, err
 	}
@@ -42,23 +44,23 @@ func newModel(prob *pde.Problem, cfg *config) (*model, error) {
 	if prob.Vector != nil {
 		n = prob.Vector.Dim + len(prob.Variables) - 1 // x, then t (not |x|)
 	}
-	m.net = newMLP(m.g, m.dt, "net", n, cfg.model.Layers, len(prob.Fields), act)
-	if err := m.net.extend(m.g, m.dt, cfg.model, cfg.seed); err != nil {
+	m.net = nets.NewMLP(m.g, m.dt, "net", n, cfg.model.Layers, len(prob.Fields), act)
+	if err := m.net.Extend(m.g, m.dt, cfg.model, cfg.seed); err != nil {
 		return nil, err
 	}
 	for _, h := range prob.Hidden {
-		hact, err := activation(h.Activation)
+		hact, err := nets.Activation(h.Activation)
 		if err != nil {
 			return nil, fmt.Errorf("hidden %q: %w", h.Name, err)
 		}
-		m.hidden = append(m.hidden, newMLP(m.g, m.dt, "hidden_"+h.Name, len(h.Inputs), h.Layers, 1, hact))
+		m.hidden = append(m.hidden, nets.NewMLP(m.g, m.dt, "hidden_"+h.Name, len(h.Inputs), h.Layers, 1, hact))
 	}
 	for _, p := range prob.Parameters {
-		m.scalars = append(m.scalars, G.NewMatrix(m.g, m.dt, G.WithShape(1, 1), G.WithName("param/"+p.Name), G.WithValue(newTensor(m.dt, 1, 1))))
+		m.scalars = append(m.scalars, G.NewMatrix(m.g, m.dt, G.WithShape(1, 1), G.WithName("param/"+p.Name), G.WithValue(tensors.New(m.dt, 1, 1))))
 	}
-	m.params = append(m.params, m.net.params()...)
+	m.params = append(m.params, m.net.Params()...)
 	for _, h := range m.hidden {
-		m.params = append(m.params, h.params()...)
+		m.params = append(m.params, h.Params()...)
 	}
 	m.params = append(m.params, m.scalars...)
 	for _, p := range m.params {
@@ -73,7 +75,7 @@ func newModel(prob *pde.Problem, cfg *config) (*model, error) {
 		}
 	}
 	m.used = map[*G.Node]bool{}
-	for _, p := range m.net.params() {
+	for _, p := range m.net.Params() {
 		m.used[p] = true
 	}
 	return m, nil
@@ -92,7 +94,7 @@ func (m *model) numParams() int {
 func (m *model) setFlat(theta []float64) {
 	off := 0
 	for i, p := range m.params {
-		setData(p.Value().(tensor.Tensor), theta[off:off+m.sizes[i]])
+		tensors.Set(p.Value().(tensor.Tensor), theta[off:off+m.sizes[i]])
 		off += m.sizes[i]
 	}
 }
@@ -102,8 +104,43 @@ func (m *model) getFlat(dst []float64) []float64 {
 	dst = dst[:0]
 	var tmp []float64
 	for _, p := range m.params {
-		tmp = getData(p.Value(), tmp)
+		tmp = tensors.Get(p.Value(), tmp)
 		dst = append(dst, tmp...)
 	}
 	return dst
+}
+
+// predict64 evaluates the fields at one raw point in plain float64 (no
+// output transform): the reference the graph is tested against.
+func (m *model) predict64(theta []float64, p []float64) []float64 {
+	xn := make([]float64, len(p))
+	for i := range p {
+		xn[i] = (p[i] - m.center[i]) / m.half[i]
+	}
+	out := m.net.Forward64(theta[:m.net.NumParams()], xn)
+	if m.output == nil {
+		return out
+	}
+	names := []string{}
+	vals := []float64{}
+	for i, v := range m.prob.Variables {
+		names = append(names, v.Name)
+		vals = append(vals, p[i])
+	}
+	if len(out) == 1 {
+		names, vals = append(names, "N"), append(vals, out[0])
+	}
+	for f, name := range m.prob.Fields {
+		names, vals = append(names, "N_"+name), append(vals, out[f])
+	}
+	res := make([]float64, len(out))
+	for f, name := range m.prob.Fields {
+		res[f] = out[f]
+		if tr := m.output[name]; tr != nil {
+			if v, err := expr.Eval(tr, names, vals); err == nil {
+				res[f] = v
+			}
+		}
+	}
+	return res
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
 	"gonum.org/v1/gonum/diff/fd"
 	G "gorgonia.org/gorgonia"
 )
@@ -36,7 +37,7 @@ func evalResidual(t *testing.T, prob *pde.Problem, cfg *config, src string, pts 
 	if err := G.NewTapeMachine(m.g).RunAll(); err != nil {
 		t.Fatal(err)
 	}
-	return getData(v, nil), m, theta
+	return tensors.Get(v, nil), m, theta
 }
 
 // TestDerivativesMatchFiniteDifferences checks every read-out of the

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
 	"github.com/gopinn/gopinn/sampling"
 	G "gorgonia.org/gorgonia"
 )
@@ -114,16 +115,16 @@ func (pr *predictor) predictAll(theta []float64, pts []float64) (fields, hidden 
 			return nil, nil, nil, fmt.Errorf("evaluation graph: %w", err)
 		}
 		for f, v := range pr.fieldVals {
-			tmp = getData(v, tmp)
+			tmp = tensors.Get(v, tmp)
 			fields[f] = append(fields[f], tmp[:cnt]...)
 		}
 		for h, v := range pr.hiddenVals {
-			tmp = getData(v, tmp)
+			tmp = tensors.Get(v, tmp)
 			hidden[h] = append(hidden[h], tmp[:cnt]...)
 		}
 		for h, vs := range pr.hiddenIn {
 			for i, v := range vs {
-				tmp = getData(v, tmp)
+				tmp = tensors.Get(v, tmp)
 				inputs[h][i] = append(inputs[h][i], tmp[:cnt]...)
 			}
 		}

@@ -3,6 +3,7 @@ package pinn
 import (
 	"fmt"
 
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -77,13 +78,13 @@ func (o *ops) scalar(c float64) *G.Node {
 
 // input creates a fed (non-trainable) matrix node with its own backing.
 func (o *ops) input(name string, r, c int) *G.Node {
-	return G.NewMatrix(o.g, o.dt, G.WithShape(r, c), G.WithName(name), G.WithValue(newTensor(o.dt, r, c)))
+	return G.NewMatrix(o.g, o.dt, G.WithShape(r, c), G.WithName(name), G.WithValue(tensors.New(o.dt, r, c)))
 }
 
 // fixed creates a matrix node holding constant values, fed once.
 func (o *ops) fixed(name string, r, c int, vals []float64) *G.Node {
-	t := newTensor(o.dt, r, c)
-	setData(t, vals)
+	t := tensors.New(o.dt, r, c)
+	tensors.Set(t, vals)
 	return G.NewMatrix(o.g, o.dt, G.WithShape(r, c), G.WithName(name), G.WithValue(t))
 }
 

@@ -22,6 +22,8 @@ import (
 	"github.com/gopinn/gopinn/autodiff"
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
+	"github.com/gopinn/gopinn/pinn/nets"
 	"github.com/gopinn/gopinn/pinn/optim"
 	"github.com/gopinn/gopinn/sampling"
 	G "gorgonia.org/gorgonia"
@@ -420,7 +422,7 @@ func (h *hdTerm) graph(m *model) (u, lap *G.Node, err error) {
 }
 
 // stackedNet pushes a stacked jet through the network's layers.
-func stackedNet(net *mlp, j autodiff.StackedJet) (autodiff.StackedJet, error) {
+func stackedNet(net *nets.MLP, j autodiff.StackedJet) (autodiff.StackedJet, error) {
 	if len(net.W) == 1 {
 		return j, fmt.Errorf("the network needs a hidden layer")
 	}
@@ -429,7 +431,7 @@ func stackedNet(net *mlp, j autodiff.StackedJet) (autodiff.StackedJet, error) {
 		return j, err
 	}
 	for l := 1; l < len(net.W); l++ {
-		if j, err = autodiff.StackedApply(j, net.act); err != nil {
+		if j, err = autodiff.StackedApply(j, net.Act); err != nil {
 			return j, err
 		}
 		if j, err = autodiff.StackedMatMul(j, net.W[l]); err != nil {
@@ -817,7 +819,7 @@ func (h *hdTerm) feed() {
 			h.xn = make([]float64, P*st)
 		}
 		h.lay.normalise(h.xn, h.pts)
-		setData(h.X.Value().(tensor.Tensor), h.xn)
+		tensors.Set(h.X.Value().(tensor.Tensor), h.xn)
 	}
 	if h.V != nil {
 		vt := h.V.Value().(tensor.Tensor)
@@ -828,17 +830,17 @@ func (h *hdTerm) feed() {
 				copy(vd[r*st:r*st+d], h.dirs[r*d:(r+1)*d])
 			}
 		} else if st == d {
-			setData(vt, h.dirs)
+			tensors.Set(vt, h.dirs)
 		} else { // float32 with time
 			v := make([]float64, P*B*st)
 			for r := range P * B {
 				copy(v[r*st:r*st+d], h.dirs[r*d:(r+1)*d])
 			}
-			setData(vt, v)
+			tensors.Set(vt, v)
 		}
 	}
 	for _, k := range h.knowns {
-		setData(k.node.Value().(tensor.Tensor), k.vals)
+		tensors.Set(k.node.Value().(tensor.Tensor), k.vals)
 	}
 	if tr := h.trans; tr != nil && h.faces != nil {
 		h.feedValues(tr)
@@ -913,22 +915,22 @@ func (h *hdTerm) feed() {
 			}(w)
 		}
 		wg.Wait()
-		setData(h.a0.Value().(tensor.Tensor), a0)
-		setData(h.a1.Value().(tensor.Tensor), a1)
-		setData(h.a2s.Value().(tensor.Tensor), a2)
-		setData(h.c0.Value().(tensor.Tensor), c0)
-		setData(h.c2s.Value().(tensor.Tensor), c2)
+		tensors.Set(h.a0.Value().(tensor.Tensor), a0)
+		tensors.Set(h.a1.Value().(tensor.Tensor), a1)
+		tensors.Set(h.a2s.Value().(tensor.Tensor), a2)
+		tensors.Set(h.c0.Value().(tensor.Tensor), c0)
+		tensors.Set(h.c2s.Value().(tensor.Tensor), c2)
 		for k, col := range tcols {
 			if col != nil && h.tcols[k] != nil {
-				setData(h.tcols[k].Value().(tensor.Tensor), col)
+				tensors.Set(h.tcols[k].Value().(tensor.Tensor), col)
 			}
 		}
 		if cc != nil {
 			c := h.coord
-			setData(c.aT.Value().(tensor.Tensor), cc.aT)
-			setData(c.ajj.Value().(tensor.Tensor), cc.ajj)
-			setData(c.cj.Value().(tensor.Tensor), cc.cj)
-			setData(c.cjj.Value().(tensor.Tensor), cc.cjj)
+			tensors.Set(c.aT.Value().(tensor.Tensor), cc.aT)
+			tensors.Set(c.ajj.Value().(tensor.Tensor), cc.ajj)
+			tensors.Set(c.cj.Value().(tensor.Tensor), cc.cj)
+			tensors.Set(c.cjj.Value().(tensor.Tensor), cc.cjj)
 		}
 	}
 	if c := h.coord; c != nil {
@@ -939,7 +941,7 @@ func (h *hdTerm) feed() {
 				xj[p*B+k] = x[j]
 			}
 		}
-		setData(c.xj.Value().(tensor.Tensor), xj)
+		tensors.Set(c.xj.Value().(tensor.Tensor), xj)
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/gopinn/gopinn/autodiff"
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -118,14 +119,14 @@ func (h *hdTerm) feedValues(tr *hdTransform) {
 		}
 	})
 	if tr.aEv != nil {
-		setData(h.a0.Value().(tensor.Tensor), a0)
+		tensors.Set(h.a0.Value().(tensor.Tensor), a0)
 	} else {
-		setData(h.a0.Value().(tensor.Tensor), filled(P, 0))
+		tensors.Set(h.a0.Value().(tensor.Tensor), filled(P, 0))
 	}
 	if tr.cEv != nil {
-		setData(h.c0.Value().(tensor.Tensor), c0)
+		tensors.Set(h.c0.Value().(tensor.Tensor), c0)
 	} else {
-		setData(h.c0.Value().(tensor.Tensor), filled(P, 0))
+		tensors.Set(h.c0.Value().(tensor.Tensor), filled(P, 0))
 	}
 }
 

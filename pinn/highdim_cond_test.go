@@ -8,6 +8,7 @@ import (
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
 )
 
 // TestHighDimConditionValues: the condition terms of a vector problem draw
@@ -74,7 +75,7 @@ training: {steps: 3}
 		if _, err := prog.run(theta, make([]float64, len(theta))); err != nil {
 			t.Fatal(err)
 		}
-		res := getData(h.resVal, nil)
+		res := tensors.Get(h.resVal, nil)
 		st, d := h.lay.stride(), h.d
 		ge, err := expr.Parse(g)
 		if err != nil {

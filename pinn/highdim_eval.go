@@ -318,11 +318,11 @@ func (hp *hdPredictor) predictPoints(m *model, theta, full []float64) (u []float
 // network is the raw network output at rows of full (raw coordinates).
 func (hp *hdPredictor) network(m *model, theta, full []float64) []float64 {
 	net := m.net
-	d := net.sizes[0]
+	d := net.Sizes[0]
 	rows := len(full) / d
 	out := make([]float64, 0, rows)
-	act := func(v float64) float64 { return net.act.Float64(v, 0)[0] }
-	switch net.act.Name() {
+	act := func(v float64) float64 { return net.Act.Float64(v, 0)[0] }
+	switch net.Act.Name() {
 	case "tanh":
 		act = math.Tanh
 	case "sin":
@@ -333,7 +333,7 @@ func (hp *hdPredictor) network(m *model, theta, full []float64) []float64 {
 	var Bs [][]float64
 	off := 0
 	for l := range net.W {
-		r, c := net.sizes[l], net.sizes[l+1]
+		r, c := net.Sizes[l], net.Sizes[l+1]
 		Ws = append(Ws, mat.NewDense(r, c, theta[off:off+r*c]))
 		Bs = append(Bs, theta[off+r*c:off+r*c+c])
 		off += r*c + c

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
 )
 
 const hdSpec = `name: hd-test
@@ -113,13 +114,13 @@ func TestHighDimLaplacian(t *testing.T) {
 			if _, err := prog.run(theta, grad); err != nil {
 				t.Fatal(err)
 			}
-			l := getData(h.lapVal, nil)
+			l := tensors.Get(h.lapVal, nil)
 			for p := range mean {
 				mean[p] += l[p] / float64(runs)
 				sq[p] += l[p] * l[p] / float64(runs)
 			}
 			if r == 0 {
-				u := getData(h.uVal, nil)
+				u := tensors.Get(h.uVal, nil)
 				for p := range u {
 					if math.Abs(u[p]-uPred[p]) > 1e-12 {
 						t.Fatalf("%s: u graph %v, float64 %v", method, u[p], uPred[p])
@@ -163,8 +164,8 @@ func TestHDTestSetStreamed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		theta := make([]float64, pr.m.net.numParams())
-		pr.m.net.glorot(theta, rand.New(rand.NewPCG(1, 2)))
+		theta := make([]float64, pr.m.net.NumParams())
+		pr.m.net.Glorot(theta, rand.New(rand.NewPCG(1, 2)))
 		f, _, _, err := pr.predictAll(theta, ev.pts)
 		if err != nil {
 			t.Fatal(err)

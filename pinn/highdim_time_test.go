@@ -9,6 +9,7 @@ import (
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
 )
 
 func loadSpecText(t *testing.T, src string) *pde.Spec {
@@ -59,7 +60,7 @@ training: {steps: 5}
 		if _, err := prog.run(theta, make([]float64, len(theta))); err != nil {
 			t.Fatal(err)
 		}
-		utD, uttD, lap := getData(h.utVal, nil), getData(h.uttVal, nil), getData(h.lapVal, nil)
+		utD, uttD, lap := tensors.Get(h.utVal, nil), tensors.Get(h.uttVal, nil), tensors.Get(h.lapVal, nil)
 		st, d := h.lay.stride(), h.d
 		const step = 1e-4
 		for p := 0; p < h.P; p++ {
@@ -241,7 +242,7 @@ training: {steps: 5}
 			if _, err := prog.run(theta, make([]float64, len(theta))); err != nil {
 				t.Fatal(err)
 			}
-			v := getData(h.resVal, nil)
+			v := tensors.Get(h.resVal, nil)
 			for p := range mean {
 				mean[p] += v[p] / float64(runs)
 				sq[p] += v[p] * v[p] / float64(runs)

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
 	"github.com/gopinn/gopinn/pinn/optim"
 	"gonum.org/v1/gonum/mat"
 )
@@ -218,5 +219,5 @@ func (jc *jacobian) lossAt(theta []float64, train *program) (float64, error) {
 	if err := lp.vm.RunAll(); err != nil {
 		return 0, fmt.Errorf("graph: %w", err)
 	}
-	return scalarOf(lp.total), nil
+	return tensors.Scalar(lp.total), nil
 }

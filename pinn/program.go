@@ -6,6 +6,8 @@ import (
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
+	"github.com/gopinn/gopinn/pinn/nets"
 	"github.com/gopinn/gopinn/sampling"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -275,14 +277,14 @@ func (p *program) setPoints(t *term, pts, normals []float64) {
 // of a term (objResidualSum programs): the next run's gradient is then
 // sum over terms and vectors of J_j^T w.
 func (p *program) setResidualWeights(t *term, j int, w []float64) {
-	setData(t.resW[j].Value().(tensor.Tensor), w)
+	tensors.Set(t.resW[j].Value().(tensor.Tensor), w)
 }
 
 // residualValues returns the residual vectors of a term after a run.
 func (p *program) residualValues(t *term) [][]float64 {
 	out := make([][]float64, len(t.resVals))
 	for j, v := range t.resVals {
-		out[j] = getData(v, nil)
+		out[j] = tensors.Get(v, nil)
 	}
 	return out
 }
@@ -525,7 +527,7 @@ func (p *program) run(theta, grad []float64) (float64, error) {
 			if err != nil {
 				return 0, fmt.Errorf("gradient of %s: %w", n.Name(), err)
 			}
-			tmp = getData(gv, tmp)
+			tmp = tensors.Get(gv, tmp)
 			copy(grad[off:off+sz], tmp)
 			// Gorgonia accumulates into bound gradients across runs; the
 			// optimisers want this run's gradient only.
@@ -537,7 +539,7 @@ func (p *program) run(theta, grad []float64) (float64, error) {
 		}
 		off += sz
 	}
-	return scalarOf(p.total), nil
+	return tensors.Scalar(p.total), nil
 }
 
 // termLosses reads the per-term mean squares of the latest run.
@@ -545,7 +547,7 @@ func (p *program) termLosses() map[string]float64 {
 	out := make(map[string]float64, len(p.terms))
 	for _, t := range p.terms {
 		if t.lossVal != nil {
-			out[t.name] = scalarOf(t.lossVal)
+			out[t.name] = tensors.Scalar(t.lossVal)
 		}
 	}
 	return out
@@ -556,14 +558,14 @@ func (p *program) initTheta() []float64 {
 	theta := make([]float64, p.numParams())
 	rng := sampling.Stream(p.cfg.seed, streamWeights)
 	off := 0
-	nets := append([]*mlp{p.net}, p.hidden...)
+	nets := append([]*nets.MLP{p.net}, p.hidden...)
 	for k, net := range nets {
 		r := rng
 		if k > 0 {
 			r = sampling.Stream(p.cfg.seed, streamWeights, uint64(k))
 		}
-		net.glorot(theta[off:off+net.numParams()], r)
-		off += net.numParams()
+		net.Glorot(theta[off:off+net.NumParams()], r)
+		off += net.NumParams()
 	}
 	for _, prm := range p.prob.Parameters {
 		theta[off] = prm.Init

@@ -1,4 +1,4 @@
-package pinn
+package nets
 
 import (
 	"fmt"
@@ -6,14 +6,14 @@ import (
 	"math/rand/v2"
 
 	"github.com/gopinn/gopinn/autodiff"
-	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
-// activations maps a spec activation name to the tower that gives its Taylor
+// Activation maps a spec activation name to the tower that gives its Taylor
 // rule. Every activation must have one: it is what the jets push through.
-func activation(name string) (autodiff.Tower, error) {
+func Activation(name string) (autodiff.Tower, error) {
 	if name == "" {
 		name = "tanh"
 	}
@@ -26,47 +26,51 @@ func activation(name string) (autodiff.Tower, error) {
 	return nil, fmt.Errorf("unknown activation %q (want tanh, sin, gelu or softplus)", name)
 }
 
-// mlp is a fully connected network whose weights are graph nodes. Layer l
+// MLP is a fully connected network whose weights are graph nodes. Layer l
 // maps width[l] to width[l+1]; every layer but the last applies the
 // activation.
 //
 // Two optional extensions (nil for a plain MLP and for hidden-term nets):
-// random Fourier features of the input (features.go), with which W[0] acts
+// random Fourier features of the input (fourier.go), with which W[0] acts
 // on the cosines and W0s on the sines, and the modified MLP's encoders
 // (modified.go). Only a plain MLP goes through the fused kernel.
-type mlp struct {
+type MLP struct {
 	name  string
-	sizes []int // input, hidden..., output
-	act   autodiff.Tower
-	W, B  []*G.Node
+	Sizes []int          // input, hidden..., output
+	Act   autodiff.Tower // the hidden layers' activation
+	// W[l], B[l] are layer l's weights (Sizes[l] × Sizes[l+1]) and bias
+	// (1 × Sizes[l+1]). Read them (the sparse first layer of the
+	// high-dimensional estimators gathers rows of W[0]); do not replace them.
+	W, B []*G.Node
 
 	four *fourier   // Fourier features of the input; nil: the input itself
 	W0s  *G.Node    // with four: the first layer's weights on the sines
 	enc  []*encoder // modified MLP: the encoders U and V; nil: plain layers
 }
 
-// newMLP creates the weight nodes (zero-valued; initialise writes them).
-func newMLP(g *G.ExprGraph, dt tensor.Dtype, name string, in int, hidden []int, out int, act autodiff.Tower) *mlp {
-	m := &mlp{name: name, act: act}
-	m.sizes = append(append([]int{in}, hidden...), out)
-	for l := 0; l+1 < len(m.sizes); l++ {
-		r, c := m.sizes[l], m.sizes[l+1]
-		m.W = append(m.W, G.NewMatrix(g, dt, G.WithShape(r, c), G.WithName(fmt.Sprintf("%s/W%d", name, l)), G.WithValue(newTensor(dt, r, c))))
-		m.B = append(m.B, G.NewMatrix(g, dt, G.WithShape(1, c), G.WithName(fmt.Sprintf("%s/b%d", name, l)), G.WithValue(newTensor(dt, 1, c))))
+// NewMLP creates the weight nodes of an in → hidden... → out MLP, zero-valued
+// (Glorot or a checkpoint fills them).
+func NewMLP(g *G.ExprGraph, dt tensor.Dtype, name string, in int, hidden []int, out int, act autodiff.Tower) *MLP {
+	m := &MLP{name: name, Act: act}
+	m.Sizes = append(append([]int{in}, hidden...), out)
+	for l := 0; l+1 < len(m.Sizes); l++ {
+		r, c := m.Sizes[l], m.Sizes[l+1]
+		m.W = append(m.W, G.NewMatrix(g, dt, G.WithShape(r, c), G.WithName(fmt.Sprintf("%s/W%d", name, l)), G.WithValue(tensors.New(dt, r, c))))
+		m.B = append(m.B, G.NewMatrix(g, dt, G.WithShape(1, c), G.WithName(fmt.Sprintf("%s/b%d", name, l)), G.WithValue(tensors.New(dt, 1, c))))
 	}
 	return m
 }
 
-// plain reports whether the network is a plain MLP (no Fourier features,
+// Plain reports whether the network is a plain MLP (no Fourier features,
 // no gates): the only kind the fused kernel and the high-dimensional path
 // know.
-func (m *mlp) plain() bool { return m.four == nil && m.enc == nil }
+func (m *MLP) Plain() bool { return m.four == nil && m.enc == nil }
 
-// params lists the weight nodes in checkpoint order: per layer l the
+// Params lists the weight nodes in checkpoint order: per layer l the
 // weights W[l] (with Fourier features, layer 0 has W0c = W[0] then W0s) and
 // the bias b[l]; then, for a modified MLP, the encoder U (Wu, [Wus,] bu) and
 // the encoder V (Wv, [Wvs,] bv).
-func (m *mlp) params() []*G.Node {
+func (m *MLP) Params() []*G.Node {
 	var ps []*G.Node
 	for _, q := range m.layout() {
 		ps = append(ps, q.node)
@@ -81,17 +85,17 @@ type paramInfo struct {
 	bias          bool
 }
 
-// layout is params() with shapes; every flat-vector walk follows it.
-func (m *mlp) layout() []paramInfo {
+// layout is Params() with shapes; every flat-vector walk follows it.
+func (m *MLP) layout() []paramInfo {
 	var ps []paramInfo
 	for l := range m.W {
-		fanIn := m.sizes[l]
+		fanIn := m.Sizes[l]
 		if l == 0 && m.four != nil {
 			fanIn = 2 * m.four.F
 		}
-		ps = append(ps, paramInfo{node: m.W[l], fanIn: fanIn, fanOut: m.sizes[l+1]})
+		ps = append(ps, paramInfo{node: m.W[l], fanIn: fanIn, fanOut: m.Sizes[l+1]})
 		if l == 0 && m.W0s != nil {
-			ps = append(ps, paramInfo{node: m.W0s, fanIn: fanIn, fanOut: m.sizes[l+1]})
+			ps = append(ps, paramInfo{node: m.W0s, fanIn: fanIn, fanOut: m.Sizes[l+1]})
 		}
 		ps = append(ps, paramInfo{node: m.B[l], bias: true})
 	}
@@ -101,9 +105,9 @@ func (m *mlp) layout() []paramInfo {
 	return ps
 }
 
-// glorot fills flat (laid out as params()) with Glorot-normal weights and
+// Glorot fills flat (laid out as Params()) with Glorot-normal weights and
 // zero biases: std = sqrt(2 / (fan_in + fan_out)) (Glorot & Bengio 2010).
-func (m *mlp) glorot(flat []float64, rng *rand.Rand) {
+func (m *MLP) Glorot(flat []float64, rng *rand.Rand) {
 	off := 0
 	for _, q := range m.layout() {
 		sz := q.node.Shape().TotalSize()
@@ -121,10 +125,10 @@ func (m *mlp) glorot(flat []float64, rng *rand.Rand) {
 	}
 }
 
-// forward pushes a jet whose coefficients are (P x in) matrices through the
+// Forward pushes a jet whose coefficients are (P x in) matrices through the
 // network. Linear layers act on every coefficient; the activation acts by
 // Faà di Bruno through its derivative tower.
-func (m *mlp) forward(x autodiff.Jet) (autodiff.Jet, error) {
+func (m *MLP) Forward(x autodiff.Jet) (autodiff.Jet, error) {
 	// the first layer's inputs: x, or cos(2 pi x B) and sin(2 pi x B)
 	in, err := m.embed(x)
 	if err != nil {
@@ -132,7 +136,7 @@ func (m *mlp) forward(x autodiff.Jet) (autodiff.Jet, error) {
 	}
 	var uv []autodiff.Jet
 	for k, e := range m.enc {
-		j, err := e.forward(in, m.act)
+		j, err := e.forward(in, m.Act)
 		if err != nil {
 			return x, fmt.Errorf("%s encoder %d: %w", m.name, k, err)
 		}
@@ -156,7 +160,7 @@ func (m *mlp) forward(x autodiff.Jet) (autodiff.Jet, error) {
 			return h, fmt.Errorf("%s layer %d bias: %w", m.name, l, err)
 		}
 		if l+1 < len(m.W) {
-			if h, err = autodiff.Apply(h, m.act); err != nil {
+			if h, err = autodiff.Apply(h, m.Act); err != nil {
 				return h, fmt.Errorf("%s layer %d activation: %w", m.name, l, err)
 			}
 			if uv != nil && l > 0 {
@@ -188,21 +192,11 @@ func linear(in []autodiff.Jet, ws []*G.Node) (autodiff.Jet, error) {
 	return h, nil
 }
 
-// netKernel selects how batches push the network's Taylor jets: "fused"
-// (default) evaluates the primal and every direction's jets with one custom
-// Gorgonia op per network and batch (autodiff.FusedMLPJets: stacked matrix
-// multiplies, hand-written reverse pass, all cores); "graph" builds them
-// from ordinary graph ops (forward), the reference the fused op is tested
-// against. Networks or orders the fused op does not cover (no hidden layer,
-// order above autodiff.MaxFusedOrder, Fourier features, the modified MLP)
-// use the graph ops either way. Hidden-
-// term networks, whose inputs are expressions rather than coordinates,
-// always use forward.
-var netKernel = "fused"
-
-// canFuse reports whether the fused op can push these input jets.
-func (m *mlp) canFuse(dirs []autodiff.Direction) bool {
-	if netKernel != "fused" || len(m.W) < 2 || !m.plain() {
+// CanFuse reports whether autodiff.FusedMLPJets can push these input jets
+// through the network: a plain MLP with a hidden layer, orders up to
+// autodiff.MaxFusedOrder.
+func (m *MLP) CanFuse(dirs []autodiff.Direction) bool {
+	if len(m.W) < 2 || !m.Plain() {
 		return false
 	}
 	for _, d := range dirs {
@@ -213,19 +207,19 @@ func (m *mlp) canFuse(dirs []autodiff.Direction) bool {
 	return true
 }
 
-// fused pushes the plain coordinate jets (x, dirs[d].V, 0, ...) of every
+// Fused pushes the plain coordinate jets (x, dirs[d].V, 0, ...) of every
 // direction through the network with one fused op; x is P × n.
-func (m *mlp) fused(x *G.Node, dirs []autodiff.Direction) (*autodiff.FusedJets, error) {
-	fj, err := autodiff.FusedMLPJets(x, autodiff.MLP{W: m.W, B: m.B, Act: m.act}, dirs)
+func (m *MLP) Fused(x *G.Node, dirs []autodiff.Direction) (*autodiff.FusedJets, error) {
+	fj, err := autodiff.FusedMLPJets(x, autodiff.MLP{W: m.W, B: m.B, Act: m.Act}, dirs)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", m.name, err)
 	}
 	return fj, nil
 }
 
-// forward64 is the same network in plain float64 on one input row, from a
-// flat weight vector laid out as params(). Prediction and tests use it.
-func (m *mlp) forward64(flat []float64, x []float64) []float64 {
+// Forward64 is the same network in plain float64 on one input row, from a
+// flat weight vector laid out as Params(). Prediction and tests use it.
+func (m *MLP) Forward64(flat []float64, x []float64) []float64 {
 	vals := map[*G.Node][]float64{}
 	off := 0
 	for _, q := range m.layout() {
@@ -236,7 +230,7 @@ func (m *mlp) forward64(flat []float64, x []float64) []float64 {
 	in := m.embed64(x)
 	var u, v []float64
 	if m.enc != nil {
-		u, v = m.enc[0].forward64(vals, in, m.act), m.enc[1].forward64(vals, in, m.act)
+		u, v = m.enc[0].forward64(vals, in, m.Act), m.enc[1].forward64(vals, in, m.Act)
 	}
 	var h []float64
 	for l := range m.W {
@@ -251,7 +245,7 @@ func (m *mlp) forward64(flat []float64, x []float64) []float64 {
 		}
 		if l+1 < len(m.W) {
 			for j := range h {
-				h[j] = m.act.Float64(h[j], 0)[0]
+				h[j] = m.Act.Float64(h[j], 0)[0]
 			}
 			if u != nil && l > 0 {
 				for j := range h {
@@ -280,46 +274,11 @@ func linear64(vals map[*G.Node][]float64, in [][]float64, ws []*G.Node, b *G.Nod
 	return out
 }
 
-// numParams is the length of the network's flat weight vector.
-func (m *mlp) numParams() int {
+// NumParams is the length of the network's flat weight vector.
+func (m *MLP) NumParams() int {
 	n := 0
 	for _, q := range m.layout() {
 		n += q.node.Shape().TotalSize()
 	}
 	return n
-}
-
-// predict64 evaluates the fields at one raw point in plain float64 (no
-// output transform): the reference the graph is tested against.
-func (m *model) predict64(theta []float64, p []float64) []float64 {
-	xn := make([]float64, len(p))
-	for i := range p {
-		xn[i] = (p[i] - m.center[i]) / m.half[i]
-	}
-	out := m.net.forward64(theta[:m.net.numParams()], xn)
-	if m.output == nil {
-		return out
-	}
-	names := []string{}
-	vals := []float64{}
-	for i, v := range m.prob.Variables {
-		names = append(names, v.Name)
-		vals = append(vals, p[i])
-	}
-	if len(out) == 1 {
-		names, vals = append(names, "N"), append(vals, out[0])
-	}
-	for f, name := range m.prob.Fields {
-		names, vals = append(names, "N_"+name), append(vals, out[f])
-	}
-	res := make([]float64, len(out))
-	for f, name := range m.prob.Fields {
-		res[f] = out[f]
-		if tr := m.output[name]; tr != nil {
-			if v, err := expr.Eval(tr, names, vals); err == nil {
-				res[f] = v
-			}
-		}
-	}
-	return res
 }

@@ -1,4 +1,4 @@
-package pinn
+package nets
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/gopinn/gopinn/autodiff"
 	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
 	"github.com/gopinn/gopinn/sampling"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -38,10 +39,10 @@ type fourier struct {
 	scale float64
 }
 
-// extend turns the network into what the model config asks for: Fourier
+// Extend turns the network into what the model config asks for: Fourier
 // features (model.fourier) and/or the modified MLP (model.architecture).
-// It adds weight nodes, so it runs before the model collects params().
-func (m *mlp) extend(g *G.ExprGraph, dt tensor.Dtype, mc pde.Model, seed uint64) error {
+// It adds weight nodes, so it runs before the model collects Params().
+func (m *MLP) Extend(g *G.ExprGraph, dt tensor.Dtype, mc pde.Model, seed uint64) error {
 	arch := mc.Architecture
 	if arch == "" {
 		arch = pde.DefaultArchitecture
@@ -61,14 +62,14 @@ func (m *mlp) extend(g *G.ExprGraph, dt tensor.Dtype, mc pde.Model, seed uint64)
 		if F < 0 || scale < 0 {
 			return fmt.Errorf("model.fourier: features and scale must be positive")
 		}
-		n := m.sizes[0]
+		n := m.Sizes[0]
 		ff := &fourier{F: F, n: n, scale: scale, B: make([]float64, n*F)}
 		rng := sampling.Stream(seed, streamFourier)
 		for i := range ff.B {
 			ff.B[i] = 2 * math.Pi * scale * rng.NormFloat64()
 		}
-		t := newTensor(dt, n, F)
-		setData(t, ff.B)
+		t := tensors.New(dt, n, F)
+		tensors.Set(t, ff.B)
 		ff.node = G.NewMatrix(g, dt, G.WithShape(n, F), G.WithName(m.name+"/fourierB"), G.WithValue(t))
 		ff.cos, _ = autodiff.Lookup("cos")
 		ff.sin, _ = autodiff.Lookup("sin")
@@ -76,9 +77,9 @@ func (m *mlp) extend(g *G.ExprGraph, dt tensor.Dtype, mc pde.Model, seed uint64)
 			return fmt.Errorf("model.fourier: no Taylor rule for sin/cos")
 		}
 		m.four = ff
-		h := m.sizes[1]
-		m.W[0] = G.NewMatrix(g, dt, G.WithShape(F, h), G.WithName(m.name+"/W0c"), G.WithValue(newTensor(dt, F, h)))
-		m.W0s = G.NewMatrix(g, dt, G.WithShape(F, h), G.WithName(m.name+"/W0s"), G.WithValue(newTensor(dt, F, h)))
+		h := m.Sizes[1]
+		m.W[0] = G.NewMatrix(g, dt, G.WithShape(F, h), G.WithName(m.name+"/W0c"), G.WithValue(tensors.New(dt, F, h)))
+		m.W0s = G.NewMatrix(g, dt, G.WithShape(F, h), G.WithName(m.name+"/W0s"), G.WithValue(tensors.New(dt, F, h)))
 	}
 	if arch == "modified" {
 		return m.addEncoders(g, dt)
@@ -88,16 +89,16 @@ func (m *mlp) extend(g *G.ExprGraph, dt tensor.Dtype, mc pde.Model, seed uint64)
 
 // inWidths are the widths of the first layer's input parts: [n], or [F, F]
 // (cosines, sines).
-func (m *mlp) inWidths() []int {
+func (m *MLP) inWidths() []int {
 	if m.four != nil {
 		return []int{m.four.F, m.four.F}
 	}
-	return []int{m.sizes[0]}
+	return []int{m.Sizes[0]}
 }
 
 // embed returns the first layer's input parts as jets: [x], or
 // [cos(2 pi x B), sin(2 pi x B)].
-func (m *mlp) embed(x autodiff.Jet) ([]autodiff.Jet, error) {
+func (m *MLP) embed(x autodiff.Jet) ([]autodiff.Jet, error) {
 	if m.four == nil {
 		return []autodiff.Jet{x}, nil
 	}
@@ -117,7 +118,7 @@ func (m *mlp) embed(x autodiff.Jet) ([]autodiff.Jet, error) {
 }
 
 // embed64 is embed on one float64 row.
-func (m *mlp) embed64(x []float64) [][]float64 {
+func (m *MLP) embed64(x []float64) [][]float64 {
 	if m.four == nil {
 		return [][]float64{x}
 	}

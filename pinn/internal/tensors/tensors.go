@@ -1,4 +1,8 @@
-package pinn
+// Package tensors moves float64 slices in and out of Gorgonia tensors of
+// either dtype. Every graph the framework builds is float64 or float32; the
+// optimizers, checkpoints and float64 references work on flat float64
+// vectors, so these copies are the one boundary between the two.
+package tensors
 
 import (
 	"fmt"
@@ -7,8 +11,8 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// dtypeOf maps a spec dtype name to the tensor dtype.
-func dtypeOf(name string) (tensor.Dtype, error) {
+// Dtype maps a spec dtype name ("" means float64) to the tensor dtype.
+func Dtype(name string) (tensor.Dtype, error) {
 	switch name {
 	case "", "float64":
 		return tensor.Float64, nil
@@ -18,9 +22,9 @@ func dtypeOf(name string) (tensor.Dtype, error) {
 	return tensor.Float64, fmt.Errorf("unknown dtype %q (want float64 or float32)", name)
 }
 
-// newTensor allocates a zeroed tensor of the dtype; float32 graphs need
-// float32 backing everywhere.
-func newTensor(dt tensor.Dtype, shape ...int) *tensor.Dense {
+// New allocates a zeroed tensor of the dtype; float32 graphs need float32
+// backing everywhere.
+func New(dt tensor.Dtype, shape ...int) *tensor.Dense {
 	n := 1
 	for _, s := range shape {
 		n *= s
@@ -31,8 +35,8 @@ func newTensor(dt tensor.Dtype, shape ...int) *tensor.Dense {
 	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(make([]float64, n)))
 }
 
-// setData copies float64 values into a tensor of either dtype.
-func setData(t tensor.Tensor, src []float64) {
+// Set copies float64 values into a tensor of either dtype.
+func Set(t tensor.Tensor, src []float64) {
 	switch d := t.Data().(type) {
 	case []float64:
 		copy(d, src)
@@ -41,12 +45,12 @@ func setData(t tensor.Tensor, src []float64) {
 			d[i] = float32(v)
 		}
 	case float64, float32:
-		panic("setData on a scalar tensor")
+		panic("tensors.Set on a scalar tensor")
 	}
 }
 
-// getData copies a tensor's values (either dtype) into dst (grown as needed).
-func getData(v G.Value, dst []float64) []float64 {
+// Get copies a value's data (either dtype) into dst, grown as needed.
+func Get(v G.Value, dst []float64) []float64 {
 	switch d := v.Data().(type) {
 	case []float64:
 		dst = append(dst[:0], d...)
@@ -63,8 +67,8 @@ func getData(v G.Value, dst []float64) []float64 {
 	return dst
 }
 
-// scalarOf reads a scalar value of either dtype.
-func scalarOf(v G.Value) float64 {
+// Scalar reads a scalar value (or the first element) of either dtype.
+func Scalar(v G.Value) float64 {
 	switch d := v.Data().(type) {
 	case float64:
 		return d

@@ -1,9 +1,10 @@
-package pinn
+package nets
 
 import (
 	"fmt"
 
 	"github.com/gopinn/gopinn/autodiff"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -32,14 +33,14 @@ type encoder struct {
 	B *G.Node
 }
 
-func (m *mlp) addEncoders(g *G.ExprGraph, dt tensor.Dtype) error {
-	h := m.sizes[1]
-	for _, w := range m.sizes[1 : len(m.sizes)-1] {
+func (m *MLP) addEncoders(g *G.ExprGraph, dt tensor.Dtype) error {
+	h := m.Sizes[1]
+	for _, w := range m.Sizes[1 : len(m.Sizes)-1] {
 		if w != h {
-			return fmt.Errorf("model.architecture modified needs equal hidden widths, have %v", m.sizes[1:len(m.sizes)-1])
+			return fmt.Errorf("model.architecture modified needs equal hidden widths, have %v", m.Sizes[1:len(m.Sizes)-1])
 		}
 	}
-	if len(m.sizes) < 3 {
+	if len(m.Sizes) < 3 {
 		return fmt.Errorf("model.architecture modified needs at least one hidden layer")
 	}
 	suffix := []string{"", "s"}
@@ -49,9 +50,9 @@ func (m *mlp) addEncoders(g *G.ExprGraph, dt tensor.Dtype) error {
 	for _, name := range []string{"u", "v"} {
 		e := &encoder{}
 		for k, r := range m.inWidths() {
-			e.W = append(e.W, G.NewMatrix(g, dt, G.WithShape(r, h), G.WithName(fmt.Sprintf("%s/W%s%s", m.name, name, suffix[k])), G.WithValue(newTensor(dt, r, h))))
+			e.W = append(e.W, G.NewMatrix(g, dt, G.WithShape(r, h), G.WithName(fmt.Sprintf("%s/W%s%s", m.name, name, suffix[k])), G.WithValue(tensors.New(dt, r, h))))
 		}
-		e.B = G.NewMatrix(g, dt, G.WithShape(1, h), G.WithName(fmt.Sprintf("%s/b%s", m.name, name)), G.WithValue(newTensor(dt, 1, h)))
+		e.B = G.NewMatrix(g, dt, G.WithShape(1, h), G.WithName(fmt.Sprintf("%s/b%s", m.name, name)), G.WithValue(tensors.New(dt, 1, h)))
 		m.enc = append(m.enc, e)
 	}
 	return nil
@@ -59,14 +60,14 @@ func (m *mlp) addEncoders(g *G.ExprGraph, dt tensor.Dtype) error {
 
 // layout lists the encoder's weights then its bias (Glorot fans over the
 // whole input).
-func (e *encoder) layout(m *mlp) []paramInfo {
+func (e *encoder) layout(m *MLP) []paramInfo {
 	fanIn := 0
 	for _, w := range m.inWidths() {
 		fanIn += w
 	}
 	var ps []paramInfo
 	for _, w := range e.W {
-		ps = append(ps, paramInfo{node: w, fanIn: fanIn, fanOut: m.sizes[1]})
+		ps = append(ps, paramInfo{node: w, fanIn: fanIn, fanOut: m.Sizes[1]})
 	}
 	return append(ps, paramInfo{node: e.B, bias: true})
 }

@@ -1,0 +1,166 @@
+package nets
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gopinn/gopinn/autodiff"
+	"github.com/gopinn/gopinn/pde"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// build makes a 2-input, 1-output network of the model config in a fresh
+// graph and fills it with Glorot weights of the seed plus small bias offsets,
+// so every parameter matters.
+func build(t *testing.T, mc pde.Model, seed uint64) (*G.ExprGraph, *MLP, []float64) {
+	t.Helper()
+	g := G.NewGraph()
+	act, err := Activation(mc.Activation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMLP(g, tensor.Float64, "net", 2, mc.Layers, 1, act)
+	if err := m.Extend(g, tensor.Float64, mc, seed); err != nil {
+		t.Fatal(err)
+	}
+	flat := make([]float64, m.NumParams())
+	m.Glorot(flat, rand.New(rand.NewPCG(seed, 7)))
+	for i := range flat {
+		flat[i] += 0.05 * math.Sin(float64(3*i+1))
+	}
+	off := 0
+	for _, p := range m.Params() {
+		n := p.Shape().TotalSize()
+		if err := G.Let(p, tensor.New(tensor.WithShape(p.Shape()...), tensor.WithBacking(append([]float64(nil), flat[off:off+n]...)))); err != nil {
+			t.Fatal(err)
+		}
+		off += n
+	}
+	return g, m, flat
+}
+
+var models = []struct {
+	name  string
+	model pde.Model
+}{
+	{"plain", pde.Model{Layers: []int{6, 5}, Activation: "tanh"}},
+	{"fourier", pde.Model{Layers: []int{6, 6}, Activation: "sin", Fourier: &pde.Fourier{Features: 4, Scale: 1.5}}},
+	{"modified", pde.Model{Layers: []int{5, 5, 5}, Activation: "tanh", Architecture: "modified"}},
+	{"modified+fourier", pde.Model{Layers: []int{5, 5}, Activation: "gelu", Architecture: "modified", Fourier: &pde.Fourier{Features: 3, Scale: 0.8}}},
+}
+
+// TestForwardMatchesForward64 holds the graph network (value jets of three
+// input rows) equal to the float64 reference on every variant, to 1e-12.
+func TestForwardMatchesForward64(t *testing.T) {
+	rows := [][]float64{{0.2, -0.7}, {-1, 1}, {0.55, 0.05}}
+	for _, c := range models {
+		g, m, flat := build(t, c.model, 3)
+		var x []float64
+		for _, r := range rows {
+			x = append(x, r...)
+		}
+		in := G.NewMatrix(g, tensor.Float64, G.WithShape(len(rows), 2), G.WithName("x"), G.WithValue(tensor.New(tensor.WithShape(len(rows), 2), tensor.WithBacking(x))))
+		out, err := m.Forward(autodiff.Const(in, 0))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		vm := G.NewTapeMachine(g)
+		if err := vm.RunAll(); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		vm.Close()
+		got := out.C[0].Value().Data().([]float64)
+		for i, r := range rows {
+			want := m.Forward64(flat, r)[0]
+			if math.Abs(got[i]-want) > 1e-12*(1+math.Abs(want)) {
+				t.Errorf("%s row %d: graph %.15g, float64 %.15g", c.name, i, got[i], want)
+			}
+		}
+		if c.name == "plain" != m.Plain() {
+			t.Errorf("%s: Plain() = %v", c.name, m.Plain())
+		}
+	}
+}
+
+// TestLayout checks the parameter count of every variant and that Glorot
+// leaves biases at zero and draws weights of the stated spread.
+func TestLayout(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		model pde.Model
+		want  int
+	}{
+		{"plain", pde.Model{Layers: []int{5, 5}}, 2*5 + 5 + 5*5 + 5 + 5*1 + 1},
+		// W0c, W0s, b0, W1, b1, W2, b2, Wuc, Wus, bu, Wvc, Wvs, bv
+		{"modified+fourier", pde.Model{Layers: []int{5, 5}, Fourier: &pde.Fourier{Features: 3, Scale: 2}, Architecture: "modified"},
+			3*5 + 3*5 + 5 + 5*5 + 5 + 5*1 + 1 + 2*(3*5+3*5+5)},
+	} {
+		g := G.NewGraph()
+		act, _ := Activation("")
+		m := NewMLP(g, tensor.Float64, "net", 2, c.model.Layers, 1, act)
+		if err := m.Extend(g, tensor.Float64, c.model, 1); err != nil {
+			t.Fatal(err)
+		}
+		if m.NumParams() != c.want {
+			t.Errorf("%s: %d parameters, want %d", c.name, m.NumParams(), c.want)
+		}
+	}
+	g := G.NewGraph()
+	act, _ := Activation("tanh")
+	m := NewMLP(g, tensor.Float64, "net", 400, []int{300}, 1, act)
+	flat := make([]float64, m.NumParams())
+	m.Glorot(flat, rand.New(rand.NewPCG(1, 2)))
+	w0 := flat[:400*300]
+	var ss float64
+	for _, v := range w0 {
+		ss += v * v
+	}
+	// std of N(0, 2/(400+300)); 120,000 draws estimate it to ~0.3 %.
+	if got, want := math.Sqrt(ss/float64(len(w0))), math.Sqrt(2.0/700); math.Abs(got-want)/want > 0.01 {
+		t.Errorf("W0 spread %.5f, want %.5f", got, want)
+	}
+	for i, v := range flat[400*300 : 400*300+300] {
+		if v != 0 {
+			t.Fatalf("b0[%d] = %g, want 0", i, v)
+		}
+	}
+}
+
+// TestFourierFixedBySeed: the Fourier matrix B is a function of the seed.
+func TestFourierFixedBySeed(t *testing.T) {
+	mc := pde.Model{Layers: []int{5, 5}, Fourier: &pde.Fourier{Features: 3, Scale: 2}}
+	_, a, _ := build(t, mc, 1)
+	_, b, _ := build(t, mc, 1)
+	_, c, _ := build(t, mc, 2)
+	same := true
+	for i := range a.four.B {
+		if a.four.B[i] != b.four.B[i] {
+			t.Fatalf("B differs between two networks of the same seed")
+		}
+		same = same && a.four.B[i] == c.four.B[i]
+	}
+	if same {
+		t.Errorf("B is the same for seeds 1 and 2")
+	}
+}
+
+// TestErrors: configurations that cannot be built say why.
+func TestErrors(t *testing.T) {
+	if _, err := Activation("relu"); err == nil {
+		t.Errorf("relu: no error")
+	}
+	for _, mc := range []pde.Model{
+		{Layers: []int{5, 6}, Architecture: "modified"},
+		{Layers: []int{5}, Architecture: "resnet"},
+		{Layers: []int{5}, Fourier: &pde.Fourier{Features: -1}},
+	} {
+		g := G.NewGraph()
+		act, _ := Activation("")
+		m := NewMLP(g, tensor.Float64, "net", 2, mc.Layers, 1, act)
+		if err := m.Extend(g, tensor.Float64, mc, 1); err == nil {
+			t.Errorf("%+v: no error", mc)
+		}
+	}
+}
