@@ -28,10 +28,10 @@ trap 'rm -rf "$TMP"' EXIT
 # "openblas" with -tags openblas (micro-kernels in the fused op, OpenBLAS in
 # Gorgonia's own ops) and "openblas-gemm" the same binary with
 # GOPINN_GEMM=blas (OpenBLAS in the fused op too).
-go test -c -o "$TMP/pure.test" ./pinn
-go test -tags purego -c -o "$TMP/purego.test" ./pinn
+go test -c -o "$TMP/pure.test" ./pinn/compiler
+go test -tags purego -c -o "$TMP/purego.test" ./pinn/compiler
 builds=(pure purego)
-if go test -tags openblas -c -o "$TMP/openblas.test" ./pinn 2>"$TMP/openblas.err"; then
+if go test -tags openblas -c -o "$TMP/openblas.test" ./pinn/compiler 2>"$TMP/openblas.err"; then
 	builds+=(openblas openblas-gemm)
 else
 	echo "openblas build failed (apt-get install -y libopenblas-dev?):" >&2

@@ -190,6 +190,15 @@ func (d *DataSet) Len() int {
 	return 0
 }
 
+// VariableNames lists the variables' names in order.
+func (p *Problem) VariableNames() []string {
+	names := make([]string, len(p.Variables))
+	for i, v := range p.Variables {
+		names[i] = v.Name
+	}
+	return names
+}
+
 // VariableIndex returns the index of the named variable, or -1.
 func (p *Problem) VariableIndex(name string) int {
 	for i, v := range p.Variables {

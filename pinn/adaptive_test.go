@@ -2,13 +2,13 @@ package pinn
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"reflect"
 	"testing"
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/internal/testprob"
 )
 
 // peak1D is a 1-D problem on [-1, 1] whose residual barely depends on the
@@ -16,8 +16,8 @@ import (
 // the weights.
 func peak1D(t testing.TB, sampler pde.SamplerConfig, points, every int) *pde.Problem {
 	sc := &expr.Scope{Variables: []string{"x"}, Fields: []string{"u"}}
-	p := &pde.Problem{Name: "peak", Variables: box([]string{"x"}, []float64{-1}, []float64{1}), Fields: []string{"u"}}
-	p.Equations = []pde.Term{{Name: "pde", Residual: mustResolve(t, "exp(-50*x^2) + 1e-12*u", sc),
+	p := &pde.Problem{Name: "peak", Variables: testprob.Box([]string{"x"}, []float64{-1}, []float64{1}), Fields: []string{"u"}}
+	p.Equations = []pde.Term{{Name: "pde", Residual: testprob.MustResolve(t, "exp(-50*x^2) + 1e-12*u", sc),
 		Points: points, Sampler: sampler, ResampleEvery: every, Weight: 1}}
 	return p
 }
@@ -60,15 +60,15 @@ func TestRADConcentrates(t *testing.T) {
 	rad := pde.SamplerConfig{Type: "rad", Options: map[string]float64{"pool": 20000}}
 	prob := peak1D(t, rad, P, 5)
 	r0 := runPeak(t, prob, peakOpts(3)) // epoch 0 only: uniform
-	u := fractionNear0(r0.prog.terms[0].pts, P)
+	u := fractionNear0(r0.prog.Terms()[0].Points, P)
 	r1 := runPeak(t, prob, peakOpts(6)) // resampled once, at step 5
-	a := fractionNear0(r1.prog.terms[0].pts, P)
+	a := fractionNear0(r1.prog.Terms()[0].Points, P)
 	t.Logf("share of points with |x| < 0.2: uniform %.3f, RAD %.3f (expected about 0.20 and 0.58)", u, a)
 	if math.Abs(u-0.2) > 0.04 || math.Abs(a-0.58) > 0.06 {
 		t.Fatalf("share near 0: uniform %.3f (want 0.20 +- 0.04), RAD %.3f (want 0.58 +- 0.06)", u, a)
 	}
-	if r1.prog.terms[0].epoch != 1 || len(r1.prog.terms[0].pts) != P {
-		t.Fatalf("epoch %d, %d points after resampling", r1.prog.terms[0].epoch, len(r1.prog.terms[0].pts))
+	if r1.prog.Terms()[0].Epoch != 1 || len(r1.prog.Terms()[0].Points) != P {
+		t.Fatalf("epoch %d, %d points after resampling", r1.prog.Terms()[0].Epoch, len(r1.prog.Terms()[0].Points))
 	}
 }
 
@@ -85,15 +85,15 @@ func TestRARDGrows(t *testing.T) {
 		o := opts
 		o.MaxSteps = tc.steps
 		r := runPeak(t, prob, o)
-		tm := r.prog.terms[0]
-		if tm.P != P0+3*add || len(tm.pts) != tm.P {
-			t.Fatalf("batch of %d rows (%d points), want %d (resamplings at steps 5, 10, 15)", tm.P, len(tm.pts), P0+3*add)
+		tm := r.prog.Terms()[0]
+		if tm.Rows != P0+3*add || len(tm.Points) != tm.Rows {
+			t.Fatalf("batch of %d rows (%d points), want %d (resamplings at steps 5, 10, 15)", tm.Rows, len(tm.Points), P0+3*add)
 		}
-		if got := tm.adapt.active(tm.epoch); got != tc.live {
+		if got := tm.Live; got != tc.live {
 			t.Fatalf("after %d steps: %d live points, want %d", tc.steps, got, tc.live)
 		}
 		want := 0.0
-		for _, x := range tm.pts[:tc.live] {
+		for _, x := range tm.Points[:tc.live] {
 			want += math.Exp(-100 * x * x)
 		}
 		want /= float64(tc.live)
@@ -101,25 +101,13 @@ func TestRARDGrows(t *testing.T) {
 			t.Fatalf("after %d steps: loss %.12g, mean square over the live points %.12g", tc.steps, got, want)
 		}
 		if tc.live == P0+3*add {
-			u := fractionNear0(tm.pts[:P0], P0)
-			a := fractionNear0(tm.pts[P0:tc.live], 3*add)
+			u := fractionNear0(tm.Points[:P0], P0)
+			a := fractionNear0(tm.Points[P0:tc.live], 3*add)
 			t.Logf("share with |x| < 0.2: initial %.3f, added %.3f", u, a)
 			if a < 0.8 || u > 0.32 {
 				t.Fatalf("share near 0: initial %.3f, added %.3f (want about 0.2 and > 0.8)", u, a)
 			}
 		}
-	}
-}
-
-func TestResampledEpochs(t *testing.T) {
-	cfg := newConfig(Options{Training: pde.Training{Stage: pde.Stage{Optimizer: "lbfgs", Steps: 25},
-		Then: &pde.Stage{Optimizer: "adam", Steps: 20}}})
-	if got, want := resampledEpochs(cfg, 10), []int{2, 3, 4}; !reflect.DeepEqual(got, want) {
-		t.Fatalf("resampled epochs %v, want %v", got, want)
-	}
-	cfg = newConfig(Options{Training: pde.Training{Stage: pde.Stage{Steps: 30}, Then: &pde.Stage{Steps: 10}}})
-	if got, want := resampledEpochs(cfg, 10), []int{1, 2}; !reflect.DeepEqual(got, want) {
-		t.Fatalf("resampled epochs %v, want %v", got, want)
 	}
 }
 
@@ -134,10 +122,10 @@ func TestAdaptiveDeterministic(t *testing.T) {
 		o := peakOpts(13)
 		o.Seed = 4
 		c := runPeak(t, prob, o)
-		if !reflect.DeepEqual(a.prog.terms[0].pts, b.prog.terms[0].pts) || !reflect.DeepEqual(a.theta, b.theta) {
+		if !reflect.DeepEqual(a.prog.Terms()[0].Points, b.prog.Terms()[0].Points) || !reflect.DeepEqual(a.theta, b.theta) {
 			t.Fatalf("%s: two runs with one seed differ", typ)
 		}
-		if reflect.DeepEqual(a.prog.terms[0].pts, c.prog.terms[0].pts) {
+		if reflect.DeepEqual(a.prog.Terms()[0].Points, c.prog.Terms()[0].Points) {
 			t.Fatalf("%s: seeds 3 and 4 gave the same points", typ)
 		}
 	}
@@ -159,7 +147,7 @@ func checkAdaptiveResume(t *testing.T, opts func(dir string, maxSteps int) Optio
 		{Type: "rad", Options: map[string]float64{"pool": 1000}},
 		{Type: "rar-d", Options: map[string]float64{"pool": 1000, "add": 8}},
 	} {
-		prob := poisson2D(t, 64, 32)
+		prob := testprob.Poisson2D(t, 64, 32)
 		prob.Equations[0].Sampler = s
 		prob.Equations[0].ResampleEvery = 10
 		full, err := Train(context.Background(), prob, opts(t.TempDir(), 0))
@@ -212,87 +200,9 @@ func roundsOpts(dir string, maxSteps int) Options {
 	return o
 }
 
-// TestRoundsPlan: rounds expand into alternating stages with the defaults
-// (Adam at the first stage's learning rate, then L-BFGS), and adaptive
-// terms redraw at the start of every round and nowhere else (their
-// resample_every is ignored: the RAD paper's protocol).
-func TestRoundsPlan(t *testing.T) {
-	cfg := newConfig(roundsOpts("", 0))
-	var got []string
-	for _, st := range cfg.stages {
-		got = append(got, fmt.Sprintf("%s:%d@%g", st.Optimizer, st.Steps, st.LR))
-	}
-	want := []string{"adam:20@0.003", "lbfgs:10@0.003", "adam:5@0.003", "lbfgs:5@0.003", "adam:5@0.003", "lbfgs:5@0.003", "adam:5@0.003", "lbfgs:5@0.003"}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("stages %v, want %v", got, want)
-	}
-	if n := cfg.totalSteps(); n != 60 {
-		t.Fatalf("total steps %d, want 60", n)
-	}
-	// rounds start at steps 30, 40, 50
-	if got, want := resampledEpochs(cfg, 10), []int{1, 2, 3}; !reflect.DeepEqual(got, want) {
-		t.Fatalf("resampled epochs %v, want %v", got, want)
-	}
-	for step, want := range map[int]int{0: 0, 15: 0, 29: 0, 30: 1, 39: 1, 40: 2, 59: 3} {
-		if got := cfg.adaptiveEpoch(step, 10); got != want {
-			t.Errorf("adaptive epoch at step %d: %d, want %d", step, got, want)
-		}
-	}
-}
-
 // TestRoundsResumeIsExact: cut inside a round's Adam stage, inside a
 // round's L-BFGS stage and at a round boundary, then resume: bit-identical
 // to the straight run, for RAD and RAR-D.
 func TestRoundsResumeIsExact(t *testing.T) {
 	checkAdaptiveResume(t, roundsOpts, []int{33, 47, 50}, 60)
-}
-
-// burgersRAD is viscous Burgers with the hard IC/BC transform of the RAD
-// paper and a RAD sampler: a nonlinear residual through an output transform.
-func burgersRAD(t testing.TB) (*pde.Problem, Options) {
-	vars := []string{"x", "t"}
-	sc := &expr.Scope{Variables: vars, Fields: []string{"u"}}
-	p := &pde.Problem{Name: "burgers", Variables: box(vars, []float64{-1, 0}, []float64{1, 1}), Fields: []string{"u"}}
-	p.Equations = []pde.Term{{Name: "pde", Residual: mustResolve(t, "u_t + u*u_x - 0.01/pi*u_xx", sc), Points: 300,
-		Sampler: pde.SamplerConfig{Type: "rad", Options: map[string]float64{"pool": 2000}}, ResampleEvery: 10, Weight: 1}}
-	out := mustResolve(t, "-sin(pi*x) + (1 - x^2)*t*N", &expr.Scope{Variables: vars, NetOutputs: []string{"N"}})
-	return p, Options{Seed: 4, Model: pde.Model{Layers: []int{16, 16}, Output: map[string]expr.Expr{"u": out}},
-		Training: pde.Training{Stage: pde.Stage{Steps: 30, LR: 1e-3}}, Evaluation: pde.Evaluation{Points: 50, Every: 1000}}
-}
-
-// TestRADResidualsMatchTraining: after a RAD resampling the training loss
-// is the mean square of the pool residuals at the chosen points — the pool
-// program and the training program compute the same residual, and the new
-// points are fed everywhere the training graph reads them.
-func TestRADResidualsMatchTraining(t *testing.T) {
-	prob, opts := burgersRAD(t)
-	r, err := newRunner(prob, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := r.prog
-	term := p.terms[0]
-	for e := 1; e <= 2; e++ {
-		if err := p.adaptiveResample(term, e, r.theta); err != nil {
-			t.Fatal(err)
-		}
-		grad := make([]float64, len(r.theta))
-		loss, err := p.run(r.theta, grad)
-		if err != nil {
-			t.Fatal(err)
-		}
-		eps, err := p.poolResiduals(term, term.pts, nil, r.theta)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ms := 0.0
-		for _, v := range eps {
-			ms += v * v
-		}
-		ms /= float64(len(eps))
-		t.Logf("epoch %d: training loss %.10g, mean square of pool residuals %.10g", e, loss, ms)
-		if math.Abs(loss-ms) > 1e-10*ms {
-			t.Fatalf("epoch %d: training loss %.17g != mean square of the pool residuals %.17g", e, loss, ms)
-		}
-	}
 }

@@ -14,27 +14,14 @@ import (
 // resumed run reads, every weight tensor is stored under its own name
 // ("net/W0", "hidden_h/b1", "param/lam") for Python users.
 
-// vec wraps x as a 1-D array without copying: a checkpoint is written
-// synchronously from the live state, which nothing changes meanwhile (at
-// 100K-D copies of θ and Adam's moments would add 500 MB to the peak).
-func vec(x []float64) runio.Array {
-	return runio.Array{Shape: []int{len(x)}, Data: x}
-}
-func scalarArr(x float64) runio.Array { return runio.Array{Shape: []int{}, Data: []float64{x}} }
-
 func (r *runner) saveCheckpoint() error {
 	a := map[string]runio.Array{}
-	a["theta"] = vec(r.theta)
-	off := 0
-	for i, p := range r.prog.params {
-		shape := append([]int(nil), p.Shape()...)
-		a[p.Name()] = runio.Array{Shape: shape, Data: r.theta[off : off+r.prog.sizes[i]]}
-		off += r.prog.sizes[i]
-	}
-	a["step"] = scalarArr(float64(r.step))
-	a["wall_s"] = scalarArr(r.wallPrev + time.Since(r.start).Seconds())
-	a["train_s"] = scalarArr(r.trainSec)
-	a["seed"] = scalarArr(float64(r.cfg.seed))
+	a["theta"] = runio.Vector(r.theta)
+	r.prog.SaveState(a, r.theta) // points, epochs, causal and balance state; named weights
+	a["step"] = runio.Scalar(float64(r.step))
+	a["wall_s"] = runio.Scalar(r.wallPrev + time.Since(r.start).Seconds())
+	a["train_s"] = runio.Scalar(r.trainSec)
+	a["seed"] = runio.Scalar(float64(r.cfg.Seed))
 	// Only the current stage's optimizer has state that matters: earlier
 	// stages are finished, later ones not started (and with rounds a plan
 	// can hold dozens of L-BFGS stages of 100 curvature pairs each).
@@ -42,22 +29,9 @@ func (r *runner) saveCheckpoint() error {
 	for k, v := range r.stages[cur].method.Save() {
 		a[fmt.Sprintf("stage%d/%s", cur, k)] = v
 	}
-	a["loss"] = scalarArr(r.loss)
-	for i, t := range r.prog.terms {
-		key := fmt.Sprintf("points/%d", i)
-		n := len(r.prob.Variables)
-		a[key] = runio.Array{Shape: []int{len(t.pts) / n, n}, Data: t.pts}
-		if t.normals != nil {
-			a[fmt.Sprintf("normals/%d", i)] = runio.Array{Shape: []int{len(t.normals) / n, n}, Data: t.normals}
-		}
-		a[fmt.Sprintf("epoch/%d", i)] = scalarArr(float64(t.epoch))
-		a[fmt.Sprintf("termloss/%d", i)] = scalarArr(r.losses[t.name])
-		if t.causal != nil {
-			a[fmt.Sprintf("causal/%d", i)] = vec(t.causal.a)
-		}
-	}
-	if lam := r.prog.balanceFactors(); lam != nil {
-		a["balance/lambda"] = vec(lam)
+	a["loss"] = runio.Scalar(r.loss)
+	for i, name := range r.prog.TermNames() {
+		a[fmt.Sprintf("termloss/%d", i)] = runio.Scalar(r.losses[name])
 	}
 	return runio.WriteNPZ(filepath.Join(r.cfg.opts.OutDir, "checkpoint.npz"), a)
 }
@@ -93,7 +67,7 @@ func (r *runner) loadCheckpoint(path string) error {
 		}
 	}
 	step := a["step"].Data[0]
-	if total := r.cfg.totalSteps(); !(step >= 0 && step <= float64(total) && step == math.Trunc(step)) {
+	if total := r.cfg.TotalSteps(); !(step >= 0 && step <= float64(total) && step == math.Trunc(step)) {
 		return fmt.Errorf("checkpoint %s: step %v is not a whole number of steps in 0..%d (the plan)", path, step, total)
 	}
 	r.step = int(step)
@@ -116,34 +90,14 @@ func (r *runner) loadCheckpoint(path string) error {
 		}
 	}
 	r.losses = map[string]float64{}
-	for i, t := range r.prog.terms {
-		p, ok := a[fmt.Sprintf("points/%d", i)]
-		if !ok || len(p.Data) != len(t.pts) {
-			return fmt.Errorf("checkpoint %s: points of term %q missing or of another size", path, t.name)
+	for i, name := range r.prog.TermNames() {
+		v, ok := a[fmt.Sprintf("termloss/%d", i)]
+		if !ok || len(v.Data) != 1 {
+			return fmt.Errorf("checkpoint %s: no loss of term %q", path, name)
 		}
-		t.pts = append(t.pts[:0], p.Data...)
-		if nv, ok := a[fmt.Sprintf("normals/%d", i)]; ok {
-			t.normals = append([]float64(nil), nv.Data...)
-		}
-		t.epoch = int(a[fmt.Sprintf("epoch/%d", i)].Data[0])
-		r.losses[t.name] = a[fmt.Sprintf("termloss/%d", i)].Data[0]
-		r.prog.feed(t)
-		if t.causal != nil {
-			c, ok := a[fmt.Sprintf("causal/%d", i)]
-			if !ok || len(c.Data) != t.P {
-				return fmt.Errorf("checkpoint %s: causal weights of term %q missing or of another size", path, t.name)
-			}
-			r.prog.setCausal(t, c.Data)
-		}
+		r.losses[name] = v.Data[0]
 	}
-	if r.prog.balanceCfg() != nil {
-		lam, ok := a["balance/lambda"]
-		if !ok || len(lam.Data) != len(r.prog.terms) {
-			return fmt.Errorf("checkpoint %s: no loss-balancing factors for %d terms", path, len(r.prog.terms))
-		}
-		r.prog.setBalance(lam.Data)
-	}
-	return nil
+	return r.prog.LoadState(a, path)
 }
 
 // warmStart takes the weights and parameters of an earlier run.

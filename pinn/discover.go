@@ -11,6 +11,7 @@ import (
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/compiler"
 	"github.com/gopinn/gopinn/pinn/internal/runio"
 	"github.com/gopinn/gopinn/pinn/symreg"
 )
@@ -244,7 +245,7 @@ func (r *runner) hiddenSummaries() map[string]HiddenSummary {
 	if !finiteAll(r.theta) {
 		return out
 	}
-	fields, hidden, inputs, err := r.pred.predictAll(r.theta, r.ev.pts)
+	fields, hidden, inputs, err := r.pred.PredictAll(r.theta, r.ev.Pts)
 	if err != nil {
 		r.logf("hidden terms: %v", err)
 		return out
@@ -254,8 +255,8 @@ func (r *runner) hiddenSummaries() map[string]HiddenSummary {
 		byName[name] = fields[f]
 	}
 	hiddenInputColumns(r.prob, byName, inputs)
-	ds, err := discover(r.prob, nil, r.ev.pts, byName, hidden, inputs, func(pts []float64) ([][]float64, [][]float64, [][][]float64, error) {
-		return r.pred.predictAll(r.theta, pts)
+	ds, err := discover(r.prob, nil, r.ev.Pts, byName, hidden, inputs, func(pts []float64) ([][]float64, [][]float64, [][][]float64, error) {
+		return r.pred.PredictAll(r.theta, pts)
 	})
 	if err != nil {
 		r.logf("%v", err)
@@ -304,11 +305,11 @@ func (m *Model) Discover(opts map[string]symreg.Options) (map[string]*Discovery,
 		return nil, &InputError{Err: fmt.Errorf("the problem has no hidden terms")}
 	}
 	cfg := newConfig(OptionsFromSpec(m.Spec))
-	ev, err := newEvaluation(m.Problem, cfg)
+	ev, err := compiler.NewEvaluation(m.Problem, &cfg.Config)
 	if err != nil {
 		return nil, err
 	}
-	fields, hidden, inputs, err := m.pred.predictAll(m.theta, ev.pts)
+	fields, hidden, inputs, err := m.pred.PredictAll(m.theta, ev.Pts)
 	if err != nil {
 		return nil, err
 	}
@@ -317,8 +318,8 @@ func (m *Model) Discover(opts map[string]symreg.Options) (map[string]*Discovery,
 		byName[name] = fields[f]
 	}
 	hiddenInputColumns(m.Problem, byName, inputs)
-	ds, err := discover(m.Problem, opts, ev.pts, byName, hidden, inputs, func(pts []float64) ([][]float64, [][]float64, [][][]float64, error) {
-		return m.pred.predictAll(m.theta, pts)
+	ds, err := discover(m.Problem, opts, ev.Pts, byName, hidden, inputs, func(pts []float64) ([][]float64, [][]float64, [][][]float64, error) {
+		return m.pred.PredictAll(m.theta, pts)
 	})
 	if err != nil {
 		return ds, err

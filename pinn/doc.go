@@ -9,21 +9,19 @@
 // The public entry point is Train; Resume continues a run from its
 // checkpoint and LoadRun gives back a trained model for prediction.
 //
-// # How a problem is compiled
+// # Packages
 //
-// The compiler (program.go, batch.go) takes every problem of scalar
-// variables: each term (equation, condition, data) is compiled once from its
-// expression into jets of the network, with one derivative plan per batch of
-// points. A problem with a vector variable x ∈ R^D (a ball or vector box)
-// is compiled either by it, with x written as the D scalar coordinates
-// x[1..D] (pde.Problem.Coordinates) — every feature applies, up to D = 1000
-// — or by the high-dimensional fast path (highdim*.go), a special case for
-// the STDE papers' problems at any D that never forms D directions per
-// point and runs the stochastic estimators. route.go decides, in one place,
-// at every entry point; both give the same loss and gradient where both
-// apply.
+// pinn is the runner: Train, Resume, Check and LoadRun, the stages and
+// their optimizers, checkpoints (exact resume), outputs, plots and hidden
+// term discovery. It drives a compiled program through a small surface and
+// knows nothing of terms or graphs. Below it:
 //
-// The optimizers live in package pinn/optim behind one Method interface;
-// the runner (train.go, stages.go) hands each stage's method the objective
-// it needs (the loss and gradient, or the residuals' Jacobians).
+//   - pinn/compiler: a pde.Problem into one Gorgonia graph — every term of
+//     any kind, scalar or vector variables, the high-dimensional fast path,
+//     adaptive sampling, balancing, evaluation and prediction;
+//   - pinn/nets: the networks (MLP, Fourier features, modified MLP);
+//   - pinn/optim: Adam, L-BFGS, ENGD, Levenberg-Marquardt and the
+//     schedules, behind one Method interface;
+//   - pinn/symreg: symbolic regression of hidden terms into formulas;
+//   - pinn/precond: the operator-preconditioning study (De Ryck et al. 2024).
 package pinn

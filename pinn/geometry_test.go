@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn/compiler"
 )
 
 // TestShapeDomain: on a disk, interior points lie inside, boundary points on
@@ -30,23 +31,23 @@ evaluation: {exact: {u: "1 - x^2 - y^2"}, points: 500, every: 1000}
 		t.Fatal(err)
 	}
 	cfg := newConfig(OptionsFromSpec(spec))
-	p, err := newProgram(spec.Problem, cfg)
+	p, err := compiler.New(spec.Problem, &cfg.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tm := range p.terms {
-		for i := 0; i < len(tm.pts); i += 2 {
-			x, y := tm.pts[i], tm.pts[i+1]
+	for _, tm := range p.Terms() {
+		for i := 0; i < len(tm.Points); i += 2 {
+			x, y := tm.Points[i], tm.Points[i+1]
 			r := math.Hypot(x, y)
-			if !tm.isCondition() {
+			if !tm.Condition {
 				if r > 1+1e-12 {
-					t.Fatalf("%s: interior point (%g, %g) outside the disk", tm.name, x, y)
+					t.Fatalf("%s: interior point (%g, %g) outside the disk", tm.Name, x, y)
 				}
 				continue
 			}
-			nx, ny := tm.normals[i], tm.normals[i+1]
+			nx, ny := tm.Normals[i], tm.Normals[i+1]
 			if math.Abs(r-1) > 1e-12 || math.Abs(nx-x/r) > 1e-12 || math.Abs(ny-y/r) > 1e-12 {
-				t.Fatalf("%s: boundary point (%g, %g) with normal (%g, %g)", tm.name, x, y, nx, ny)
+				t.Fatalf("%s: boundary point (%g, %g) with normal (%g, %g)", tm.Name, x, y, nx, ny)
 			}
 		}
 	}
@@ -92,16 +93,16 @@ evaluation: {exact: {u: "exp(x)*sin(y)"}, points: 1000, every: 2000}
 	}
 	opts := OptionsFromSpec(spec)
 	opts.OutDir = ""
-	p, err := newProgram(spec.Problem, newConfig(opts))
+	p, err := compiler.New(spec.Problem, &newConfig(opts).Config)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tm := range p.terms[1:] {
-		for i := 0; i < len(tm.pts); i += 2 {
-			x, y, nx, ny := tm.pts[i], tm.pts[i+1], tm.normals[i], tm.normals[i+1]
+	for _, tm := range p.Terms()[1:] {
+		for i := 0; i < len(tm.Points); i += 2 {
+			x, y, nx, ny := tm.Points[i], tm.Points[i+1], tm.Normals[i], tm.Normals[i+1]
 			r := math.Hypot(x, y)
 			var ok bool
-			if tm.name == "outer" {
+			if tm.Name == "outer" {
 				onSide := math.Abs(math.Abs(x)-1) < 1e-12 && nx == math.Copysign(1, x) && ny == 0 ||
 					math.Abs(math.Abs(y)-1) < 1e-12 && ny == math.Copysign(1, y) && nx == 0
 				ok = onSide
@@ -109,7 +110,7 @@ evaluation: {exact: {u: "exp(x)*sin(y)"}, points: 1000, every: 2000}
 				ok = math.Abs(r-0.4) < 1e-12 && math.Abs(nx+x/r) < 1e-12 && math.Abs(ny+y/r) < 1e-12
 			}
 			if !ok {
-				t.Fatalf("%s: point (%g, %g) with normal (%g, %g)", tm.name, x, y, nx, ny)
+				t.Fatalf("%s: point (%g, %g) with normal (%g, %g)", tm.Name, x, y, nx, ny)
 			}
 		}
 	}

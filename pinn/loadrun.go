@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn/compiler"
 	"github.com/gopinn/gopinn/pinn/internal/runio"
 )
 
@@ -17,7 +18,7 @@ type Model struct {
 	Problem *pde.Problem
 	Spec    *pde.Spec
 	theta   []float64
-	pred    *predictor
+	pred    *compiler.Predictor
 	dir     string // the run directory, for Discover
 }
 
@@ -35,16 +36,17 @@ func LoadRun(dir string) (*Model, error) {
 	if !ok {
 		return nil, fmt.Errorf("load run %s: checkpoint has no theta", dir)
 	}
-	prob, cfg, err := compiledProblem(spec.Problem, newConfig(OptionsFromSpec(spec)))
+	cfg := newConfig(OptionsFromSpec(spec))
+	prob, err := cfg.route(spec.Problem)
 	if err != nil {
 		return nil, err
 	}
-	pred, err := newPredictor(prob, cfg, 1024)
+	pred, err := compiler.NewPredictor(prob, &cfg.Config, 1024)
 	if err != nil {
 		return nil, err
 	}
-	if pred.m.numParams() != len(th.Data) {
-		return nil, fmt.Errorf("load run %s: checkpoint has %d parameters, the spec's model %d", dir, len(th.Data), pred.m.numParams())
+	if pred.NumParams() != len(th.Data) {
+		return nil, fmt.Errorf("load run %s: checkpoint has %d parameters, the spec's model %d", dir, len(th.Data), pred.NumParams())
 	}
 	return &Model{Problem: prob, Spec: spec, theta: th.Data, pred: pred, dir: dir}, nil
 }
@@ -64,7 +66,7 @@ func (m *Model) Predict(points [][]float64) (fields, hidden [][]float64, err err
 	if len(points) == 0 {
 		return make([][]float64, len(m.Problem.Fields)), make([][]float64, len(m.Problem.Hidden)), nil
 	}
-	return m.pred.predict(m.theta, flat)
+	return m.pred.Predict(m.theta, flat)
 }
 
 // Parameters returns the trained scalar parameters by name.
@@ -98,7 +100,7 @@ func (m *Model) PredictCSV(in, out string, stdout io.Writer) error {
 			}
 		}
 		if idx[j] < 0 {
-			return &InputError{Err: fmt.Errorf("%s: no column %q (the variables are %v)", in, v.Name, varNames(m.Problem))}
+			return &InputError{Err: fmt.Errorf("%s: no column %q (the variables are %v)", in, v.Name, m.Problem.VariableNames())}
 		}
 	}
 	rows := 0
@@ -116,7 +118,7 @@ func (m *Model) PredictCSV(in, out string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	header := varNames(m.Problem)
+	header := m.Problem.VariableNames()
 	var outCols [][]float64
 	for j := range m.Problem.Variables {
 		outCols = append(outCols, cols[idx[j]])
@@ -160,7 +162,7 @@ func (m *Model) predictCoordinatesCSV(in string, hdr []string, cols [][]float64,
 			flat = append(flat, c[i])
 		}
 	}
-	u, err := m.pred.hd.predictPoints(m.pred.m, m.theta, flat)
+	u, err := m.pred.PredictCoordinates(m.theta, flat)
 	if err != nil {
 		return err
 	}
@@ -194,17 +196,7 @@ func (m *Model) writePredictions(header []string, outCols, fields, hidden [][]fl
 	return w.Error()
 }
 
-func varNames(p *pde.Problem) []string {
-	var s []string
-	for _, v := range p.Variables {
-		s = append(s, v.Name)
-	}
-	return s
-}
-
-// InputError is an error in user input other than the spec (a points file):
-// the CLI exits 2 for it.
-type InputError struct{ Err error }
-
-func (e *InputError) Error() string { return e.Err.Error() }
-func (e *InputError) Unwrap() error { return e.Err }
+// InputError is an error in user input other than the spec (a points file,
+// a problem the compiler refuses): the CLI exits 2 for it. It is the
+// compiler's type, so errors.As finds either.
+type InputError = compiler.InputError

@@ -44,7 +44,7 @@ type HiddenSummary struct {
 }
 
 func (r *runner) summary(status string) Summary {
-	s := Summary{Name: r.prob.Name, Seed: r.cfg.seed, DType: r.cfg.dtype, Steps: r.step, Status: status,
+	s := Summary{Name: r.prob.Name, Seed: r.cfg.Seed, DType: r.cfg.DType, Steps: r.step, Status: status,
 		Loss: r.loss, Losses: r.losses, RelL2: r.rel, MaxAbsError: r.maxAbs}
 	if r.step == 0 && r.losses == nil {
 		s.Loss = math.NaN() // no step was taken: there is no loss to report
@@ -56,7 +56,7 @@ func (r *runner) summary(status string) Summary {
 		s.StepsPerSecond = float64(r.step) / r.trainSec
 	}
 	s.PeakRSSMB = peakRSSMB()
-	s.Weights = r.prog.balanceWeights()
+	s.Weights = r.prog.BalanceWeights()
 	if s.Losses == nil {
 		s.Losses = map[string]float64{}
 	}
@@ -144,26 +144,26 @@ func writeSummary(path string, s *Summary) error {
 // writeOutputs writes prediction.csv and the plots.
 func (r *runner) writeOutputs() error {
 	out := r.cfg.opts.OutDir
-	fields, hidden, inputs, err := r.pred.predictAll(r.theta, r.ev.pts)
+	fields, hidden, inputs, err := r.pred.PredictAll(r.theta, r.ev.Pts)
 	if err != nil {
 		return err
 	}
 	n := len(r.prob.Variables)
-	rows := len(r.ev.pts) / n
+	rows := len(r.ev.Pts) / n
 	var header []string
 	var cols [][]float64
 	for j, v := range r.prob.Variables {
 		header = append(header, v.Name)
 		c := make([]float64, rows)
 		for i := range c {
-			c[i] = r.ev.pts[i*n+j]
+			c[i] = r.ev.Pts[i*n+j]
 		}
 		cols = append(cols, c)
 	}
 	for f, name := range r.prob.Fields {
 		header = append(header, name)
 		cols = append(cols, fields[f])
-		if ex := r.ev.exact[name]; ex != nil {
+		if ex := r.ev.Exact[name]; ex != nil {
 			header = append(header, "exact_"+name)
 			cols = append(cols, ex)
 		}
@@ -220,7 +220,7 @@ func (r *runner) plot(fields, hidden [][]float64, inputs [][][]float64) error {
 			for i := range pts {
 				pts[i] = vars[0].Lo + (vars[0].Hi-vars[0].Lo)*float64(i)/(N-1)
 			}
-			pf, _, err := r.pred.predict(r.theta, pts)
+			pf, _, err := r.pred.Predict(r.theta, pts)
 			if err != nil {
 				return err
 			}
@@ -248,7 +248,7 @@ func (r *runner) plot(fields, hidden [][]float64, inputs [][][]float64) error {
 					pts = append(pts, xs[i], ys[j])
 				}
 			}
-			pf, _, err := r.pred.predict(r.theta, pts)
+			pf, _, err := r.pred.Predict(r.theta, pts)
 			if err != nil {
 				return err
 			}
@@ -277,7 +277,7 @@ func (r *runner) plot(fields, hidden [][]float64, inputs [][][]float64) error {
 	}
 	hiddenInputColumns(r.prob, byName, inputs)
 	for k, h := range r.prob.Hidden {
-		if ex, ok := hiddenExact(r.prob, k, byName, r.ev.pts); ok {
+		if ex, ok := hiddenExact(r.prob, k, byName, r.ev.Pts); ok {
 			if err := plots.LearnedVsExact(filepath.Join(out, "hidden_"+h.Name+".png"), r.prob.Name+": hidden "+h.Name, ex, hidden[k]); err != nil {
 				return err
 			}

@@ -4,14 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn/compiler"
 	"github.com/gopinn/gopinn/pinn/internal/runio"
 )
 
@@ -25,36 +28,16 @@ type Result struct {
 // Check compiles the problem into its training and evaluation graphs without
 // training: every check Train makes before the first step.
 func Check(prob *pde.Problem, opts Options) error {
-	prob, cfg, err := compiledProblem(prob, newConfig(opts))
-	if err != nil {
-		return err
-	}
-	// A vector problem is compiled on a few points: its forcing terms cost
-	// O(d) per point to evaluate (seconds for 100 points at 100K-D).
-	bo := buildOptions{checkOnly: true}
-	if prob.Vector != nil {
-		bo.points = 4
-	}
-	prog, err := buildProgram(prob, cfg, bo)
+	cfg := newConfig(opts)
+	n, err := compiler.Check(prob, &cfg.Config)
 	if err != nil {
 		return err
 	}
 	if cfg.initFrom != "" {
-		r := &runner{cfg: cfg, theta: make([]float64, prog.numParams())}
-		if err := r.warmStart(cfg.initFrom); err != nil {
-			return err
-		}
+		r := &runner{cfg: cfg, theta: make([]float64, n)}
+		return r.warmStart(cfg.initFrom)
 	}
-	if _, err := newPredictor(prob, cfg, 16); err != nil {
-		return err
-	}
-	// A few evaluation points check that the exact solutions evaluate;
-	// the full set (20,000 points in 10,000 dimensions for STDE) would make
-	// validate slow for nothing.
-	small := *cfg
-	small.eval.Points = min(cfg.eval.Points, 8)
-	_, err = newEvaluation(prob, &small)
-	return err
+	return nil
 }
 
 // Train trains the problem. It returns ErrInterrupted (after saving a
@@ -138,7 +121,7 @@ func ResumeProblem(ctx context.Context, prob *pde.Problem, opts Options) (*Resul
 	}
 	// Keep the rows of regular evaluations only: the cut run's final,
 	// off-schedule row would not be in an uninterrupted run's metrics.
-	keep := r.step / r.cfg.eval.Every * r.cfg.eval.Every
+	keep := r.step / r.cfg.Eval.Every * r.cfg.Eval.Every
 	if err := runio.TruncateCSVAfter(filepath.Join(dir, "metrics.csv"), float64(keep)); err != nil && !os.IsNotExist(err) {
 		return nil, err
 	}
@@ -151,9 +134,9 @@ func ResumeProblem(ctx context.Context, prob *pde.Problem, opts Options) (*Resul
 type runner struct {
 	prob   *pde.Problem
 	cfg    *config
-	prog   *program
-	pred   *predictor
-	ev     *evaluation
+	prog   *compiler.Program
+	pred   *compiler.Predictor
+	ev     *compiler.Evaluation
 	theta  []float64
 	stages []stage // one per planned stage (stages.go)
 	step   int
@@ -174,24 +157,25 @@ type runner struct {
 }
 
 func newRunner(prob *pde.Problem, opts Options) (*runner, error) {
-	prob, cfg, err := compiledProblem(prob, newConfig(opts))
+	cfg := newConfig(opts)
+	prob, err := cfg.route(prob)
 	if err != nil {
 		return nil, err
 	}
-	prog, err := newProgram(prob, cfg)
+	prog, err := compiler.New(prob, &cfg.Config)
 	if err != nil {
 		return nil, err
 	}
-	pred, err := newPredictor(prob, cfg, 1024)
+	pred, err := compiler.NewPredictor(prob, &cfg.Config, 1024)
 	if err != nil {
 		return nil, err
 	}
-	ev, err := newEvaluation(prob, cfg)
+	ev, err := compiler.NewEvaluation(prob, &cfg.Config)
 	if err != nil {
 		return nil, err
 	}
 	r := &runner{prob: prob, cfg: cfg, prog: prog, pred: pred, ev: ev}
-	r.theta = prog.initTheta()
+	r.theta = prog.InitTheta()
 	if r.stages, err = newStages(cfg, prog, len(r.theta)); err != nil {
 		return nil, err
 	}
@@ -199,7 +183,7 @@ func newRunner(prob *pde.Problem, opts Options) (*runner, error) {
 }
 
 func (r *runner) limit() int {
-	total := r.cfg.totalSteps()
+	total := r.cfg.TotalSteps()
 	if m := r.cfg.opts.MaxSteps; m > 0 && m < total {
 		return m
 	}
@@ -211,23 +195,23 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 	out := r.cfg.opts.OutDir
 	if out != "" {
 		header := []string{"step", "wall_s", "lr", "loss"}
-		for _, t := range r.prog.terms {
-			header = append(header, "loss_"+t.name)
+		for _, name := range r.prog.TermNames() {
+			header = append(header, "loss_"+name)
 		}
 		for _, f := range r.prob.Fields {
-			if r.ev.exact[f] != nil {
+			if r.ev.Exact[f] != nil {
 				header = append(header, "rel_l2_"+f)
 			}
 		}
-		header = append(header, r.prog.convergenceColumns()...) // balance.go, causal.go
+		header = append(header, r.prog.ConvergenceColumns()...) // balance.go, causal.go
 		var err error
 		if r.metrics, err = runio.OpenCSVAppender(filepath.Join(out, "metrics.csv"), header); err != nil {
 			return nil, err
 		}
 		defer r.metrics.Close()
 		hh := []string{"step", "loss"}
-		for _, t := range r.prog.terms {
-			hh = append(hh, "loss_"+t.name)
+		for _, name := range r.prog.TermNames() {
+			hh = append(hh, "loss_"+name)
 		}
 		if r.history, err = runio.OpenCSVAppender(filepath.Join(out, "loss_history.csv"), hh); err != nil {
 			return nil, err
@@ -235,7 +219,7 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		defer r.history.Close()
 	}
 	limit := r.limit()
-	total := r.cfg.totalSteps()
+	total := r.cfg.TotalSteps()
 	lastEval := -1
 	var lr float64
 	for r.step < limit {
@@ -249,7 +233,7 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			return r.finish("interrupted", ErrInterrupted)
 		}
 		si, ss := r.cfg.stageAt(r.step)
-		st := r.cfg.stages[si]
+		st := r.cfg.Stages[si]
 		lr = st.Schedule.LearningRate(st.LR, ss, st.Steps)
 		t0 := time.Now()
 		opt := r.stages[si]
@@ -259,14 +243,14 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			}
 		}
 		// loss balancing and causal weights (balance.go, causal.go)
-		if err := r.prog.convergenceStep(r.step, r.theta, opt.resamples()); err != nil {
+		if err := r.prog.ConvergenceStep(r.step, r.theta, opt.resamples()); err != nil {
 			return r.finish("failed", err)
 		}
 		loss, err := opt.method.Step(opt.obj, r.theta, lr)
 		if err != nil {
 			return r.finish("failed", err)
 		}
-		losses := r.prog.termLosses()
+		losses := r.prog.TermLosses()
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return r.finish("failed", r.nonFinite(loss, losses, st.Optimizer))
 		}
@@ -279,14 +263,14 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		r.step++
 		if r.history != nil && (r.step%r.historyEvery() == 0 || r.step == limit) {
 			row := []float64{float64(r.step), r.loss}
-			for _, t := range r.prog.terms {
-				row = append(row, r.losses[t.name])
+			for _, name := range r.prog.TermNames() {
+				row = append(row, r.losses[name])
 			}
 			if err := r.history.Append(row); err != nil {
 				return r.finish("failed", err)
 			}
 		}
-		if r.step%r.cfg.eval.Every == 0 || r.step == limit {
+		if r.step%r.cfg.Eval.Every == 0 || r.step == limit {
 			if err := r.evaluate(lr); err != nil {
 				return r.finish("failed", err)
 			}
@@ -320,9 +304,9 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 // the learning rate.
 func (r *runner) nonFinite(loss float64, losses map[string]float64, opt string) error {
 	term := ""
-	for _, t := range r.prog.terms {
-		if v := losses[t.name]; math.IsNaN(v) || math.IsInf(v, 0) {
-			term = t.name
+	for _, name := range r.prog.TermNames() {
+		if v := losses[name]; math.IsNaN(v) || math.IsInf(v, 0) {
+			term = name
 			break
 		}
 	}
@@ -357,13 +341,14 @@ func (r *runner) watchDivergence(loss float64, losses map[string]float64) error 
 		return nil
 	}
 	r.above++
-	if r.above < max(1, r.cfg.eval.Every) {
+	if r.above < max(1, r.cfg.Eval.Every) {
 		return nil
 	}
 	worst, ratio := "", 0.0
-	for _, t := range r.prog.terms {
-		if b := r.bestTerm[t.name]; b > 0 && losses[t.name]/b > ratio {
-			worst, ratio = t.name, losses[t.name]/b
+	names := slices.Sorted(maps.Keys(losses)) // a fixed order: ties name the same term every run
+	for _, name := range names {
+		if b := r.bestTerm[name]; b > 0 && losses[name]/b > ratio {
+			worst, ratio = name, losses[name]/b
 		}
 	}
 	return fmt.Errorf("diverged at step %d: the loss %.3e has stayed above %g x its best (%.3e) for %d steps; term %q grew most (%.3g x its best); lower the learning rate",
@@ -372,35 +357,14 @@ func (r *runner) watchDivergence(loss float64, losses map[string]float64) error 
 
 // historyEvery is the spacing of loss_history.csv rows: about 500 rows over
 // the planned run, enough for a smooth loss curve at negligible cost.
-func (r *runner) historyEvery() int { return max(1, r.cfg.totalSteps()/500) }
+func (r *runner) historyEvery() int { return max(1, r.cfg.TotalSteps()/500) }
 
 // resample draws new points for terms whose resampling epoch changed.
-func (r *runner) resample() error {
-	for _, t := range r.prog.terms {
-		if t.adapt != nil {
-			if e := r.cfg.adaptiveEpoch(r.step, t.every); e != t.epoch {
-				if err := r.prog.adaptiveResample(t, e, r.theta); err != nil {
-					return err
-				}
-			}
-			continue
-		}
-		if t.every <= 0 || t.kind == kindData {
-			continue
-		}
-		if e := r.step / t.every; e != t.epoch {
-			if err := r.prog.sample(t, e); err != nil {
-				return err
-			}
-			r.prog.feed(t)
-		}
-	}
-	return nil
-}
+func (r *runner) resample() error { return r.prog.Resample(r.step, r.theta) }
 
 // evaluate measures the errors on the test points and logs a metrics row.
 func (r *runner) evaluate(lr float64) error {
-	fields, hidden, err := r.pred.predict(r.theta, r.ev.pts)
+	fields, hidden, err := r.pred.Predict(r.theta, r.ev.Pts)
 	if err != nil {
 		return err
 	}
@@ -408,28 +372,28 @@ func (r *runner) evaluate(lr float64) error {
 	byName := map[string][]float64{}
 	for f, name := range r.prob.Fields {
 		byName[name] = fields[f]
-		if ex := r.ev.exact[name]; ex != nil {
+		if ex := r.ev.Exact[name]; ex != nil {
 			r.rel[name], r.maxAbs[name] = relL2(fields[f], ex)
 		}
 	}
 	r.hiddenRel = map[string]float64{}
 	for k, h := range r.prob.Hidden {
-		if ex, ok := hiddenExact(r.prob, k, byName, r.ev.pts); ok {
+		if ex, ok := hiddenExact(r.prob, k, byName, r.ev.Pts); ok {
 			r.hiddenRel[h.Name], _ = relL2(hidden[k], ex)
 		}
 	}
 	wall := r.wallPrev + time.Since(r.start).Seconds()
 	if r.metrics != nil {
 		row := []float64{float64(r.step), wall, lr, r.loss}
-		for _, t := range r.prog.terms {
-			row = append(row, r.losses[t.name])
+		for _, name := range r.prog.TermNames() {
+			row = append(row, r.losses[name])
 		}
 		for _, f := range r.prob.Fields {
-			if r.ev.exact[f] != nil {
+			if r.ev.Exact[f] != nil {
 				row = append(row, r.rel[f])
 			}
 		}
-		row = append(row, r.prog.convergenceRow()...)
+		row = append(row, r.prog.ConvergenceRow()...)
 		if err := r.metrics.Append(row); err != nil {
 			return err
 		}
@@ -437,8 +401,8 @@ func (r *runner) evaluate(lr float64) error {
 	if logf := r.cfg.opts.Log; logf != nil {
 		var sb strings.Builder
 		fmt.Fprintf(&sb, "step %d/%d  loss %.3e", r.step, r.limit(), r.loss)
-		for _, t := range r.prog.terms {
-			fmt.Fprintf(&sb, "  %s %.2e", t.name, r.losses[t.name])
+		for _, name := range r.prog.TermNames() {
+			fmt.Fprintf(&sb, "  %s %.2e", name, r.losses[name])
 		}
 		for _, f := range sortedKeys(r.rel) {
 			fmt.Fprintf(&sb, "  rel_l2(%s) %.3e", f, r.rel[f])

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn/compiler"
+	"github.com/gopinn/gopinn/pinn/internal/testprob"
 )
 
 // long reports whether the full-length training tests were asked for
@@ -41,7 +43,7 @@ func TestTrainPoisson2D(t *testing.T) {
 	if long() {
 		adam, lb, tol = 3000, 1000, 1e-3
 	}
-	s := trainCase(t, poisson2D(t, 300, 120), []int{24, 24}, adam, lb, 5e-3)
+	s := trainCase(t, testprob.Poisson2D(t, 300, 120), []int{24, 24}, adam, lb, 5e-3)
 	if s.RelL2["u"] > tol {
 		t.Errorf("poisson2d rel_l2 %.3e > %.0e", s.RelL2["u"], tol)
 	}
@@ -52,7 +54,7 @@ func TestTrainHeat1D(t *testing.T) {
 	if long() {
 		adam, lb, tol = 3000, 1000, 1e-3
 	}
-	s := trainCase(t, heat1D(t), []int{32, 32}, adam, lb, 3e-3)
+	s := trainCase(t, testprob.Heat1D(t), []int{32, 32}, adam, lb, 3e-3)
 	if s.RelL2["u"] > tol {
 		t.Errorf("heat1d rel_l2 %.3e > %.0e", s.RelL2["u"], tol)
 	}
@@ -63,7 +65,7 @@ func TestTrainThirdOrderODE(t *testing.T) {
 	if long() {
 		adam, lb, tol = 3000, 1000, 1e-3
 	}
-	s := trainCase(t, thirdOrderODE(t), []int{20, 20}, adam, lb, 3e-3)
+	s := trainCase(t, testprob.ThirdOrderODE(t), []int{20, 20}, adam, lb, 3e-3)
 	if s.RelL2["u"] > tol {
 		t.Errorf("ode3 rel_l2 %.3e > %.0e", s.RelL2["u"], tol)
 	}
@@ -75,7 +77,7 @@ func TestTrainThirdOrderODE(t *testing.T) {
 // was scheduled before: every is far beyond), equal to a fresh evaluation
 // of the returned parameters.
 func TestEndedRunsSummarizeTheirState(t *testing.T) {
-	prob := poisson2D(t, 64, 32)
+	prob := testprob.Poisson2D(t, 64, 32)
 	for _, how := range []string{"stopped", "interrupted"} {
 		ctx, cancel := context.WithCancel(context.Background())
 		opts := Options{Seed: 1, Model: pde.Model{Layers: []int{8}},
@@ -103,13 +105,13 @@ func TestEndedRunsSummarizeTheirState(t *testing.T) {
 			t.Fatalf("%s: status %q after %d steps", how, s.Status, s.Steps)
 		}
 		cfg := newConfig(opts)
-		pred, _ := newPredictor(prob, cfg, 64)
-		ev, _ := newEvaluation(prob, cfg)
-		f, _, err := pred.predict(res.Theta, ev.pts)
+		pred, _ := compiler.NewPredictor(prob, &cfg.Config, 64)
+		ev, _ := compiler.NewEvaluation(prob, &cfg.Config)
+		f, _, err := pred.Predict(res.Theta, ev.Pts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, _ := relL2(f[0], ev.exact["u"])
+		want, _ := relL2(f[0], ev.Exact["u"])
 		if got, ok := s.RelL2["u"]; !ok || got != want {
 			t.Errorf("%s: summary rel_l2 %v (present %v), evaluation of the final state %v", how, got, ok, want)
 		}
@@ -120,7 +122,7 @@ func TestEndedRunsSummarizeTheirState(t *testing.T) {
 // whole evaluation interval fails the run naming the term that grew most;
 // one that comes back in time does not.
 func TestDivergenceDetected(t *testing.T) {
-	r := &runner{cfg: &config{eval: pde.Evaluation{Every: 5}}, prog: &program{terms: []*term{{name: "pde"}, {name: "bc"}}}}
+	r := &runner{cfg: &config{Config: compiler.Config{Eval: pde.Evaluation{Every: 5}}}}
 	if err := r.watchDivergence(2, map[string]float64{"pde": 1, "bc": 1}); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"runtime"
 	"sync"
+
+	"github.com/gopinn/gopinn/pinn/internal/runio"
 )
 
 // Adam is Adam (Kingma & Ba 2015) on a flat parameter vector, with the
@@ -83,7 +85,7 @@ func (a *Adam) Update(theta, grad []float64, lr float64) {
 
 // Save returns m, v and t.
 func (a *Adam) Save() State {
-	return State{"m": vec(a.m), "v": vec(a.v), "t": scalar(float64(a.t))}
+	return State{"m": runio.Vector(a.m), "v": runio.Vector(a.v), "t": runio.Scalar(float64(a.t))}
 }
 
 // Load restores what Save returned.

@@ -2,6 +2,8 @@ package optim
 
 import (
 	"fmt"
+
+	"github.com/gopinn/gopinn/pinn/internal/runio"
 )
 
 // ENGD is energy natural gradient descent (Mueller & Zeinhofer, "Achieving
@@ -136,7 +138,7 @@ func gridSearch(ls LeastSquares, x0, s []float64, loss0 float64, K int) (float64
 
 // Save returns the step count, the latest step and the current cutoff.
 func (o *ENGD) Save() State {
-	return State{"k": scalar(float64(o.k)), "alpha": scalar(o.alpha), "kept": scalar(float64(o.kept)), "rcond": scalar(o.rcond)}
+	return State{"k": runio.Scalar(float64(o.k)), "alpha": runio.Scalar(o.alpha), "kept": runio.Scalar(float64(o.kept)), "rcond": runio.Scalar(o.rcond)}
 }
 
 // Load restores what Save returned.

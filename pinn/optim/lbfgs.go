@@ -218,9 +218,9 @@ func wolfe(x []float64, f0 float64, g0, d []float64, dg0, a1 float64, obj func(x
 // stage whose line search failed at once) saves no pairs: an array with a
 // leading zero dimension cannot be written to a checkpoint.
 func (o *LBFGS) Save() State {
-	a := State{"k": scalar(float64(o.k)), "done": flag(o.done), "has": flag(o.has)}
+	a := State{"k": runio.Scalar(float64(o.k)), "done": flag(o.done), "has": flag(o.has)}
 	if o.has {
-		a["x"], a["g"], a["f"] = vec(o.x), vec(o.g), scalar(o.f)
+		a["x"], a["g"], a["f"] = runio.Vector(o.x), runio.Vector(o.g), runio.Scalar(o.f)
 		if len(o.S) > 0 {
 			n := len(o.x)
 			S := runio.Array{Shape: []int{len(o.S), n}, Data: make([]float64, 0, len(o.S)*n)}

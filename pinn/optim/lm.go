@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gopinn/gopinn/pinn/internal/runio"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -104,7 +105,7 @@ func (o *LM) Step(obj Objective, theta []float64, _ float64) (float64, error) {
 
 // Save returns mu, nu and the step count.
 func (o *LM) Save() State {
-	return State{"mu": scalar(o.mu), "nu": scalar(o.nu), "has": flag(o.has), "k": scalar(float64(o.k))}
+	return State{"mu": runio.Scalar(o.mu), "nu": runio.Scalar(o.nu), "has": flag(o.has), "k": runio.Scalar(float64(o.k))}
 }
 
 // Load restores what Save returned.

@@ -136,11 +136,8 @@ func DefaultLR(name string) (float64, bool) {
 	return e.defaultLR, ok
 }
 
-// vec and scalar wrap state for checkpoints; vec does not copy (a
-// checkpoint is written synchronously from the live state).
-func vec(x []float64) runio.Array  { return runio.Array{Shape: []int{len(x)}, Data: x} }
-func scalar(x float64) runio.Array { return runio.Array{Shape: []int{}, Data: []float64{x}} }
-func flag(b bool) runio.Array      { return scalar(map[bool]float64{true: 1}[b]) }
+// flag is a boolean of the state, as 0 or 1.
+func flag(b bool) runio.Array { return runio.Scalar(map[bool]float64{true: 1}[b]) }
 func require(s State, what string, keys ...string) error {
 	for _, k := range keys {
 		if _, ok := s[k]; !ok {

@@ -1,4 +1,4 @@
-package pinn
+package compiler
 
 // Conditions of a vector problem: the field's value on a face of the
 // domain — a time slice t == T0 (an initial or terminal condition) or the
@@ -25,22 +25,22 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// errValueOnly is the error of a derivative in a condition of a vector
-// problem.
+// errValueOnly is the fast path's limit on a derivative in a condition of a
+// vector problem: the general compiler takes it.
 func errValueOnly(x expr.Expr) error {
-	return fmt.Errorf("%s: a condition of a vector problem takes the field's value only (no derivatives; impose derivative conditions through the residual or model.output)", x)
+	return fastPathLimit(fmt.Errorf("%s: on the high-dimensional path a condition takes the field's value only", x))
 }
 
 // condition builds the loss term of condition c (index i) beside the
 // equation term h: its own points and inputs, the same network and output
 // transform.
-func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *config, c pde.Condition, i, checkPoints int) (*term, error) {
+func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *Config, c pde.Condition, i, checkPoints int) (*term, error) {
 	if c.Type != "" && c.Type != "dirichlet" {
-		return nil, fmt.Errorf("type %s is not supported on the high-dimensional path (dirichlet, or a residual of the field's value)", c.Type)
+		return nil, fastPathLimit(fmt.Errorf("type %s is not supported on the high-dimensional path (dirichlet, or a residual of the field's value)", c.Type))
 	}
 	for _, f := range c.On {
 		if f.Var != pde.BoundaryFace && f.Var != "t" {
-			return nil, fmt.Errorf("face %s: with a vector variable a condition is on \"boundary\" or a time slice \"t == T\"", f.Var)
+			return nil, fastPathLimit(fmt.Errorf("face %s: on the high-dimensional path a condition is on \"boundary\" or a time slice \"t == T\"", f.Var))
 		}
 	}
 	ch := &hdTerm{
@@ -58,7 +58,7 @@ func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *config, c pde.Condi
 	if ch.every <= 0 {
 		ch.every = math.MaxInt32
 	}
-	if err := ch.transform(cfg.model.Output[prob.Fields[0]], prob); err != nil {
+	if err := ch.transform(cfg.Model.Output[prob.Fields[0]], prob); err != nil {
 		return nil, err
 	}
 	u, err := ch.valueGraph(m)

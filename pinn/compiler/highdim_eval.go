@@ -1,4 +1,4 @@
-package pinn
+package compiler
 
 import (
 	"fmt"
@@ -189,25 +189,25 @@ func newEvalPool(e expr.Expr, prob *pde.Problem, lay hdLayout) *evalPool {
 	}}
 }
 
-func newHDEvaluation(prob *pde.Problem, cfg *config) (*evaluation, error) {
+func newHDEvaluation(prob *pde.Problem, cfg *Config) (*Evaluation, error) {
 	if prob.Reference != nil {
 		return nil, fmt.Errorf("evaluation.reference is not read on the high-dimensional path")
 	}
-	lay, err := newHDLayout(prob, cfg.model.NoNormalize)
+	lay, err := newHDLayout(prob, cfg.Model.NoNormalize)
 	if err != nil {
 		return nil, err
 	}
-	if err := lay.checkSampler("evaluation.sampler", cfg.eval.Sampler); err != nil {
+	if err := lay.checkSampler("evaluation.sampler", cfg.Eval.Sampler); err != nil {
 		return nil, err
 	}
-	set := newHDTestSet(lay, cfg.eval.Sampler, cfg.eval.Points, cfg.seed)
+	set := newHDTestSet(lay, cfg.Eval.Sampler, cfg.Eval.Points, cfg.Seed)
 	pools := map[string]*evalPool{}
 	for _, f := range prob.Fields {
 		pools[f] = newEvalPool(prob.Exact[f], prob, lay)
 	}
-	ev := &evaluation{exact: map[string][]float64{}, pts: make([]float64, 0, set.n*(1+lay.nt))}
+	ev := &Evaluation{Exact: map[string][]float64{}, Pts: make([]float64, 0, set.n*(1+lay.nt))}
 	err = set.each(func(_ int, pts []float64) error {
-		ev.pts = append(ev.pts, lay.report(pts)...)
+		ev.Pts = append(ev.Pts, lay.report(pts)...)
 		for _, f := range prob.Fields {
 			if pools[f] == nil {
 				continue
@@ -216,14 +216,14 @@ func newHDEvaluation(prob *pde.Problem, cfg *config) (*evaluation, error) {
 			if err != nil {
 				return fmt.Errorf("evaluation.exact %s: %w", f, err)
 			}
-			ev.exact[f] = append(ev.exact[f], col...)
+			ev.Exact[f] = append(ev.Exact[f], col...)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	hdRemember(ev.pts, set)
+	hdRemember(ev.Pts, set)
 	return ev, nil
 }
 
@@ -238,17 +238,17 @@ type hdPredictor struct {
 	chunkRows int
 }
 
-func newHDPredictor(prob *pde.Problem, cfg *config) (*predictor, error) {
+func newHDPredictor(prob *pde.Problem, cfg *Config) (*Predictor, error) {
 	m, err := newModel(prob, cfg)
 	if err != nil {
 		return nil, err
 	}
-	lay, err := newHDLayout(prob, cfg.model.NoNormalize)
+	lay, err := newHDLayout(prob, cfg.Model.NoNormalize)
 	if err != nil {
 		return nil, err
 	}
 	hp := &hdPredictor{prob: prob, lay: lay, chunkRows: hdBlockRows(lay.stride())}
-	if out := cfg.model.Output[prob.Fields[0]]; out != nil {
+	if out := cfg.Model.Output[prob.Fields[0]]; out != nil {
 		A, C, ok := linearInN(out, "N")
 		if !ok {
 			return nil, fmt.Errorf("model.output %s: on the high-dimensional path the transform must be A(x)*N + C(x)", out)
@@ -256,7 +256,7 @@ func newHDPredictor(prob *pde.Problem, cfg *config) (*predictor, error) {
 		hp.A, hp.C = A, C
 		hp.aPool, hp.cPool = newEvalPool(A, prob, lay), newEvalPool(C, prob, lay)
 	}
-	return &predictor{m: m, E: hp.chunkRows, hd: hp}, nil
+	return &Predictor{m: m, E: hp.chunkRows, hd: hp}, nil
 }
 
 func (hp *hdPredictor) predictAll(m *model, theta, pts []float64) (fields, hidden [][]float64, inputs [][][]float64, err error) {

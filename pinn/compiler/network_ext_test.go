@@ -1,4 +1,4 @@
-package pinn
+package compiler
 
 import (
 	"math"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/internal/testprob"
 )
 
 // extModels are the network variants beyond the plain MLP.
@@ -55,15 +56,15 @@ func dd4(f func([]float64) float64, axis int, h float64) func([]float64) float64
 // fourth-order central differences (truncation ~h^4, about 1e-10 with
 // h = 1e-3).
 func TestExtendedNetworkDerivatives(t *testing.T) {
-	prob := &pde.Problem{Name: "p", Variables: box([]string{"x", "y"}, []float64{0, -1}, []float64{1, 3}), Fields: []string{"u"}}
+	prob := &pde.Problem{Name: "p", Variables: testprob.Box([]string{"x", "y"}, []float64{0, -1}, []float64{1, 3}), Fields: []string{"u"}}
 	pts := []float64{0.2, 0.3, 0.5, 2.1, 0.9, -0.4}
 	worst := map[int]float64{}
 	defer func() { t.Logf("largest relative error by order: %v", worst) }()
 	for _, net := range extModels {
 		for _, transform := range []string{"", "x*(1-x)*N + sin(y)"} {
-			cfg := newConfig(Options{Seed: 3, Model: net.model})
+			cfg := NewConfig(Settings{Seed: 3, Model: net.model})
 			if transform != "" {
-				cfg.model.Output = map[string]expr.Expr{"u": mustResolve(t, transform, &expr.Scope{Variables: []string{"x", "y"}, NetOutputs: []string{"N"}})}
+				cfg.Model.Output = map[string]expr.Expr{"u": testprob.MustResolve(t, transform, &expr.Scope{Variables: []string{"x", "y"}, NetOutputs: []string{"N"}})}
 			}
 			type fn = func([]float64) float64
 			cases := []struct {
@@ -105,25 +106,25 @@ func TestExtendedNetworkDerivatives(t *testing.T) {
 // (1e-5 relative, as TestGradientMatchesFiniteDifferences).
 func TestExtendedNetworkGradient(t *testing.T) {
 	sc := &expr.Scope{Variables: []string{"x", "y"}, Fields: []string{"u"}}
-	prob := &pde.Problem{Name: "p", Variables: box([]string{"x", "y"}, []float64{0, 0}, []float64{1, 1}), Fields: []string{"u"}}
-	prob.Equations = []pde.Term{{Name: "pde", Residual: mustResolve(t, "lap(u) + u*u_x + 2*pi^2*sin(pi*x)*sin(pi*y)", sc), Points: 12, Weight: 1}}
-	prob.Conditions = []pde.Condition{{Term: pde.Term{Name: "edge", Residual: mustResolve(t, "u - 0", sc), Points: 6, Weight: 3},
+	prob := &pde.Problem{Name: "p", Variables: testprob.Box([]string{"x", "y"}, []float64{0, 0}, []float64{1, 1}), Fields: []string{"u"}}
+	prob.Equations = []pde.Term{{Name: "pde", Residual: testprob.MustResolve(t, "lap(u) + u*u_x + 2*pi^2*sin(pi*x)*sin(pi*y)", sc), Points: 12, Weight: 1}}
+	prob.Conditions = []pde.Condition{{Term: pde.Term{Name: "edge", Residual: testprob.MustResolve(t, "u - 0", sc), Points: 6, Weight: 3},
 		On: []pde.Face{{Var: "x", Value: 0, Side: -1}, {Var: "y", Value: 1, Side: 1}}}}
 	for _, net := range extModels {
 		mc := net.model
 		mc.Layers = []int{4, 4}
-		cfg := newConfig(Options{Seed: 1, Model: mc})
-		p, err := newProgram(prob, cfg)
+		cfg := NewConfig(Settings{Seed: 1, Model: mc})
+		p, err := New(prob, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		theta := p.initTheta()
+		theta := p.InitTheta()
 		// non-zero biases so that every parameter matters
 		for i := range theta {
 			theta[i] += 0.05 * math.Sin(float64(3*i+1))
 		}
 		g := make([]float64, len(theta))
-		if _, err := p.run(theta, g); err != nil {
+		if _, err := p.Run(theta, g); err != nil {
 			t.Fatal(err)
 		}
 		worst := 0.0
@@ -143,20 +144,20 @@ func TestExtendedNetworkGradient(t *testing.T) {
 // plain MLP's initial weights unchanged
 // by the refactoring (same draws in the same order).
 func TestExtendedNetworkLayout(t *testing.T) {
-	prob := &pde.Problem{Name: "p", Variables: box([]string{"x", "y"}, []float64{0, 0}, []float64{1, 1}), Fields: []string{"u", "v"}}
+	prob := &pde.Problem{Name: "p", Variables: testprob.Box([]string{"x", "y"}, []float64{0, 0}, []float64{1, 1}), Fields: []string{"u", "v"}}
 	count := func(mc pde.Model, seed uint64) (*model, []float64) {
-		cfg := newConfig(Options{Seed: seed, Model: mc})
+		cfg := NewConfig(Settings{Seed: seed, Model: mc})
 		m, err := newModel(prob, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return m, (&program{model: m, cfg: cfg}).initTheta()
+		return m, (&Program{model: m, cfg: cfg}).InitTheta()
 	}
 	m, _ := count(pde.Model{Layers: []int{5, 5}, Fourier: &pde.Fourier{Features: 3, Scale: 2}, Architecture: "modified"}, 1)
 	// W0c, W0s, b0, W1, b1, W2, b2, Wuc, Wus, bu, Wvc, Wvs, bv
 	want := 3*5 + 3*5 + 5 + 5*5 + 5 + 5*2 + 2 + 2*(3*5+3*5+5)
-	if m.numParams() != want {
-		t.Errorf("modified+fourier: %d parameters, want %d", m.numParams(), want)
+	if m.NumParams() != want {
+		t.Errorf("modified+fourier: %d parameters, want %d", m.NumParams(), want)
 	}
 	// plain MLP: W0 ~ N(0, 2/(2+5)) and zero biases, drawn in layer order
 	pm, th := count(pde.Model{Layers: []int{5, 5}}, 4)
@@ -168,7 +169,7 @@ func TestExtendedNetworkLayout(t *testing.T) {
 			t.Errorf("bias b0[%d] = %g, want 0", i-10, th[i])
 		}
 	}
-	if _, err := newModel(prob, newConfig(Options{Model: pde.Model{Layers: []int{5, 6}, Architecture: "modified"}})); err == nil {
+	if _, err := newModel(prob, NewConfig(Settings{Model: pde.Model{Layers: []int{5, 6}, Architecture: "modified"}})); err == nil {
 		t.Errorf("modified MLP with unequal widths: no error")
 	}
 }

@@ -1,4 +1,4 @@
-package pinn
+package compiler
 
 import (
 	"fmt"
@@ -29,14 +29,14 @@ type model struct {
 	used         map[*G.Node]bool // params the loss reaches
 }
 
-func newModel(prob *pde.Problem, cfg *config) (*model, error) {
-	m := &model{prob: prob, output: cfg.model.Output}
+func newModel(prob *pde.Problem, cfg *Config) (*model, error) {
+	m := &model{prob: prob, output: cfg.Model.Output}
 	m.g = G.NewGraph()
 	var err error
-	if m.dt, err = tensors.Dtype(cfg.dtype); err != nil {
+	if m.dt, err = tensors.Dtype(cfg.DType); err != nil {
 		return nil, err
 	}
-	act, err := nets.Activation(cfg.model.Activation)
+	act, err := nets.Activation(cfg.Model.Activation)
 	if err != nil {
 		return nil, err
 	}
@@ -44,8 +44,8 @@ func newModel(prob *pde.Problem, cfg *config) (*model, error) {
 	if prob.Vector != nil {
 		n = prob.Vector.Dim + len(prob.Variables) - 1 // x, then t (not |x|)
 	}
-	m.net = nets.NewMLP(m.g, m.dt, "net", n, cfg.model.Layers, len(prob.Fields), act)
-	if err := m.net.Extend(m.g, m.dt, cfg.model, cfg.seed); err != nil {
+	m.net = nets.NewMLP(m.g, m.dt, "net", n, cfg.Model.Layers, len(prob.Fields), act)
+	if err := m.net.Extend(m.g, m.dt, cfg.Model, cfg.Seed); err != nil {
 		return nil, err
 	}
 	for _, h := range prob.Hidden {
@@ -67,7 +67,7 @@ func newModel(prob *pde.Problem, cfg *config) (*model, error) {
 		m.sizes = append(m.sizes, p.Shape().TotalSize())
 	}
 	for _, v := range prob.Variables {
-		if cfg.model.NoNormalize {
+		if cfg.Model.NoNormalize {
 			m.center, m.half = append(m.center, 0), append(m.half, 1)
 		} else {
 			m.center = append(m.center, (v.Lo+v.Hi)/2)
@@ -82,7 +82,7 @@ func newModel(prob *pde.Problem, cfg *config) (*model, error) {
 }
 
 // numParams is the length of the flat parameter vector.
-func (m *model) numParams() int {
+func (m *model) NumParams() int {
 	n := 0
 	for _, s := range m.sizes {
 		n += s

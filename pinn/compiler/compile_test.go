@@ -1,4 +1,4 @@
-package pinn
+package compiler
 
 import (
 	"math"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/internal/testprob"
 )
 
 // TestCompiledFunctionsMatchFloat64 compiles expressions of a field u
@@ -14,8 +15,8 @@ import (
 // network's own values of u. Tolerance 1e-12 relative: both are float64
 // evaluations of the same formula.
 func TestCompiledFunctionsMatchFloat64(t *testing.T) {
-	prob := &pde.Problem{Name: "p", Variables: box([]string{"x", "y"}, []float64{0.5, 1}, []float64{1.5, 2}), Fields: []string{"u"}}
-	cfg := newConfig(Options{Seed: 7, Model: pde.Model{Layers: []int{6}}})
+	prob := &pde.Problem{Name: "p", Variables: testprob.Box([]string{"x", "y"}, []float64{0.5, 1}, []float64{1.5, 2}), Fields: []string{"u"}}
+	cfg := NewConfig(Settings{Seed: 7, Model: pde.Model{Layers: []int{6}}})
 	pts := []float64{0.6, 1.2, 0.9, 1.7, 1.4, 1.1}
 	base, _, _ := evalResidual(t, prob, cfg, "u", pts)
 	srcs := []string{
@@ -25,7 +26,7 @@ func TestCompiledFunctionsMatchFloat64(t *testing.T) {
 	}
 	for _, src := range srcs {
 		got, _, _ := evalResidual(t, prob, cfg, src, pts)
-		e := mustResolve(t, src, &expr.Scope{Variables: []string{"x", "y"}, Fields: []string{"u"}})
+		e := testprob.MustResolve(t, src, &expr.Scope{Variables: []string{"x", "y"}, Fields: []string{"u"}})
 		for i := range got {
 			want, err := expr.Eval(e, []string{"x", "y", "u"}, []float64{pts[2*i], pts[2*i+1], base[i]})
 			if err != nil {
@@ -41,7 +42,7 @@ func TestCompiledFunctionsMatchFloat64(t *testing.T) {
 // TestScalarMethod: stde on scalar variables is exact when it would draw
 // every coordinate, and a clear error otherwise.
 func TestScalarMethod(t *testing.T) {
-	prob := &pde.Problem{Variables: box([]string{"x", "y", "t"}, []float64{0, 0, 0}, []float64{1, 1, 1})}
+	prob := &pde.Problem{Variables: testprob.Box([]string{"x", "y", "t"}, []float64{0, 0, 0}, []float64{1, 1, 1})}
 	cases := []struct {
 		d  pde.Derivatives
 		ok bool

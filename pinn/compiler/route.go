@@ -1,4 +1,4 @@
-package pinn
+package compiler
 
 import (
 	"errors"
@@ -38,19 +38,19 @@ const maxCoordinates = 1000
 // applies, else its coordinate form (with the output transforms expanded
 // too). Every entry point (Check, Train, Resume, LoadRun) goes through it,
 // so the program, the predictor and the evaluation agree.
-func compiledProblem(prob *pde.Problem, cfg *config) (*pde.Problem, *config, error) {
+func Route(prob *pde.Problem, cfg *Config) (*pde.Problem, *Config, error) {
 	if prob.Vector == nil {
 		return prob, cfg, nil
 	}
 	why := fastPathRefusal(prob, cfg)
-	if why == "" && !cfg.forceCoordinates {
+	if why == "" && !cfg.ForceCoordinates {
 		// The fast path takes the problem's shape; whether it compiles the
 		// residual's form is known by compiling it, on a few points, where
 		// the general compiler could take over.
-		if cfg.deriv.Method == "stde" || prob.Vector.Dim > maxCoordinates {
+		if cfg.Deriv.Method == "stde" || prob.Vector.Dim > maxCoordinates {
 			return prob, cfg, nil
 		}
-		_, err := buildHighDim(prob, cfg, buildOptions{points: 4})
+		_, err := buildHighDim(prob, cfg, BuildOptions{Points: 4})
 		var lim *fastPathError
 		if !errors.As(err, &lim) {
 			return prob, cfg, nil // compiled, or an error of the problem itself
@@ -61,7 +61,7 @@ func compiledProblem(prob *pde.Problem, cfg *config) (*pde.Problem, *config, err
 		why = "the general compiler was asked for"
 	}
 	v := prob.Vector
-	if cfg.deriv.Method == "stde" {
+	if cfg.Deriv.Method == "stde" {
 		return nil, nil, &InputError{Err: fmt.Errorf("problem %q: %s, which the stochastic estimators (derivatives.method stde) do not support; use derivatives.method taylor (exact, up to dimension %d)", prob.Name, why, maxCoordinates)}
 	}
 	if v.Dim > maxCoordinates {
@@ -72,9 +72,9 @@ func compiledProblem(prob *pde.Problem, cfg *config) (*pde.Problem, *config, err
 		return nil, nil, fmt.Errorf("problem %q: %w", prob.Name, err)
 	}
 	c := *cfg
-	c.model.Output = maps.Clone(cfg.model.Output)
-	for f, e := range c.model.Output {
-		if c.model.Output[f], err = pde.ExpandVector(e, v, prob.VectorConstants); err != nil {
+	c.Model.Output = maps.Clone(cfg.Model.Output)
+	for f, e := range c.Model.Output {
+		if c.Model.Output[f], err = pde.ExpandVector(e, v, prob.VectorConstants); err != nil {
 			return nil, nil, fmt.Errorf("model.output: %w", err)
 		}
 	}
@@ -93,7 +93,7 @@ func fastPathLimit(err error) error { return &fastPathError{err} }
 // fastPathRefusal says why the high-dimensional fast path cannot run a
 // vector problem ("" if it can). Conservative: what it does not know to be
 // supported goes to the general compiler.
-func fastPathRefusal(prob *pde.Problem, cfg *config) string {
+func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 	switch {
 	case len(prob.Fields) != 1:
 		return "it has several fields"
@@ -107,16 +107,16 @@ func fastPathRefusal(prob *pde.Problem, cfg *config) string {
 		return "it has hidden terms"
 	case prob.Reference != nil:
 		return "it has evaluation.reference"
-	case cfg.model.Fourier != nil:
+	case cfg.Model.Fourier != nil:
 		return "it uses model.fourier"
-	case cfg.model.Architecture != "" && cfg.model.Architecture != "mlp":
-		return "it uses model.architecture " + cfg.model.Architecture
-	case cfg.opts.Training.Balance != nil:
+	case cfg.Model.Architecture != "" && cfg.Model.Architecture != "mlp":
+		return "it uses model.architecture " + cfg.Model.Architecture
+	case cfg.Balance != nil:
 		return "it uses training.balance"
-	case cfg.opts.Training.Causal != nil:
+	case cfg.Causal != nil:
 		return "it uses training.causal"
 	}
-	for _, st := range cfg.stages {
+	for _, st := range cfg.Stages {
 		if m, err := optim.New(st.Optimizer, 0); err != nil || optim.Check(st.Optimizer, m, offersHighDim) != nil {
 			return "it uses optimizer " + st.Optimizer
 		}
@@ -141,10 +141,10 @@ func fastPathRefusal(prob *pde.Problem, cfg *config) string {
 			}
 		}
 	}
-	if !samplerOK(cfg.eval.Sampler) {
-		return "its evaluation uses sampler " + cfg.eval.Sampler
+	if !samplerOK(cfg.Eval.Sampler) {
+		return "its evaluation uses sampler " + cfg.Eval.Sampler
 	}
-	for _, e := range cfg.model.Output {
+	for _, e := range cfg.Model.Output {
 		if _, _, ok := linearInN(e, "N"); !ok {
 			return "its output transform is not of the form A*N + C"
 		}

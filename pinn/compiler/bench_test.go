@@ -1,4 +1,4 @@
-package pinn
+package compiler
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/internal/testprob"
 	"github.com/gopinn/gopinn/pinn/optim"
 )
 
@@ -24,12 +25,12 @@ func withKernel(kernel string, f func()) {
 func twoFields(t testing.TB) *pde.Problem {
 	vars := []string{"x", "y"}
 	sc := &expr.Scope{Variables: vars, Fields: []string{"u", "v"}}
-	p := &pde.Problem{Name: "two", Variables: box(vars, []float64{0, -1}, []float64{1, 2}), Fields: []string{"u", "v"}}
+	p := &pde.Problem{Name: "two", Variables: testprob.Box(vars, []float64{0, -1}, []float64{1, 2}), Fields: []string{"u", "v"}}
 	p.Equations = []pde.Term{
-		{Name: "a", Residual: mustResolve(t, "lap(u) + v_x - x*y", sc), Points: 150, Weight: 1},
-		{Name: "b", Residual: mustResolve(t, "v_yy + u*u_x + u_xxy", sc), Points: 150, Weight: 1},
+		{Name: "a", Residual: testprob.MustResolve(t, "lap(u) + v_x - x*y", sc), Points: 150, Weight: 1},
+		{Name: "b", Residual: testprob.MustResolve(t, "v_yy + u*u_x + u_xxy", sc), Points: 150, Weight: 1},
 	}
-	p.Conditions = []pde.Condition{{Term: pde.Term{Name: "edge", Residual: mustResolve(t, "v - 1", sc), Points: 40, Weight: 1},
+	p.Conditions = []pde.Condition{{Term: pde.Term{Name: "edge", Residual: testprob.MustResolve(t, "v - 1", sc), Points: 40, Weight: 1},
 		On: []pde.Face{{Var: "x", Value: 0, Side: -1}}, Type: "dirichlet", Field: "v"}}
 	return p
 }
@@ -45,28 +46,28 @@ func TestKernelsAgree(t *testing.T) {
 		layers []int
 		output map[string]expr.Expr
 	}{
-		{"poisson2d", poisson2D(t, 200, 64), []int{16, 16, 16}, nil},
-		{"poisson2d/1layer", poisson2D(t, 200, 64), []int{32}, nil},
-		{"heat1d", heat1D(t), []int{12, 12}, nil},
-		{"ode3", thirdOrderODE(t), []int{10, 10}, nil},
+		{"poisson2d", testprob.Poisson2D(t, 200, 64), []int{16, 16, 16}, nil},
+		{"poisson2d/1layer", testprob.Poisson2D(t, 200, 64), []int{32}, nil},
+		{"heat1d", testprob.Heat1D(t), []int{12, 12}, nil},
+		{"ode3", testprob.ThirdOrderODE(t), []int{10, 10}, nil},
 		{"two+transform", twoFields(t), []int{12, 12}, map[string]expr.Expr{
-			"u": mustResolve(t, "x*(1-x)*N_u + sin(y)", &expr.Scope{Variables: []string{"x", "y"}, NetOutputs: []string{"N_u", "N_v"}})}},
+			"u": testprob.MustResolve(t, "x*(1-x)*N_u + sin(y)", &expr.Scope{Variables: []string{"x", "y"}, NetOutputs: []string{"N_u", "N_v"}})}},
 	}
 	for _, c := range probs {
 		for _, dt := range []string{"float64", "float32"} {
 			t.Run(c.name+"/"+dt, func(t *testing.T) {
-				opts := Options{Seed: 2, DType: dt, Model: pde.Model{Layers: c.layers, Activation: "tanh", Output: c.output}}
+				set := Settings{Seed: 2, DType: dt, Model: pde.Model{Layers: c.layers, Activation: "tanh", Output: c.output}}
 				run := func(kernel string) (float64, []float64) {
 					var loss float64
 					var grad []float64
 					withKernel(kernel, func() {
-						p, err := newProgram(c.prob, newConfig(opts))
+						p, err := New(c.prob, NewConfig(set))
 						if err != nil {
 							t.Fatal(err)
 						}
-						theta := p.initTheta()
+						theta := p.InitTheta()
 						grad = make([]float64, len(theta))
-						if loss, err = p.run(theta, grad); err != nil {
+						if loss, err = p.Run(theta, grad); err != nil {
 							t.Fatal(err)
 						}
 					})
@@ -110,17 +111,17 @@ func BenchmarkStepReference(b *testing.B) {
 }
 
 func benchStep(b *testing.B, dt string) {
-	prob := poisson2D(b, 1024, 256)
-	cfg := newConfig(Options{Seed: 1, DType: dt, Model: pde.Model{Layers: []int{64, 64, 64, 64}, Activation: "tanh"}})
-	p, err := newProgram(prob, cfg)
+	prob := testprob.Poisson2D(b, 1024, 256)
+	cfg := NewConfig(Settings{Seed: 1, DType: dt, Model: pde.Model{Layers: []int{64, 64, 64, 64}, Activation: "tanh"}})
+	p, err := New(prob, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
-	theta := p.initTheta()
+	theta := p.InitTheta()
 	grad := make([]float64, len(theta))
 	opt := optim.NewAdam(len(theta))
 	step := func() {
-		if _, err := p.run(theta, grad); err != nil {
+		if _, err := p.Run(theta, grad); err != nil {
 			b.Fatal(err)
 		}
 		opt.Update(theta, grad, 1e-3)
@@ -157,18 +158,22 @@ func BenchmarkHighDimStep(b *testing.B) {
 				if fixed {
 					spec.Problem.Equations[0].ResampleEvery = 0
 				}
-				opts := OptionsFromSpec(spec)
-				opts.Evaluation.Points = 100 // the test set is built, not used
-				r, err := newRunner(spec.Problem, opts)
+				p, err := New(spec.Problem, NewConfig(specSettings(spec)))
 				if err != nil {
 					b.Fatal(err)
 				}
+				theta := p.InitTheta()
+				adam, err := optim.New("adam", len(theta))
+				if err != nil {
+					b.Fatal(err)
+				}
+				obj := p.Objective(adam)
 				b.ResetTimer()
-				for r.step = 0; r.step < b.N; r.step++ {
-					if err := r.resample(); err != nil {
+				for step := 0; step < b.N; step++ {
+					if err := p.Resample(step, theta); err != nil {
 						b.Fatal(err)
 					}
-					if _, err := r.stages[0].method.Step(r.stages[0].obj, r.theta, 1e-3); err != nil {
+					if _, err := adam.Step(obj, theta, 1e-3); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -1,4 +1,4 @@
-package pinn
+package compiler
 
 import (
 	"fmt"
@@ -54,9 +54,9 @@ type term struct {
 }
 
 // program is the training graph: the model, the terms and the total loss.
-type program struct {
+type Program struct {
 	*model
-	cfg   *config
+	cfg   *Config
 	box   sampling.Box
 	terms []*term
 	loss  *G.Node
@@ -91,36 +91,36 @@ const (
 	objNone               // no reverse pass: residual values only
 )
 
-// buildOptions select what a program compiles. The zero value is the
+// BuildOptions select what a program compiles. The zero value is the
 // training program.
-type buildOptions struct {
+type BuildOptions struct {
 	only      *termRef // compile just this term
-	points    int      // if > 0, every compiled term gets this many points
+	Points    int      // if > 0, every compiled term gets this many points
 	objective int
-	// checkOnly builds the graph and its reverse pass but no tape machine
+	// CheckOnly builds the graph and its reverse pass but no tape machine
 	// (Check): Gorgonia's compilation of the tape is super-linear in the
 	// number of nodes (1000 terms: a minute) and checks nothing more.
-	checkOnly bool
+	CheckOnly bool
 }
 
 type termRef struct{ kind, index int }
 
-func (o buildOptions) wants(kind, index int) bool {
+func (o BuildOptions) wants(kind, index int) bool {
 	return o.only == nil || (o.only.kind == kind && o.only.index == index)
 }
 
 // newProgram compiles the problem into the training graph. Points of epoch
 // 0 are drawn (their count fixes the batch shapes; the grid sampler may
 // change it) and fed.
-func newProgram(prob *pde.Problem, cfg *config) (*program, error) {
-	return buildProgram(prob, cfg, buildOptions{})
+func New(prob *pde.Problem, cfg *Config) (*Program, error) {
+	return Build(prob, cfg, BuildOptions{})
 }
 
 // buildProgram compiles the terms bo selects. Residual programs (one term,
 // a chosen batch size, residual vectors read out, optionally the gradient of
 // w . r) serve residual-adaptive sampling and Gauss-Newton-type optimizers
 // without touching the training graph.
-func buildProgram(prob *pde.Problem, cfg *config, bo buildOptions) (*program, error) {
+func Build(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, error) {
 	if prob.Vector != nil {
 		return buildHighDim(prob, cfg, bo)
 	}
@@ -130,7 +130,7 @@ func buildProgram(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 	if len(prob.Fields) == 0 {
 		return nil, fmt.Errorf("problem %q has no fields", prob.Name)
 	}
-	if err := checkScalarMethod(prob, cfg.deriv); err != nil {
+	if err := checkScalarMethod(prob, cfg.Deriv); err != nil {
 		return nil, err
 	}
 	if err := checkMethods(cfg, offersScalar); err != nil {
@@ -140,14 +140,14 @@ func buildProgram(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 	if err != nil {
 		return nil, err
 	}
-	p := &program{model: m, cfg: cfg, box: problemBox(prob)}
+	p := &Program{model: m, cfg: cfg, box: problemBox(prob)}
 	var eqTerms []*term
 	for i, eq := range prob.Equations {
 		if !bo.wants(kindEquation, i) {
 			continue
 		}
-		if bo.points > 0 {
-			eq.Points = bo.points
+		if bo.Points > 0 {
+			eq.Points = bo.Points
 		}
 		t, err := p.newTerm(eq, kindEquation, i, nil, "")
 		if err != nil {
@@ -160,8 +160,8 @@ func buildProgram(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 		if !bo.wants(kindCondition, i) {
 			continue
 		}
-		if bo.points > 0 {
-			c.Points = bo.points
+		if bo.Points > 0 {
+			c.Points = bo.Points
 		}
 		t, err := p.newTerm(c.Term, kindCondition, i, c.On, c.Type)
 		if err != nil {
@@ -254,7 +254,7 @@ func buildProgram(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 			return nil, fmt.Errorf("reverse pass: %w", err)
 		}
 		p.grads = wrt
-		if !bo.checkOnly {
+		if !bo.CheckOnly {
 			p.vm = G.NewTapeMachine(m.g, G.BindDualValues(wrt...))
 		}
 	} else {
@@ -268,7 +268,7 @@ func buildProgram(prob *pde.Problem, cfg *config, bo buildOptions) (*program, er
 
 // setPoints feeds arbitrary points (row-major, t.P rows) and their outward
 // normals (nil if none) to a term of a residual program.
-func (p *program) setPoints(t *term, pts, normals []float64) {
+func (p *Program) setPoints(t *term, pts, normals []float64) {
 	t.pts, t.normals = pts, normals
 	p.feed(t)
 }
@@ -276,12 +276,12 @@ func (p *program) setPoints(t *term, pts, normals []float64) {
 // setResidualWeights feeds the weights w (t.P values) of residual vector j
 // of a term (objResidualSum programs): the next run's gradient is then
 // sum over terms and vectors of J_j^T w.
-func (p *program) setResidualWeights(t *term, j int, w []float64) {
+func (p *Program) setResidualWeights(t *term, j int, w []float64) {
 	tensors.Set(t.resW[j].Value().(tensor.Tensor), w)
 }
 
 // residualValues returns the residual vectors of a term after a run.
-func (p *program) residualValues(t *term) [][]float64 {
+func (p *Program) residualValues(t *term) [][]float64 {
 	out := make([][]float64, len(t.resVals))
 	for j, v := range t.resVals {
 		out[j] = tensors.Get(v, nil)
@@ -289,7 +289,7 @@ func (p *program) residualValues(t *term) [][]float64 {
 	return out
 }
 
-func (p *program) newTerm(tm pde.Term, kind, index int, on []pde.Face, typ string) (*term, error) {
+func (p *Program) newTerm(tm pde.Term, kind, index int, on []pde.Face, typ string) (*term, error) {
 	t := &term{name: tm.Name, kind: kind, index: index, weight: tm.Weight, every: tm.ResampleEvery, period: -1}
 	if t.weight == 0 {
 		t.weight = 1
@@ -345,7 +345,7 @@ func (p *program) newTerm(tm pde.Term, kind, index int, on []pde.Face, typ strin
 // can be nonzero: the axes of its box faces (a time face's normal is in
 // time), the time axis on a time slice of a shape, nil (the space
 // variables) on a shape's lateral boundary and for interior terms.
-func (p *program) normalAxes(t *term) []int {
+func (p *Program) normalAxes(t *term) []int {
 	if t.geomOn.Var != "" && t.geomOn.Var != pde.BoundaryFace {
 		return []int{p.prob.VariableIndex(t.geomOn.Var)}
 	}
@@ -361,11 +361,11 @@ func (p *program) normalAxes(t *term) []int {
 
 // sample draws the points of epoch e for a term from its own stream, so a
 // resumed run (or a cut run) draws exactly the same points.
-func (p *program) sample(t *term, e int) error {
+func (p *Program) sample(t *term, e int) error {
 	if t.hd != nil {
 		return p.hdSample(t, e)
 	}
-	rng := sampling.Stream(p.cfg.seed, streamPoints, uint64(t.kind), uint64(t.index), uint64(e))
+	rng := sampling.Stream(p.cfg.Seed, streamPoints, uint64(t.kind), uint64(t.index), uint64(e))
 	var err error
 	if !t.isCondition() {
 		t.pts, err = p.drawInterior(t.P, t.sampler, rng)
@@ -378,7 +378,7 @@ func (p *program) sample(t *term, e int) error {
 }
 
 // feed copies a term's current points into its batches.
-func (p *program) feed(t *term) {
+func (p *Program) feed(t *term) {
 	if t.hd != nil {
 		p.hdFeed(t)
 		return
@@ -395,7 +395,7 @@ func (p *program) feed(t *term) {
 	p.feedAdaptive(t)
 }
 
-func (p *program) residualLoss(t *term, e expr.Expr) error {
+func (p *Program) residualLoss(t *term, e expr.Expr) error {
 	if e == nil {
 		return fmt.Errorf("no residual")
 	}
@@ -416,7 +416,7 @@ func (p *program) residualLoss(t *term, e expr.Expr) error {
 
 // periodicLoss matches the field and its derivative across the period on
 // points of the low face and their images on the high face.
-func (p *program) periodicLoss(t *term, c pde.Condition) error {
+func (p *Program) periodicLoss(t *term, c pde.Condition) error {
 	fields := p.prob.Fields
 	if c.Field != "" {
 		fields = []string{c.Field}
@@ -460,7 +460,7 @@ func (p *program) periodicLoss(t *term, c pde.Condition) error {
 }
 
 // dataTerm is the mean square misfit over every observed value.
-func (p *program) dataTerm(d *pde.DataSet, index int) (*term, error) {
+func (p *Program) dataTerm(d *pde.DataSet, index int) (*term, error) {
 	n := d.Len()
 	if n == 0 {
 		return nil, fmt.Errorf("no rows")
@@ -512,7 +512,7 @@ func (p *program) dataTerm(d *pde.DataSet, index int) (*term, error) {
 
 // run evaluates the loss and gradient at theta into grad (flat layout,
 // unreached parameters get 0). It returns the total loss.
-func (p *program) run(theta, grad []float64) (float64, error) {
+func (p *Program) Run(theta, grad []float64) (float64, error) {
 	p.setFlat(theta)
 	p.vm.Reset()
 	if err := p.vm.RunAll(); err != nil {
@@ -543,7 +543,7 @@ func (p *program) run(theta, grad []float64) (float64, error) {
 }
 
 // termLosses reads the per-term mean squares of the latest run.
-func (p *program) termLosses() map[string]float64 {
+func (p *Program) TermLosses() map[string]float64 {
 	out := make(map[string]float64, len(p.terms))
 	for _, t := range p.terms {
 		if t.lossVal != nil {
@@ -554,15 +554,15 @@ func (p *program) termLosses() map[string]float64 {
 }
 
 // initTheta draws the initial weights (Glorot) and parameter values.
-func (p *program) initTheta() []float64 {
-	theta := make([]float64, p.numParams())
-	rng := sampling.Stream(p.cfg.seed, streamWeights)
+func (p *Program) InitTheta() []float64 {
+	theta := make([]float64, p.NumParams())
+	rng := sampling.Stream(p.cfg.Seed, streamWeights)
 	off := 0
 	nets := append([]*nets.MLP{p.net}, p.hidden...)
 	for k, net := range nets {
 		r := rng
 		if k > 0 {
-			r = sampling.Stream(p.cfg.seed, streamWeights, uint64(k))
+			r = sampling.Stream(p.cfg.Seed, streamWeights, uint64(k))
 		}
 		net.Glorot(theta[off:off+net.NumParams()], r)
 		off += net.NumParams()
@@ -578,7 +578,7 @@ func (p *program) initTheta() []float64 {
 // no trainable parameter: its loss is a constant and its gradient zero, so
 // the term would silently do nothing (e.g. a condition whose residual has no
 // field in it).
-func (p *program) checkTermsDepend() error {
+func (p *Program) checkTermsDepend() error {
 	for _, t := range p.terms {
 		if t.loss == nil {
 			continue

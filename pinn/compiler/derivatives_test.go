@@ -1,4 +1,4 @@
-package pinn
+package compiler
 
 import (
 	"math"
@@ -7,21 +7,22 @@ import (
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
 	"github.com/gopinn/gopinn/pinn/internal/tensors"
+	"github.com/gopinn/gopinn/pinn/internal/testprob"
 	"gonum.org/v1/gonum/diff/fd"
 	G "gorgonia.org/gorgonia"
 )
 
 // evalResidual compiles src on a fresh model and evaluates it at pts.
-func evalResidual(t *testing.T, prob *pde.Problem, cfg *config, src string, pts []float64) ([]float64, *model, []float64) {
+func evalResidual(t *testing.T, prob *pde.Problem, cfg *Config, src string, pts []float64) ([]float64, *model, []float64) {
 	t.Helper()
-	sc := &expr.Scope{Variables: varNames(prob), Fields: prob.Fields}
+	sc := &expr.Scope{Variables: prob.VariableNames(), Fields: prob.Fields}
 	m, err := newModel(prob, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := len(prob.Variables)
 	b := newBatch(m, "b", len(pts)/n)
-	e := mustResolve(t, src, sc)
+	e := testprob.MustResolve(t, src, sc)
 	if err := b.need(e); err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func evalResidual(t *testing.T, prob *pde.Problem, cfg *config, src string, pts 
 	}
 	var v G.Value
 	G.Read(r, &v)
-	theta := (&program{model: m, cfg: cfg}).initTheta()
+	theta := (&Program{model: m, cfg: cfg}).InitTheta()
 	m.setFlat(theta)
 	b.feed(pts, nil)
 	if err := G.NewTapeMachine(m.g).RunAll(); err != nil {
@@ -48,12 +49,12 @@ func evalResidual(t *testing.T, prob *pde.Problem, cfg *config, src string, pts 
 // default steps are tuned for first and second order; the third is by a
 // central difference of fd's second derivative).
 func TestDerivativesMatchFiniteDifferences(t *testing.T) {
-	prob := &pde.Problem{Name: "p", Variables: box([]string{"x", "y"}, []float64{0, -1}, []float64{1, 3}), Fields: []string{"u"}}
+	prob := &pde.Problem{Name: "p", Variables: testprob.Box([]string{"x", "y"}, []float64{0, -1}, []float64{1, 3}), Fields: []string{"u"}}
 	pts := []float64{0.2, 0.3, 0.5, 2.1, 0.9, -0.4}
 	for _, transform := range []string{"", "x*(1-x)*N + sin(y)"} {
-		cfg := newConfig(Options{Seed: 3, Model: pde.Model{Layers: []int{8, 8}, Activation: "tanh"}})
+		cfg := NewConfig(Settings{Seed: 3, Model: pde.Model{Layers: []int{8, 8}, Activation: "tanh"}})
 		if transform != "" {
-			cfg.model.Output = map[string]expr.Expr{"u": mustResolve(t, transform, &expr.Scope{Variables: []string{"x", "y"}, NetOutputs: []string{"N"}})}
+			cfg.Model.Output = map[string]expr.Expr{"u": testprob.MustResolve(t, transform, &expr.Scope{Variables: []string{"x", "y"}, NetOutputs: []string{"N"}})}
 		}
 		cases := []struct {
 			src   string
@@ -112,25 +113,25 @@ func fdHessian(f func([]float64) float64, p []float64) []float64 {
 // Tolerance 1e-5 relative: the loss is smooth and evaluated in float64.
 func TestGradientMatchesFiniteDifferences(t *testing.T) {
 	sc := &expr.Scope{Variables: []string{"x", "y"}, Fields: []string{"u"}, Parameters: []string{"k"}}
-	prob := &pde.Problem{Name: "p", Variables: box([]string{"x", "y"}, []float64{0, 0}, []float64{1, 1}), Fields: []string{"u"},
+	prob := &pde.Problem{Name: "p", Variables: testprob.Box([]string{"x", "y"}, []float64{0, 0}, []float64{1, 1}), Fields: []string{"u"},
 		Parameters: []pde.Parameter{{Name: "k", Init: 0.7}}}
-	prob.Equations = []pde.Term{{Name: "pde", Residual: mustResolve(t, "k*lap(u) + u*u_x + 2*pi^2*sin(pi*x)*sin(pi*y)", sc), Points: 20, Weight: 1}}
-	prob.Conditions = []pde.Condition{{Term: pde.Term{Name: "edge", Residual: mustResolve(t, "u - 0", sc), Points: 8, Weight: 3},
+	prob.Equations = []pde.Term{{Name: "pde", Residual: testprob.MustResolve(t, "k*lap(u) + u*u_x + 2*pi^2*sin(pi*x)*sin(pi*y)", sc), Points: 20, Weight: 1}}
+	prob.Conditions = []pde.Condition{{Term: pde.Term{Name: "edge", Residual: testprob.MustResolve(t, "u - 0", sc), Points: 8, Weight: 3},
 		On: []pde.Face{{Var: "x", Value: 0, Side: -1}, {Var: "y", Value: 1, Side: 1}}}}
-	cfg := newConfig(Options{Seed: 1, Model: pde.Model{Layers: []int{5, 5}}})
-	p, err := newProgram(prob, cfg)
+	cfg := NewConfig(Settings{Seed: 1, Model: pde.Model{Layers: []int{5, 5}}})
+	p, err := New(prob, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	theta := p.initTheta()
+	theta := p.InitTheta()
 	g := make([]float64, len(theta))
-	if _, err := p.run(theta, g); err != nil {
+	if _, err := p.Run(theta, g); err != nil {
 		t.Fatal(err)
 	}
 	// A second run must give the same gradient: Gorgonia accumulates bound
 	// gradients unless they are cleared.
 	g2 := make([]float64, len(theta))
-	p.run(theta, g2)
+	p.Run(theta, g2)
 	for i := range theta {
 		if g[i] != g2[i] {
 			t.Fatalf("gradient %d differs between two runs at the same point: %g, %g", i, g[i], g2[i])
@@ -138,6 +139,24 @@ func TestGradientMatchesFiniteDifferences(t *testing.T) {
 		want := fdLossGrad(p, theta, i)
 		if err := math.Abs(g[i]-want) / (1 + math.Abs(want)); err > 1e-5 {
 			t.Errorf("dloss/dtheta[%d]: graph %.10g, finite differences %.10g (rel err %.1e)", i, g[i], want, err)
+		}
+	}
+}
+
+// TestFloat32Derivatives: the float32 graph's derivatives agree with the
+// float64 graph's to 1e-4 relative.
+func TestFloat32Derivatives(t *testing.T) {
+	prob := testprob.Poisson2D(t, 64, 32)
+	pts := []float64{0.2, 0.3, 0.7, 0.6}
+	c64 := NewConfig(Settings{Seed: 2, Model: pde.Model{Layers: []int{8, 8}}})
+	c32 := NewConfig(Settings{Seed: 2, DType: "float32", Model: pde.Model{Layers: []int{8, 8}}})
+	for _, src := range []string{"u", "u_x", "u_xy", "lap(u)"} {
+		a, _, _ := evalResidual(t, prob, c64, src, pts)
+		b, _, _ := evalResidual(t, prob, c32, src, pts)
+		for i := range a {
+			if err := math.Abs(a[i]-b[i]) / (1 + math.Abs(a[i])); err > 1e-4 {
+				t.Errorf("%s[%d]: float32 %g, float64 %g", src, i, b[i], a[i])
+			}
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package pinn
+package compiler
 
 import (
 	"fmt"

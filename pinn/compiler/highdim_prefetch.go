@@ -1,4 +1,4 @@
-package pinn
+package compiler
 
 // Overlapping the float64 columns with training: when a vector problem
 // draws new points every step, the next step's points and their fed

@@ -1,4 +1,4 @@
-package pinn
+package compiler
 
 import (
 	"fmt"
@@ -56,36 +56,36 @@ const jacobianWorkers = 8
 // jacobian holds the residual programs of every term of a training program.
 type jacobian struct {
 	terms []*jacTerm
-	loss  *program // the whole loss, forward only (line searches)
+	loss  *Program // the whole loss, forward only (line searches)
 	n     int      // parameters
 }
 
 type jacTerm struct {
-	progs []*program // one per worker; each compiles just this term
+	progs []*Program // one per worker; each compiles just this term
 	block int        // points per run (the residual program's P)
 	data  bool       // data term: the residual program holds all rows itself
 }
 
 // newJacobian compiles the residual programs for the terms of train.
-func newJacobian(train *program) (*jacobian, error) {
+func newJacobian(train *Program) (*jacobian, error) {
 	prob, cfg := train.prob, train.cfg
-	jc := &jacobian{n: train.numParams()}
+	jc := &jacobian{n: train.NumParams()}
 	workers := max(1, min(jacobianWorkers, runtime.GOMAXPROCS(0)))
 	for _, t := range train.terms {
 		jt := &jacTerm{data: t.kind == kindData}
 		w := workers
-		bo := buildOptions{only: &termRef{t.kind, t.index}, points: jacobianBlock, objective: objResidualSum}
+		bo := BuildOptions{only: &termRef{t.kind, t.index}, Points: jacobianBlock, objective: objResidualSum}
 		if jt.data {
 			// A data term's rows are its fixed observations: one program
 			// holds them all and their targets.
-			bo.points, w = 0, 1
+			bo.Points, w = 0, 1
 		}
 		for k := 0; k < w; k++ {
-			p, err := buildProgram(prob, cfg, bo)
+			p, err := Build(prob, cfg, bo)
 			if err != nil {
 				return nil, fmt.Errorf("residual program of %q: %w", t.name, err)
 			}
-			if len(p.terms) != 1 || p.numParams() != jc.n {
+			if len(p.terms) != 1 || p.NumParams() != jc.n {
 				return nil, fmt.Errorf("residual program of %q: unexpected layout", t.name)
 			}
 			rt := p.terms[0]
@@ -97,7 +97,7 @@ func newJacobian(train *program) (*jacobian, error) {
 		}
 		jc.terms = append(jc.terms, jt)
 	}
-	lp, err := buildProgram(prob, cfg, buildOptions{objective: objNone})
+	lp, err := Build(prob, cfg, BuildOptions{objective: objNone})
 	if err != nil {
 		return nil, fmt.Errorf("loss program: %w", err)
 	}
@@ -119,7 +119,7 @@ func termScale(t *term) float64 {
 
 // assemble computes every term's Jacobian and residuals at theta with the
 // current points of train's terms.
-func (jc *jacobian) assemble(theta []float64, train *program) ([]optim.Block, error) {
+func (jc *jacobian) assemble(theta []float64, train *Program) ([]optim.Block, error) {
 	if len(train.terms) != len(jc.terms) {
 		return nil, fmt.Errorf("jacobian: %d terms, training has %d", len(jc.terms), len(train.terms))
 	}
@@ -159,7 +159,7 @@ func (jc *jacobian) assemble(theta []float64, train *program) ([]optim.Block, er
 }
 
 // runBlock fills the rows of block blk (points blk*B ...) of one term.
-func (jt *jacTerm) runBlock(p *program, t *term, blk, P int, theta []float64, tj *optim.Block) error {
+func (jt *jacTerm) runBlock(p *Program, t *term, blk, P int, theta []float64, tj *optim.Block) error {
 	rt := p.terms[0]
 	B := jt.block
 	start := blk * B
@@ -190,7 +190,7 @@ func (jt *jacTerm) runBlock(p *program, t *term, blk, P int, theta []float64, tj
 			p.setResidualWeights(rt, j, w)
 			w[i] = 0
 			row := j*P + start + i
-			if _, err := p.run(theta, tj.J.RawRowView(row)); err != nil {
+			if _, err := p.Run(theta, tj.J.RawRowView(row)); err != nil {
 				return err
 			}
 			if j == 0 && i == 0 {
@@ -206,7 +206,7 @@ func (jt *jacTerm) runBlock(p *program, t *term, blk, P int, theta []float64, tj
 
 // lossAt evaluates the training loss at theta (forward only) with the
 // current points of train's terms.
-func (jc *jacobian) lossAt(theta []float64, train *program) (float64, error) {
+func (jc *jacobian) lossAt(theta []float64, train *Program) (float64, error) {
 	lp := jc.loss
 	for k, t := range train.terms {
 		if t.kind == kindData {

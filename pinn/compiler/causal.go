@@ -1,4 +1,4 @@
-package pinn
+package compiler
 
 import (
 	"fmt"
@@ -31,15 +31,15 @@ import (
 type causalTerm struct {
 	cw     *G.Node   // P x 1 per-point weights, fed
 	a      []float64 // their current values
-	prog   *program  // forward-only residual program of the equation
+	prog   *Program  // forward-only residual program of the equation
 	weight []float64 // w_k of the latest update
 }
 
-func (p *program) causalCfg() *pde.Causal { return p.cfg.opts.Training.Causal }
+func (p *Program) causalCfg() *pde.Causal { return p.cfg.Causal }
 
 // causalLoss replaces an equation's plain mean square by the causally
 // weighted one when training.causal is set.
-func (p *program) causalLoss(t *term, r *G.Node) {
+func (p *Program) causalLoss(t *term, r *G.Node) {
 	c := p.causalCfg()
 	if c == nil || t.kind != kindEquation || p.err != nil {
 		return
@@ -59,13 +59,13 @@ func (p *program) causalLoss(t *term, r *G.Node) {
 }
 
 // setCausal sets the per-point weights of a term (from a checkpoint).
-func (p *program) setCausal(t *term, a []float64) {
+func (p *Program) setCausal(t *term, a []float64) {
 	copy(t.causal.a, a)
 	tensors.Set(t.causal.cw.Value().(tensor.Tensor), t.causal.a)
 }
 
 // causalStep recomputes the causal weights of every equation at theta.
-func (p *program) causalStep(theta []float64) error {
+func (p *Program) causalStep(theta []float64) error {
 	c := p.causalCfg()
 	if c == nil {
 		return nil
@@ -91,7 +91,7 @@ func (p *program) causalStep(theta []float64) error {
 			prob.Equations = append([]pde.Term(nil), prob.Equations...)
 			prob.Equations[t.index].Sampler = pde.SamplerConfig{Type: "uniform"}
 			prob.Equations[t.index].ResampleEvery = 0
-			rp, err := buildProgram(&prob, p.cfg, buildOptions{only: &termRef{kindEquation, t.index}, points: t.P, objective: objNone})
+			rp, err := Build(&prob, p.cfg, BuildOptions{only: &termRef{kindEquation, t.index}, Points: t.P, objective: objNone})
 			if err != nil {
 				return fmt.Errorf("training.causal: residual program: %w", err)
 			}
@@ -142,7 +142,7 @@ func (p *program) causalStep(theta []float64) error {
 // causalColumns are the metrics.csv columns of the causal weights: the
 // weight of the last slab, min_k w_k (jaxpi's "cas_weight"; training is
 // causally complete when it nears 1).
-func (p *program) causalColumns() []string {
+func (p *Program) causalColumns() []string {
 	var h []string
 	for _, t := range p.terms {
 		if t.causal != nil {
@@ -152,7 +152,7 @@ func (p *program) causalColumns() []string {
 	return h
 }
 
-func (p *program) causalRow() []float64 {
+func (p *Program) causalRow() []float64 {
 	var row []float64
 	for _, t := range p.terms {
 		if t.causal != nil {
@@ -169,7 +169,7 @@ func (p *program) causalRow() []float64 {
 // convergenceStep runs the loss-weight updates due before a step of a
 // first-order stage: causal weights at every step, then balance factors
 // every training.balance.every steps.
-func (p *program) convergenceStep(step int, theta []float64, firstOrder bool) error {
+func (p *Program) ConvergenceStep(step int, theta []float64, firstOrder bool) error {
 	if !firstOrder {
 		return nil
 	}
@@ -180,10 +180,10 @@ func (p *program) convergenceStep(step int, theta []float64, firstOrder bool) er
 }
 
 // convergenceColumns and convergenceRow are the extra metrics.csv columns.
-func (p *program) convergenceColumns() []string {
+func (p *Program) ConvergenceColumns() []string {
 	return append(p.balanceColumns(), p.causalColumns()...)
 }
 
-func (p *program) convergenceRow() []float64 {
+func (p *Program) ConvergenceRow() []float64 {
 	return append(append([]float64(nil), p.balanceFactors()...), p.causalRow()...)
 }

@@ -1,4 +1,4 @@
-package pinn
+package compiler
 
 import (
 	"fmt"
@@ -32,7 +32,7 @@ import (
 // run with one-hot weights gives a single term's gradient.
 
 // weightedLoss is w_i x L_i with w_i a fed input holding the spec weight.
-func (p *program) weightedLoss(t *term) *G.Node {
+func (p *Program) weightedLoss(t *term) *G.Node {
 	if p.err != nil {
 		return nil
 	}
@@ -42,7 +42,7 @@ func (p *program) weightedLoss(t *term) *G.Node {
 }
 
 // feedWeights feeds w[i] as the weight of term i.
-func (p *program) feedWeights(w []float64) {
+func (p *Program) feedWeights(w []float64) {
 	for i, t := range p.terms {
 		if t.wIn != nil {
 			tensors.Set(t.wIn.Value().(tensor.Tensor), []float64{w[i]})
@@ -50,11 +50,11 @@ func (p *program) feedWeights(w []float64) {
 	}
 }
 
-func (p *program) balanceCfg() *pde.Balance { return p.cfg.opts.Training.Balance }
+func (p *Program) balanceCfg() *pde.Balance { return p.cfg.Balance }
 
 // balanceFactors returns the current factors lambda (1 before the first
 // update); nil without training.balance.
-func (p *program) balanceFactors() []float64 {
+func (p *Program) balanceFactors() []float64 {
 	if p.balanceCfg() == nil {
 		return nil
 	}
@@ -65,12 +65,12 @@ func (p *program) balanceFactors() []float64 {
 }
 
 // setBalance sets the factors (from a checkpoint) and feeds the weights.
-func (p *program) setBalance(lambda []float64) {
+func (p *Program) setBalance(lambda []float64) {
 	p.lambda = append([]float64(nil), lambda...)
 	p.feedBalanced()
 }
 
-func (p *program) feedBalanced() {
+func (p *Program) feedBalanced() {
 	lam := p.balanceFactors()
 	w := make([]float64, len(p.terms))
 	for i, t := range p.terms {
@@ -80,7 +80,7 @@ func (p *program) feedBalanced() {
 }
 
 // balanceStep updates the factors if step is an update step.
-func (p *program) balanceStep(step int, theta []float64) error {
+func (p *Program) balanceStep(step int, theta []float64) error {
 	bc := p.balanceCfg()
 	if bc == nil {
 		return nil
@@ -108,7 +108,7 @@ func (p *program) balanceStep(step int, theta []float64) error {
 		clear(onehot)
 		onehot[i] = 1
 		p.feedWeights(onehot)
-		if _, err := p.run(theta, g); err != nil {
+		if _, err := p.Run(theta, g); err != nil {
 			return fmt.Errorf("training.balance: gradient of term %q: %w", p.terms[i].name, err)
 		}
 		s := 0.0
@@ -138,7 +138,7 @@ func (p *program) balanceStep(step int, theta []float64) error {
 }
 
 // balanceColumns are the metrics.csv columns of the factors.
-func (p *program) balanceColumns() []string {
+func (p *Program) balanceColumns() []string {
 	if p.balanceCfg() == nil {
 		return nil
 	}
@@ -151,7 +151,7 @@ func (p *program) balanceColumns() []string {
 
 // balanceWeights are the factors by term name for summary.json (nil without
 // training.balance).
-func (p *program) balanceWeights() map[string]float64 {
+func (p *Program) BalanceWeights() map[string]float64 {
 	lam := p.balanceFactors()
 	if lam == nil {
 		return nil

@@ -1,4 +1,4 @@
-package pinn
+package compiler
 
 import (
 	"fmt"
@@ -62,14 +62,14 @@ type adaptive struct {
 	p0     int // rar-d: initial points
 	every  int
 	mask   *G.Node  // rar-d: per-point loss weights (training programs)
-	prog   *program // residual program, built at the first resampling
+	prog   *Program // residual program, built at the first resampling
 	rounds []int    // rar-d: the epochs the plan resamples at, ascending
 }
 
 // resolveSampler returns the unit sampler that draws a term's regular
-// points: the named one, or uniform for an adaptive term, whose state it
+// Points: the named one, or uniform for an adaptive term, whose state it
 // attaches to t.
-func (p *program) resolveSampler(t *term, tm pde.Term, typ string) (sampling.UnitSampler, error) {
+func (p *Program) resolveSampler(t *term, tm pde.Term, typ string) (sampling.UnitSampler, error) {
 	name := tm.Sampler.Type
 	if name == "" {
 		name = "uniform"
@@ -119,14 +119,14 @@ func (p *program) resolveSampler(t *term, tm pde.Term, typ string) (sampling.Uni
 // resampledEpochs lists the epochs > 0 (config.adaptiveEpoch) that the plan
 // reaches at a step of a stage whose optimizer resamples: those are the
 // epochs at which the runner resamples an adaptive term.
-func resampledEpochs(cfg *config, every int) []int {
+func resampledEpochs(cfg *Config, every int) []int {
 	var out []int
 	start := 0
 	last := 0
-	for _, st := range cfg.stages {
+	for _, st := range cfg.Stages {
 		o, err := optim.New(st.Optimizer, 0)
 		if err == nil && !o.Needs().FixedObjective && st.Steps > 0 {
-			lo, hi := cfg.adaptiveEpoch(start, every), cfg.adaptiveEpoch(start+st.Steps-1, every)
+			lo, hi := cfg.AdaptiveEpoch(start, every), cfg.AdaptiveEpoch(start+st.Steps-1, every)
 			for e := max(lo, last+1, 1); e <= hi; e++ {
 				out = append(out, e)
 				last = e
@@ -151,7 +151,7 @@ func (a *adaptive) active(e int) int {
 
 // sampleInitial draws the epoch-0 points of a term; a rar-d term is then
 // padded to its largest size with copies of its points.
-func (p *program) sampleInitial(t *term) error {
+func (p *Program) sampleInitial(t *term) error {
 	a := t.adapt
 	if a == nil || a.typ != samplerRARD {
 		return p.sample(t, 0)
@@ -184,7 +184,7 @@ func padRows(x []float64, n, m int) []float64 {
 
 // termLoss is the mean square of a term's residual vector: over all rows,
 // or over the active rows of a rar-d term (through its fed mask).
-func (p *program) termLoss(t *term, r *G.Node) *G.Node {
+func (p *Program) termLoss(t *term, r *G.Node) *G.Node {
 	a := t.adapt
 	if a == nil || a.typ != samplerRARD || p.err != nil {
 		return p.meanSquare(r)
@@ -195,7 +195,7 @@ func (p *program) termLoss(t *term, r *G.Node) *G.Node {
 }
 
 // feedAdaptive feeds a rar-d term's mask for its current epoch.
-func (p *program) feedAdaptive(t *term) {
+func (p *Program) feedAdaptive(t *term) {
 	a := t.adapt
 	if a == nil || a.mask == nil {
 		return
@@ -210,9 +210,9 @@ func (p *program) feedAdaptive(t *term) {
 
 // adaptiveResample performs the resampling of epoch e of an adaptive term
 // with the weights theta, and feeds the new points.
-func (p *program) adaptiveResample(t *term, e int, theta []float64) error {
+func (p *Program) adaptiveResample(t *term, e int, theta []float64) error {
 	a := t.adapt
-	rng := sampling.Stream(p.cfg.seed, streamPoints, uint64(t.kind), uint64(t.index), uint64(e))
+	rng := sampling.Stream(p.cfg.Seed, streamPoints, uint64(t.kind), uint64(t.index), uint64(e))
 	n := len(p.prob.Variables)
 	var cand, candN []float64
 	var err error
@@ -261,7 +261,7 @@ func gatherRows(x []float64, n int, idx []int, dst []float64) []float64 {
 // poolResiduals returns |residual| (the Euclidean norm over the term's
 // residual vectors) at the candidate points, evaluated in batches by the
 // term's residual program with the weights theta.
-func (p *program) poolResiduals(t *term, cand, candN []float64, theta []float64) ([]float64, error) {
+func (p *Program) poolResiduals(t *term, cand, candN []float64, theta []float64) ([]float64, error) {
 	a := t.adapt
 	if a.prog == nil {
 		prob := *p.prob
@@ -273,7 +273,7 @@ func (p *program) poolResiduals(t *term, cand, candN []float64, theta []float64)
 		} else {
 			prob.Conditions[t.index].Sampler, prob.Conditions[t.index].ResampleEvery = plain, 0
 		}
-		rp, err := buildProgram(&prob, p.cfg, buildOptions{only: &termRef{t.kind, t.index}, points: min(adaptiveBatch, a.pool), objective: objNone})
+		rp, err := Build(&prob, p.cfg, BuildOptions{only: &termRef{t.kind, t.index}, Points: min(adaptiveBatch, a.pool), objective: objNone})
 		if err != nil {
 			return nil, fmt.Errorf("residual program: %w", err)
 		}

@@ -1,4 +1,4 @@
-package pinn
+package compiler
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ import (
 // on its whole boundary or on a time slice.
 
 // geometryFaces checks and keeps a condition's selector on a shape domain.
-func (p *program) geometryFaces(t *term, on []pde.Face, typ string) error {
+func (p *Program) geometryFaces(t *term, on []pde.Face, typ string) error {
 	if typ == "periodic" {
 		return fmt.Errorf("periodic conditions need a box domain")
 	}
@@ -47,7 +47,7 @@ func (p *program) geometryFaces(t *term, on []pde.Face, typ string) error {
 
 // spaceTime is the shape with the time interval, when there is a time
 // variable (the last variable: the loader appends it after the shape's two).
-func (p *program) spaceTime() (sampling.SpaceTime, bool) { return spaceTimeOf(p.prob) }
+func (p *Program) spaceTime() (sampling.SpaceTime, bool) { return spaceTimeOf(p.prob) }
 
 func spaceTimeOf(prob *pde.Problem) (sampling.SpaceTime, bool) {
 	vars := prob.Variables
@@ -58,7 +58,7 @@ func spaceTimeOf(prob *pde.Problem) (sampling.SpaceTime, bool) {
 }
 
 // drawInterior draws n interior points of the whole domain.
-func (p *program) drawInterior(n int, s sampling.UnitSampler, rng *rand.Rand) ([]float64, error) {
+func (p *Program) drawInterior(n int, s sampling.UnitSampler, rng *rand.Rand) ([]float64, error) {
 	return domainInterior(p.prob, n, s, rng)
 }
 
@@ -78,7 +78,7 @@ func domainInterior(prob *pde.Problem, n int, s sampling.UnitSampler, rng *rand.
 func (t *term) isCondition() bool { return t.faces != nil || t.geomOn.Var != "" }
 
 // drawCondition draws n points of a condition term with outward normals.
-func (p *program) drawCondition(t *term, n int, s sampling.UnitSampler, rng *rand.Rand) (pts, normals []float64, err error) {
+func (p *Program) drawCondition(t *term, n int, s sampling.UnitSampler, rng *rand.Rand) (pts, normals []float64, err error) {
 	if p.prob.Geometry == nil {
 		pts, normals, _, err = p.box.FacePoints(t.faces, n, s, rng)
 		return pts, normals, err

@@ -1,0 +1,134 @@
+package compiler
+
+import (
+	"fmt"
+
+	"github.com/gopinn/gopinn/pinn/internal/runio"
+)
+
+// What of a program a checkpoint keeps besides the flat parameter vector:
+// every term's current points (and normals), its resampling epoch and causal
+// weights, and the loss-balancing factors; restored, the program is the one
+// that was saved, so a resumed run is exact.
+
+// TermNames lists the loss terms in program order (the order of metrics
+// columns and checkpoint members).
+func (p *Program) TermNames() []string {
+	names := make([]string, len(p.terms))
+	for i, t := range p.terms {
+		names[i] = t.name
+	}
+	return names
+}
+
+// TermView is what a program shows of one of its terms: where its points
+// are now. Points and Normals are the program's own slices, read-only.
+type TermView struct {
+	Name      string
+	Condition bool      // a boundary, initial or time-face condition
+	Points    []float64 // rows of raw coordinates, one per collocation point
+	Normals   []float64 // outward unit normals of a condition's points; nil otherwise
+	Rows      int       // rows of the term's batch (RAR-D: sized for the whole plan)
+	Live      int       // rows in the loss now (RAR-D: the points added so far)
+	Epoch     int       // resampling epoch of the current points
+}
+
+// Terms lists the program's terms in program order.
+func (p *Program) Terms() []TermView {
+	out := make([]TermView, len(p.terms))
+	for i, t := range p.terms {
+		live := t.P
+		if t.adapt != nil && t.adapt.typ == samplerRARD {
+			live = t.adapt.active(t.epoch)
+		}
+		out[i] = TermView{Name: t.name, Condition: t.isCondition(), Points: t.pts, Normals: t.normals,
+			Rows: t.P, Live: live, Epoch: t.epoch}
+	}
+	return out
+}
+
+// SaveState adds to a the program's state and, for Python users, every
+// weight tensor of theta under its own name ("net/W0", "hidden_h/b1",
+// "param/lam"), without copying.
+func (p *Program) SaveState(a map[string]runio.Array, theta []float64) {
+	off := 0
+	for i, n := range p.params {
+		a[n.Name()] = runio.Array{Shape: append([]int(nil), n.Shape()...), Data: theta[off : off+p.sizes[i]]}
+		off += p.sizes[i]
+	}
+	n := len(p.prob.Variables)
+	for i, t := range p.terms {
+		a[fmt.Sprintf("points/%d", i)] = runio.Array{Shape: []int{len(t.pts) / n, n}, Data: t.pts}
+		if t.normals != nil {
+			a[fmt.Sprintf("normals/%d", i)] = runio.Array{Shape: []int{len(t.normals) / n, n}, Data: t.normals}
+		}
+		a[fmt.Sprintf("epoch/%d", i)] = runio.Scalar(float64(t.epoch))
+		if t.causal != nil {
+			a[fmt.Sprintf("causal/%d", i)] = runio.Vector(t.causal.a)
+		}
+	}
+	if lam := p.balanceFactors(); lam != nil {
+		a["balance/lambda"] = runio.Vector(lam)
+	}
+}
+
+// LoadState restores what SaveState saved (path names the checkpoint in
+// errors) and feeds the restored points.
+func (p *Program) LoadState(a map[string]runio.Array, path string) error {
+	for i, t := range p.terms {
+		pts, ok := a[fmt.Sprintf("points/%d", i)]
+		if !ok || len(pts.Data) != len(t.pts) {
+			return fmt.Errorf("checkpoint %s: points of term %q missing or of another size", path, t.name)
+		}
+		t.pts = append(t.pts[:0], pts.Data...)
+		if nv, ok := a[fmt.Sprintf("normals/%d", i)]; ok {
+			t.normals = append([]float64(nil), nv.Data...)
+		}
+		ep, ok := a[fmt.Sprintf("epoch/%d", i)]
+		if !ok || len(ep.Data) != 1 {
+			return fmt.Errorf("checkpoint %s: no resampling epoch of term %q", path, t.name)
+		}
+		t.epoch = int(ep.Data[0])
+		p.feed(t)
+		if t.causal != nil {
+			c, ok := a[fmt.Sprintf("causal/%d", i)]
+			if !ok || len(c.Data) != t.P {
+				return fmt.Errorf("checkpoint %s: causal weights of term %q missing or of another size", path, t.name)
+			}
+			p.setCausal(t, c.Data)
+		}
+	}
+	if p.balanceCfg() != nil {
+		lam, ok := a["balance/lambda"]
+		if !ok || len(lam.Data) != len(p.terms) {
+			return fmt.Errorf("checkpoint %s: no loss-balancing factors for %d terms", path, len(p.terms))
+		}
+		p.setBalance(lam.Data)
+	}
+	return nil
+}
+
+// Resample draws new points for the terms whose resampling epoch changed at
+// global step step (adaptive terms from the residuals at theta).
+func (p *Program) Resample(step int, theta []float64) error {
+	for _, t := range p.terms {
+		if t.adapt != nil {
+			if e := p.cfg.AdaptiveEpoch(step, t.every); e != t.epoch {
+				if err := p.adaptiveResample(t, e, theta); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if t.every <= 0 || t.kind == kindData {
+			continue
+		}
+		if e := step / t.every; e != t.epoch {
+			if err := p.sample(t, e); err != nil {
+				return err
+			}
+			p.feed(t)
+		}
+	}
+	return nil
+}
