@@ -15,7 +15,7 @@ import (
 
 // hiddenRidgeSpec is a 100-D problem with a hidden term: lap(u) = h(u) in
 // the box [-1, 1]^100 with u = tanh(s), s = sum(x)/10. Since the gradient of
-// s has unit length, lap(u) = tanh”(s) = 2u^3 - 2u, so the true hidden term
+// s has unit length, lap(u) = d²tanh(s)/ds² = 2u^3 - 2u, so the true hidden term
 // is h(u) = 2u^3 - 2u. u is observed at 2000 points (obs.csv, columns
 // x[1]..x[100]) and given on the whole boundary; the exact 100-D Laplacian
 // runs through the general compiler (the fast path has no hidden terms).
