@@ -59,6 +59,35 @@ type Model struct {
 	// Fourier, if set, feeds the network random Fourier features of the
 	// (normalised) inputs instead of the inputs (Tancik et al. 2020).
 	Fourier *Fourier
+	// Separate gives every field a network of its own, each with one
+	// output (model.separate; PINNacle's PFNN), instead of one network with
+	// an output per field. Fields implies it.
+	Separate bool
+	// Fields overrides the layers and activation of a field's network, by
+	// field (model.fields); a field not listed uses Layers and Activation.
+	Fields map[string]FieldNet
+}
+
+// FieldNet is one field's network in a model with separate networks.
+type FieldNet struct {
+	Layers     []int  // hidden widths; nil: Model.Layers
+	Activation string // "": Model.Activation
+}
+
+// FieldNet returns the hidden widths and activation of field's own
+// network (Model.Layers and Model.Activation where model.fields does not
+// override them).
+func (m *Model) FieldNet(field string) FieldNet {
+	fn := FieldNet{Layers: m.Layers, Activation: m.Activation}
+	if o, ok := m.Fields[field]; ok {
+		if o.Layers != nil {
+			fn.Layers = o.Layers
+		}
+		if o.Activation != "" {
+			fn.Activation = o.Activation
+		}
+	}
+	return fn
 }
 
 // Fourier configures random Fourier features gamma(x) = [cos(2 pi x B),

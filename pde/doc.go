@@ -80,7 +80,10 @@
 //     "boundary" selects the sphere of the ball or every face of the box
 //     (Face.Var == BoundaryFace), and "x == c" is refused.
 //   - model: architecture mlp | modified (Wang, Teng & Perdikaris 2021),
-//     fourier: {features, scale} (random Fourier features of the inputs);
+//     fourier: {features, scale} (random Fourier features of the inputs),
+//     separate: true (one network per field, Model.Separate) and
+//     fields: {f: {layers, activation}} (that field's own network,
+//     Model.Fields, Model.FieldNet; implies separate);
 //     training: balance: {method: grad-norm, every, alpha} (loss balancing
 //     by gradient norms), causal: {chunks, epsilon} (causal weighting of
 //     the equations in t); hidden terms: library: {degree, extra,

@@ -969,14 +969,15 @@ func (b *build) typedCondition(f map[string]entry, it *yaml.Node, path string, i
 func (b *build) model(n *yaml.Node) {
 	m := &b.s.Model
 	m.Layers, m.Activation = DefaultLayers, DefaultActivation
-	f := b.fields(n, "model", "layers", "activation", "output", "normalize", "architecture", "fourier")
+	f := b.fields(n, "model", "layers", "activation", "output", "normalize", "architecture", "fourier", "separate", "fields")
 	if e, ok := f["layers"]; ok {
 		m.Layers, _ = b.widths(e.val, "model.layers")
 	}
-	b.convergenceModel(f)
 	if e, ok := f["activation"]; ok {
 		m.Activation, _ = b.oneOf(e.val, "model.activation", keys(activations)...)
 	}
+	b.fieldNets(f)
+	b.convergenceModel(f)
 	if e, ok := f["normalize"]; ok {
 		norm, _ := b.boolean(e.val, "model.normalize")
 		m.NoNormalize = !norm

@@ -12,11 +12,13 @@ func (b *build) convergenceModel(f map[string]entry) {
 			m.Architecture = v
 		}
 		if m.Architecture == "modified" {
-			ws := m.Layers // already read
-			for _, w := range ws {
-				if w != ws[0] {
-					b.errorf(e.val, "model.architecture: modified needs equal hidden widths (the gates mix every layer with the encoders), have %v", ws)
-					break
+			// every network's widths (already read) must be equal
+			if !equalWidths(m.Layers) {
+				b.errorf(e.val, "model.architecture: modified needs equal hidden widths (the gates mix every layer with the encoders), have %v", m.Layers)
+			}
+			for _, name := range b.p.Fields {
+				if o, ok := m.Fields[name]; ok && o.Layers != nil && !equalWidths(o.Layers) {
+					b.errorf(e.val, "model.architecture: modified needs equal hidden widths (the gates mix every layer with the encoders), have %v in model.fields.%s", o.Layers, name)
 				}
 			}
 		}
@@ -34,6 +36,15 @@ func (b *build) convergenceModel(f map[string]entry) {
 		ff.Scale, _ = b.positive(x.val, "model.fourier.scale")
 	}
 	m.Fourier = ff
+}
+
+func equalWidths(ws []int) bool {
+	for _, w := range ws {
+		if w != ws[0] {
+			return false
+		}
+	}
+	return true
 }
 
 func (b *build) convergenceTraining(f map[string]entry) {

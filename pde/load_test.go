@@ -258,6 +258,8 @@ func TestMarshalRunRoundTrip(t *testing.T) {
 		"rich.yaml": rich,
 		// the map form of the noise is written back as written
 		"noisy.yaml": strings.Replace(noisySpec, "NOISE", "{sigma: 0.1}", 1),
+		// per-field networks
+		"separate.yaml": separateSpec,
 	}
 	for name, text := range specs {
 		t.Run(name, func(t *testing.T) {
@@ -475,6 +477,60 @@ func TestMarshalRunGo(t *testing.T) {
 	}
 	if s2.Problem.Conditions[0].Residual.String() != "u - 0" || len(s2.Problem.Conditions[0].On) != 4 || s2.Training.Then.Steps != 200 {
 		t.Errorf("reloaded %+v\n%s", s2.Problem, out)
+	}
+}
+
+// separateSpec has one network per field, v's with its own layers and
+// activation.
+const separateSpec = `name: sep
+variables: {x: [0, 1]}
+fields: [u, v]
+equations:
+  - {name: a, residual: "u_xx - v", points: 20}
+  - {name: b, residual: "v - 2", points: 20}
+model:
+  layers: [8, 8]
+  fields:
+    v: {layers: [4], activation: sin}
+`
+
+// TestSeparateModel: model.fields implies separate, FieldNet falls back to
+// the shared layers and activation, and a Spec built in Go writes its
+// per-field networks into spec.yaml.
+func TestSeparateModel(t *testing.T) {
+	s, err := LoadBytes(filepath.Join(goodDir, "sep.yaml"), []byte(separateSpec), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := s.Model
+	if !m.Separate {
+		t.Error("model.fields did not imply separate")
+	}
+	if got := m.FieldNet("u"); !reflect.DeepEqual(got, FieldNet{Layers: []int{8, 8}, Activation: "tanh"}) {
+		t.Errorf("FieldNet(u) = %+v", got)
+	}
+	if got := m.FieldNet("v"); !reflect.DeepEqual(got, FieldNet{Layers: []int{4}, Activation: "sin"}) {
+		t.Errorf("FieldNet(v) = %+v", got)
+	}
+	s.src = nil // as if built in Go
+	out, err := s.MarshalRun(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := LoadBytes(filepath.Join(goodDir, "x.yaml"), out, nil)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !s2.Model.Separate || !reflect.DeepEqual(s2.Model.Fields, m.Fields) {
+		t.Errorf("reloaded model %+v\n%s", s2.Model, out)
+	}
+	// separate alone: every field the shared layers
+	s3, err := LoadBytes(filepath.Join(goodDir, "y.yaml"), []byte(strings.Replace(separateSpec, "  fields:\n    v: {layers: [4], activation: sin}\n", "  separate: true\n", 1)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s3.Model.Separate || s3.Model.Fields != nil || !reflect.DeepEqual(s3.Model.FieldNet("v").Layers, []int{8, 8}) {
+		t.Errorf("separate: true gives %+v", s3.Model)
 	}
 }
 

@@ -213,6 +213,23 @@ func (s *Spec) fillDefaults(root *yaml.Node, rename func(string, string) string)
 	def(m, "activation", orStr(s.Model.Activation, DefaultActivation))
 	def(m, "normalize", !s.Model.NoNormalize)
 	def(m, "architecture", orStr(s.Model.Architecture, DefaultArchitecture))
+	def(m, "separate", s.Model.Separate || len(s.Model.Fields) > 0)
+	if len(s.Model.Fields) > 0 && value(m, "fields") == nil {
+		// a Spec built in Go: write its overrides, fields in declaration order
+		fs := section(m, "fields")
+		for _, name := range p.Fields {
+			if o, ok := s.Model.Fields[name]; ok {
+				fm := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: yaml.FlowStyle}
+				if o.Layers != nil {
+					set(fm, "layers", node(o.Layers))
+				}
+				if o.Activation != "" {
+					set(fm, "activation", node(o.Activation))
+				}
+				set(fs, name, fm)
+			}
+		}
+	}
 	if ff := s.Model.Fourier; ff != nil {
 		fs := section(m, "fourier")
 		fs.Style = yaml.FlowStyle

@@ -53,6 +53,11 @@ func trainFull(t *testing.T, spec *pde.Spec, dir string) (*Result, Options) {
 	t.Helper()
 	opts := OptionsFromSpec(spec)
 	opts.OutDir = filepath.Join(dir, "full")
+	yml, err := spec.MarshalRun(nil) // spec.yaml, so that LoadRun can rebuild the run
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.SpecYAML = yml
 	full, err := Train(context.Background(), spec.Problem, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -329,7 +329,7 @@ func (b *batch) build() error {
 	}
 	var jets [][]autodiff.Jet // by direction, by field
 	var err error
-	if netKernel == "fused" && b.m.net.CanFuse(rows) {
+	if netKernel == "fused" && b.m.canFuse(rows) {
 		jets, err = b.fusedJets(dirs, rows)
 	} else {
 		jets, err = b.graphJets(dirs, rows)
@@ -368,20 +368,23 @@ func (b *batch) build() error {
 	return b.m.err
 }
 
-// splitFields splits the network's output jet into one jet per field (a
-// product with a selector column: Gorgonia's Slice has wrong derivatives).
-func (b *batch) splitFields(y autodiff.Jet) ([]autodiff.Jet, error) {
-	nf := len(b.m.prob.Fields)
-	raw := make([]autodiff.Jet, nf)
+// splitFields splits the solution networks' output jets (ys[k] of
+// network k) into one jet per field: a network with one output is its
+// field's jet, a column of a wider one is selected by a fixed matrix.
+func (b *batch) splitFields(ys []autodiff.Jet) ([]autodiff.Jet, error) {
+	raw := make([]autodiff.Jet, len(b.m.prob.Fields))
 	for f := range raw {
-		if nf == 1 {
+		net := b.m.sol[b.m.fieldNet[f]]
+		y := ys[b.m.fieldNet[f]]
+		out := net.Sizes[len(net.Sizes)-1]
+		if out == 1 {
 			raw[f] = y
 			continue
 		}
-		sel := make([]float64, nf)
-		sel[f] = 1
+		sel := make([]float64, out)
+		sel[b.m.fieldCol[f]] = 1
 		var err error
-		raw[f], err = autodiff.MatMul(y, b.m.fixed(fmt.Sprintf("%s/sel%d", b.name, f), nf, 1, sel))
+		raw[f], err = autodiff.MatMul(y, b.m.fixed(fmt.Sprintf("%s/sel%d", b.name, f), out, 1, sel))
 		if err != nil {
 			return nil, err
 		}

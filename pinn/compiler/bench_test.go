@@ -45,18 +45,21 @@ func TestKernelsAgree(t *testing.T) {
 		prob   *pde.Problem
 		layers []int
 		output map[string]expr.Expr
+		fields map[string]pde.FieldNet // non-nil: model.fields (separate networks)
 	}{
-		{"poisson2d", testprob.Poisson2D(t, 200, 64), []int{16, 16, 16}, nil},
-		{"poisson2d/1layer", testprob.Poisson2D(t, 200, 64), []int{32}, nil},
-		{"heat1d", testprob.Heat1D(t), []int{12, 12}, nil},
-		{"ode3", testprob.ThirdOrderODE(t), []int{10, 10}, nil},
+		{"poisson2d", testprob.Poisson2D(t, 200, 64), []int{16, 16, 16}, nil, nil},
+		{"poisson2d/1layer", testprob.Poisson2D(t, 200, 64), []int{32}, nil, nil},
+		{"heat1d", testprob.Heat1D(t), []int{12, 12}, nil, nil},
+		{"ode3", testprob.ThirdOrderODE(t), []int{10, 10}, nil, nil},
 		{"two+transform", twoFields(t), []int{12, 12}, map[string]expr.Expr{
-			"u": testprob.MustResolve(t, "x*(1-x)*N_u + sin(y)", &expr.Scope{Variables: []string{"x", "y"}, NetOutputs: []string{"N_u", "N_v"}})}},
+			"u": testprob.MustResolve(t, "x*(1-x)*N_u + sin(y)", &expr.Scope{Variables: []string{"x", "y"}, NetOutputs: []string{"N_u", "N_v"}})}, nil},
+		{"two/separate", twoFields(t), []int{12, 12}, nil, map[string]pde.FieldNet{"v": {Layers: []int{6, 6, 6}, Activation: "sin"}}},
 	}
 	for _, c := range probs {
 		for _, dt := range []string{"float64", "float32"} {
 			t.Run(c.name+"/"+dt, func(t *testing.T) {
-				set := Settings{Seed: 2, DType: dt, Model: pde.Model{Layers: c.layers, Activation: "tanh", Output: c.output}}
+				set := Settings{Seed: 2, DType: dt, Model: pde.Model{Layers: c.layers, Activation: "tanh", Output: c.output,
+					Separate: c.fields != nil, Fields: c.fields}}
 				run := func(kernel string) (float64, []float64) {
 					var loss float64
 					var grad []float64

@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 
+	"github.com/gopinn/gopinn/autodiff"
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
 	"github.com/gopinn/gopinn/pinn/internal/tensors"
@@ -16,7 +17,14 @@ import (
 // parameter layout, so weights move between them as one vector.
 type model struct {
 	ops
-	prob    *pde.Problem
+	prob *pde.Problem
+	// sol are the solution networks: one with an output per field, or
+	// (model.separate) one per field. Field f is output column fieldCol[f]
+	// of sol[fieldNet[f]].
+	sol                []*nets.MLP
+	fieldNet, fieldCol []int
+	// net is sol[0]; with one solution network (always on the
+	// high-dimensional fast path) it is the network.
 	net     *nets.MLP
 	hidden  []*nets.MLP // in prob.Hidden order
 	scalars []*G.Node
@@ -36,16 +44,11 @@ func newModel(prob *pde.Problem, cfg *Config) (*model, error) {
 	if m.dt, err = tensors.Dtype(cfg.DType); err != nil {
 		return nil, err
 	}
-	act, err := nets.Activation(cfg.Model.Activation)
-	if err != nil {
-		return nil, err
-	}
 	n := len(prob.Variables)
 	if prob.Vector != nil {
 		n = prob.Vector.Dim + len(prob.Variables) - 1 // x, then t (not |x|)
 	}
-	m.net = nets.NewMLP(m.g, m.dt, "net", n, cfg.Model.Layers, len(prob.Fields), act)
-	if err := m.net.Extend(m.g, m.dt, cfg.Model, cfg.Seed); err != nil {
+	if err := m.solutionNets(cfg, n); err != nil {
 		return nil, err
 	}
 	for _, h := range prob.Hidden {
@@ -58,7 +61,9 @@ func newModel(prob *pde.Problem, cfg *Config) (*model, error) {
 	for _, p := range prob.Parameters {
 		m.scalars = append(m.scalars, G.NewMatrix(m.g, m.dt, G.WithShape(1, 1), G.WithName("param/"+p.Name), G.WithValue(tensors.New(m.dt, 1, 1))))
 	}
-	m.params = append(m.params, m.net.Params()...)
+	for _, net := range m.sol {
+		m.params = append(m.params, net.Params()...)
+	}
 	for _, h := range m.hidden {
 		m.params = append(m.params, h.Params()...)
 	}
@@ -75,10 +80,73 @@ func newModel(prob *pde.Problem, cfg *Config) (*model, error) {
 		}
 	}
 	m.used = map[*G.Node]bool{}
-	for _, p := range m.net.Params() {
-		m.used[p] = true
+	for _, net := range m.sol {
+		for _, p := range net.Params() {
+			m.used[p] = true
+		}
 	}
 	return m, nil
+}
+
+// solutionNets creates the solution networks on n inputs: one network
+// with an output per field, or with model.separate (and several fields)
+// one network per field with that field's layers and activation.
+func (m *model) solutionNets(cfg *Config, n int) error {
+	fields := m.prob.Fields
+	add := func(name string, fn pde.FieldNet, out int) error {
+		act, err := nets.Activation(fn.Activation)
+		if err != nil {
+			return err
+		}
+		net := nets.NewMLP(m.g, m.dt, name, n, fn.Layers, out, act)
+		if err := net.Extend(m.g, m.dt, cfg.Model, cfg.Seed); err != nil {
+			return err
+		}
+		m.sol = append(m.sol, net)
+		return nil
+	}
+	if cfg.Model.Separate && len(fields) > 1 {
+		for f, name := range fields {
+			if err := add("net_"+name, cfg.Model.FieldNet(name), 1); err != nil {
+				return fmt.Errorf("model.fields.%s: %w", name, err)
+			}
+			m.fieldNet, m.fieldCol = append(m.fieldNet, f), append(m.fieldCol, 0)
+		}
+	} else {
+		fn := pde.FieldNet{Layers: cfg.Model.Layers, Activation: cfg.Model.Activation}
+		if len(fields) == 1 {
+			fn = cfg.Model.FieldNet(fields[0]) // model.fields may name the one field
+		}
+		if err := add("net", fn, len(fields)); err != nil {
+			return err
+		}
+		for f := range fields {
+			m.fieldNet, m.fieldCol = append(m.fieldNet, 0), append(m.fieldCol, f)
+		}
+	}
+	m.net = m.sol[0]
+	return nil
+}
+
+// canFuse reports whether the fused kernel takes every solution network
+// for these input directions.
+func (m *model) canFuse(rows []autodiff.Direction) bool {
+	for _, net := range m.sol {
+		if !net.CanFuse(rows) {
+			return false
+		}
+	}
+	return true
+}
+
+// solParams is the length of the solution networks' part of the flat
+// parameter vector (it comes first).
+func (m *model) solParams() int {
+	n := 0
+	for _, net := range m.sol {
+		n += net.NumParams()
+	}
+	return n
 }
 
 // numParams is the length of the flat parameter vector.
@@ -117,7 +185,17 @@ func (m *model) predict64(theta []float64, p []float64) []float64 {
 	for i := range p {
 		xn[i] = (p[i] - m.center[i]) / m.half[i]
 	}
-	out := m.net.Forward64(theta[:m.net.NumParams()], xn)
+	out := make([]float64, len(m.prob.Fields))
+	off := 0
+	for k, net := range m.sol {
+		y := net.Forward64(theta[off:off+net.NumParams()], xn)
+		off += net.NumParams()
+		for f := range out {
+			if m.fieldNet[f] == k {
+				out[f] = y[m.fieldCol[f]]
+			}
+		}
+	}
 	if m.output == nil {
 		return out
 	}

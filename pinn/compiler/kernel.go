@@ -12,17 +12,21 @@ import (
 // coordinate jets (x, v/h, 0, ...), exactly what the op takes. It sets
 // b.primal and returns the field jets by direction.
 func (b *batch) fusedJets(dirs, rows []autodiff.Direction) ([][]autodiff.Jet, error) {
-	fj, err := b.m.net.Fused(b.in, rows)
-	if err != nil {
-		return nil, err
+	fjs := make([]*autodiff.FusedJets, len(b.m.sol))
+	for k, net := range b.m.sol {
+		var err error
+		if fjs[k], err = net.Fused(b.in, rows); err != nil {
+			return nil, err
+		}
 	}
 	nf := len(b.m.prob.Fields)
-	// raw network output jets, one per field (a column of the output)
+	// raw network output jets, one per field (a column of its network's output)
 	raw := func(d int) ([]autodiff.Jet, error) {
 		out := make([]autodiff.Jet, nf)
 		for f := range out {
 			var err error
-			if out[f], err = fj.Jet(d, f, f+1); err != nil {
+			c := b.m.fieldCol[f]
+			if out[f], err = fjs[b.m.fieldNet[f]].Jet(d, c, c+1); err != nil {
 				return nil, err
 			}
 		}
@@ -58,11 +62,7 @@ func (b *batch) fusedJets(dirs, rows []autodiff.Direction) ([][]autodiff.Jet, er
 func (b *batch) graphJets(dirs, rows []autodiff.Direction) ([][]autodiff.Jet, error) {
 	n := len(b.m.prob.Variables)
 	// primal: an order-0 jet of the inputs.
-	y0, err := b.m.net.Forward(autodiff.Const(b.in, 0))
-	if err != nil {
-		return nil, err
-	}
-	r0, err := b.splitFields(y0)
+	r0, err := b.forwardFields(autodiff.Const(b.in, 0))
 	if err != nil {
 		return nil, err
 	}
@@ -82,11 +82,7 @@ func (b *batch) graphJets(dirs, rows []autodiff.Direction) ([][]autodiff.Jet, er
 		in := autodiff.Jet{C: make([]*G.Node, dir.Order+1)}
 		in.C[0] = b.in
 		in.C[1] = b.m.fixed(fmt.Sprintf("%s/dir%d", b.name, d), b.P, n, vals)
-		y, err := b.m.net.Forward(in)
-		if err != nil {
-			return nil, err
-		}
-		r, err := b.splitFields(y)
+		r, err := b.forwardFields(in)
 		if err != nil {
 			return nil, err
 		}
@@ -95,4 +91,17 @@ func (b *batch) graphJets(dirs, rows []autodiff.Direction) ([][]autodiff.Jet, er
 		}
 	}
 	return jets, nil
+}
+
+// forwardFields pushes the input jet through every solution network as
+// graph ops and returns the raw output jet of each field.
+func (b *batch) forwardFields(in autodiff.Jet) ([]autodiff.Jet, error) {
+	ys := make([]autodiff.Jet, len(b.m.sol))
+	for k, net := range b.m.sol {
+		var err error
+		if ys[k], err = net.Forward(in); err != nil {
+			return nil, err
+		}
+	}
+	return b.splitFields(ys)
 }

@@ -558,7 +558,7 @@ func (p *Program) InitTheta() []float64 {
 	theta := make([]float64, p.NumParams())
 	rng := sampling.Stream(p.cfg.Seed, streamWeights)
 	off := 0
-	nets := append([]*nets.MLP{p.net}, p.hidden...)
+	nets := append(append([]*nets.MLP(nil), p.sol...), p.hidden...)
 	for k, net := range nets {
 		r := rng
 		if k > 0 {
