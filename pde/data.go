@@ -54,6 +54,9 @@ func (b *build) readData() {
 				b.errorf(d.file, "%s: %v", what, err)
 				continue
 			}
+			if d.fields != nil && !b.keepFields(&ds, d, what) {
+				continue
+			}
 		case d.points != nil:
 			if !b.synthetic(&ds, d, what) {
 				continue
@@ -328,6 +331,25 @@ func csvError(shown string, err error) error {
 	return fmt.Errorf("%s: %v", shown, err)
 }
 
+// keepFields keeps, of a file's field columns, those data.<i>.fields
+// names; each must be a column of the file.
+func (b *build) keepFields(ds *DataSet, d dataSrc, what string) bool {
+	keep := map[string]bool{}
+	for _, f := range d.fields {
+		if _, ok := ds.Targets[f]; !ok {
+			b.errorf(d.fieldsNode, "%s: fields: %q is not a column of %s", what, f, d.file.Value)
+			return false
+		}
+		keep[f] = true
+	}
+	for f := range ds.Targets {
+		if !keep[f] {
+			delete(ds.Targets, f)
+		}
+	}
+	return true
+}
+
 // synthetic makes a data set on the cartesian grid of points, with values
 // from evaluation.exact. The first variable varies slowest. Noise (see
 // addNoise) is drawn row by row and field by field from a PCG generator
@@ -409,6 +431,19 @@ func (b *build) synthetic(ds *DataSet, d dataSrc, what string) bool {
 		if b.p.Exact[f] != nil || odeRef != nil {
 			fields = append(fields, f)
 		}
+	}
+	if d.fields != nil {
+		have := map[string]bool{}
+		for _, f := range fields {
+			have[f] = true
+		}
+		for _, f := range d.fields {
+			if !have[f] {
+				b.errorf(d.fieldsNode, "%s: fields: %q has no evaluation.exact to draw synthetic values from", what, f)
+				return false
+			}
+		}
+		fields = d.fields
 	}
 	if len(fields) == 0 {
 		if len(b.exact) == 0 && b.ode == nil {

@@ -260,3 +260,69 @@ data: [{name: obs, file: /dev/zero}]
 		t.Fatalf("data file /dev/zero: %v", err)
 	}
 }
+
+// twoFieldData observes FIELDS of u = x, v = 2x (exact for both) on a
+// synthetic grid, and the file obs.csv with columns x, u, v.
+const twoFieldData = `name: obsfields
+variables:
+  x: [0, 1]
+fields: [u, v]
+equations:
+  - {name: pde, residual: "u_x - 1 + v - 2*x", points: 10}
+data:
+  - {name: grid, points: {x: [0, 0.5, 1]}, fields: FIELDS}
+  - {name: file, file: obs.csv, fields: [v]}
+evaluation:
+  exact: {u: "x", v: "2*x"}
+`
+
+// TestDataFields: data.<i>.fields picks the observed fields of synthetic
+// data (the others are not drawn) and of a file (the other columns are
+// ignored); a field with no exact value, an unknown name, a repeated one
+// and a field that is not a column are errors at the list.
+func TestDataFields(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "obs.csv"), []byte("x,u,v\n0.25,0.25,0.5\n0.75,0.75,1.5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	load := func(fields, exact string) (*Spec, error) {
+		src := strings.Replace(twoFieldData, "FIELDS", fields, 1)
+		src = strings.Replace(src, `exact: {u: "x", v: "2*x"}`, exact, 1)
+		return LoadBytes(filepath.Join(dir, "s.yaml"), []byte(src), nil)
+	}
+	s, err := load("[u]", `exact: {u: "x", v: "2*x"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grid, file := s.Problem.Data[0], s.Problem.Data[1]
+	if len(grid.Targets) != 1 || !reflect.DeepEqual(grid.Targets["u"], []float64{0, 0.5, 1}) {
+		t.Errorf("grid targets %v, want u only", grid.Targets)
+	}
+	if len(file.Targets) != 1 || !reflect.DeepEqual(file.Targets["v"], []float64{0.5, 1.5}) {
+		t.Errorf("file targets %v, want v only", file.Targets)
+	}
+	// without fields every field with an exact value is drawn
+	all, err := load("[u, v]", `exact: {u: "x", v: "2*x"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Problem.Data[0].Targets) != 2 {
+		t.Errorf("fields [u, v]: targets %v", all.Problem.Data[0].Targets)
+	}
+	for _, c := range []struct{ fields, exact, want string }{
+		{"[v]", `exact: {u: "x"}`, `s.yaml:8:52: data "grid": fields: "v" has no evaluation.exact to draw synthetic values from`},
+		{"[w]", `exact: {u: "x", v: "2*x"}`, `s.yaml:8:53: data.0.fields: "w" is not a field (fields: u, v)`},
+		{"[u, u]", `exact: {u: "x", v: "2*x"}`, `s.yaml:8:56: data.0.fields: "u" appears twice`},
+		{"[]", `exact: {u: "x", v: "2*x"}`, `s.yaml:8:52: data.0.fields: want at least one field`},
+	} {
+		if _, err := load(c.fields, c.exact); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("fields %s: got %v, want %s", c.fields, err, c.want)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "obs.csv"), []byte("x,u\n0.25,0.25\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := load("[u]", `exact: {u: "x", v: "2*x"}`); err == nil || !strings.Contains(err.Error(), `data "file": fields: "v" is not a column of obs.csv`) {
+		t.Errorf("missing column: got %v", err)
+	}
+}

@@ -58,6 +58,9 @@
 //     for each field that has one; noise is relative, v*(1 + noise*z) with
 //     z ~ N(0, 1), drawn row by row, field by field, from a PCG generator
 //     seeded (spec seed, index of the data entry).
+//   - data fields: [u, ...] names the observed fields: of synthetic data the
+//     fields drawn (each needs an exact value), of a file the field columns
+//     used (each must be a column; the others are ignored).
 //   - data noise: a bare number or {relative: r} is relative noise;
 //     {sigma: s} is absolute, v + s*z (N(0, s^2)), from the same draws;
 //     DataSet.NoiseModel records which (relative | absolute | mean).

@@ -1148,6 +1148,31 @@ func (b *build) thenStage(n *yaml.Node, path string) *Stage {
 	return st
 }
 
+// observedFields reads data.<i>.fields: a list of declared fields, each once.
+func (b *build) observedFields(n *yaml.Node, path string) []string {
+	names := b.nameList(n, path)
+	if len(names) == 0 {
+		if dn := deref(n); dn != nil && dn.Kind == yaml.SequenceNode && len(dn.Content) == 0 {
+			b.errorf(n, "%s: want at least one field", path)
+		}
+		return nil
+	}
+	seen := map[string]bool{}
+	for i, nm := range names {
+		at := deref(n).Content[i]
+		switch {
+		case b.declKind[nm] != "field":
+			b.errorf(at, "%s: %q is not a field (fields: %s)", path, nm, joinNames(b.p.Fields))
+			return nil
+		case seen[nm]:
+			b.errorf(at, "%s: %q appears twice", path, nm)
+			return nil
+		}
+		seen[nm] = true
+	}
+	return names
+}
+
 // dataSrc is a data entry waiting to be read.
 type dataSrc struct {
 	idx    int
@@ -1160,22 +1185,30 @@ type dataSrc struct {
 	noiseModel string
 	weight     float64
 	item       *yaml.Node
+	// fields, if given (data.<i>.fields), are the observed fields: of a
+	// synthetic set, the fields whose exact values are drawn; of a file,
+	// the field columns used (others are ignored)
+	fields     []string
+	fieldsNode *yaml.Node
 }
 
 func (b *build) dataSets(n *yaml.Node) {
 	items, _ := b.list(n, "data")
 	for i, it := range items {
 		path := fmt.Sprintf("data.%d", i)
-		f := b.fields(it, path, "name", "file", "points", "noise", "noise_model", "weight")
+		f := b.fields(it, path, "name", "file", "points", "fields", "noise", "noise_model", "weight")
 		tf := map[string]entry{}
 		for k, v := range f {
-			if k != "points" { // not collocation points: read below
+			if k != "points" && k != "fields" { // not collocation points: read below
 				tf[k] = v
 			}
 		}
 		var t Term
 		b.term(tf, it, path, &t, false)
 		d := dataSrc{idx: i, name: t.Name, weight: t.Weight, item: it}
+		if e, ok := f["fields"]; ok {
+			d.fields, d.fieldsNode = b.observedFields(e.val, path+".fields"), e.val
+		}
 		fe, hasFile := f["file"]
 		pe, hasPoints := f["points"]
 		switch {

@@ -31,4 +31,16 @@ func TestConfigs(t *testing.T) {
 			t.Errorf("train %s: no summary.json", f)
 		}
 	}
+	// the PINNacle ports train too (two steps at full size: their point
+	// counts are the benchmark's)
+	pinnacle, _ := filepath.Glob("../../configs/papers/pinnacle/*.yaml")
+	if len(pinnacle) < 2 {
+		t.Fatalf("only %d PINNacle configs", len(pinnacle))
+	}
+	for _, f := range pinnacle {
+		dir := t.TempDir()
+		if code, _, stderr := runCLI(t, "train", f, "--steps", "2", "--out", dir, "--quiet", "--set", "evaluation.points=64"); code != 0 {
+			t.Errorf("train %s: exit %d: %s", f, code, stderr)
+		}
+	}
 }
