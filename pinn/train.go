@@ -72,6 +72,19 @@ func Train(ctx context.Context, prob *pde.Problem, opts Options) (*Result, error
 	return r.loop(ctx)
 }
 
+// ErrRunLocked is returned (wrapped, as an *InputError) when another live
+// process is writing a run directory.
+var ErrRunLocked = runio.ErrLocked
+
+// LockRun makes this process the one writer of the run directory dir (which
+// must exist) until unlock: another process's Train, Resume or LockRun of
+// it fails with ErrRunLocked meanwhile; a lock left by a killed process is
+// taken over. Train and Resume take the lock themselves; inside a lock this
+// process holds they go ahead, so a caller can lock, look at the
+// directory's state, and then train or resume without a race (pinntrain
+// sweep does).
+func LockRun(dir string) (unlock func(), err error) { return lockRun(dir) }
+
 // lockRun makes this process the one writer of a run directory (a second
 // run into it at once is refused; a lock left by a killed process is taken
 // over).

@@ -7,6 +7,7 @@
 //	pinntrain resume RUN_DIR [--steps N] [--quiet]
 //	pinntrain discover RUN_DIR [--degree N] [--extra EXPR]... [--max-rel-error E] [--threshold T] [--form strong|weak] [--hidden NAME]
 //	pinntrain reproduce NAME|all [--quick]
+//	pinntrain sweep SWEEP.yaml [--jobs N] [--index I] [--out DIR] [--quiet] [--count] [--collect]
 //	pinntrain version
 //
 // Exit codes: 0 success; 1 the run failed (with a one-line reason); 2 the
@@ -48,6 +49,7 @@ const usage = `usage:
   pinntrain resume RUN_DIR [--steps N] [--quiet]
   pinntrain discover RUN_DIR [--degree N] [--extra EXPR]... [--max-rel-error E] [--threshold T] [--form strong|weak] [--hidden NAME]
   pinntrain reproduce NAME|all [--quick]
+  pinntrain sweep SWEEP.yaml [--jobs N] [--index I] [--out DIR] [--quiet] [--count] [--collect]
   pinntrain version`
 
 func main() {
@@ -120,6 +122,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		err = cmdDiscover(args[1:], stdout)
 	case "reproduce":
 		err = cmdReproduce(ctx, args[1:], stdout, stderr)
+	case "sweep":
+		err = cmdSweep(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 	case "help", "--help", "-h", "-help":

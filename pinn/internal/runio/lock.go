@@ -35,7 +35,12 @@ func Lock(dir string) (unlock func(), err error) {
 		}
 		b, rerr := os.ReadFile(path)
 		pid, perr := strconv.Atoi(strings.TrimSpace(string(b)))
-		if rerr == nil && perr == nil && pid > 0 && alive(pid) && pid != os.Getpid() {
+		if rerr == nil && perr == nil && pid == os.Getpid() {
+			// already held by this process (a caller that locks, decides,
+			// then trains): the outer holder unlocks
+			return func() {}, nil
+		}
+		if rerr == nil && perr == nil && pid > 0 && alive(pid) {
 			return nil, fmt.Errorf("%w: %s is being written by process %d (one run per directory; give another --out)", ErrLocked, dir, pid)
 		}
 		os.Remove(path) // stale: its process is gone
