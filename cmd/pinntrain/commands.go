@@ -206,6 +206,13 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
 		return fmt.Errorf("output directory: %w", err)
 	}
+	// the run directory is ours before anything is written into it (the
+	// data copies below); Train takes the same lock again as a no-op
+	unlock, err := pinn.LockRun(opts.OutDir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	yml, err := runSpecYAML(spec, opts.OutDir)
 	if err != nil {
 		return err

@@ -272,3 +272,37 @@ func TestSweepAfterSIGKILL(t *testing.T) {
 		t.Errorf("status %q after the interrupted resume", s)
 	}
 }
+
+// TestTrainLockedDirUntouched: train into a directory another live process
+// holds exits 2 naming the holder, and writes nothing there (not even the
+// data copies, which come after the lock).
+func TestTrainLockedDirUntouched(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "run")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// process 1 is alive and is not us
+	if err := os.WriteFile(filepath.Join(out, ".lock"), []byte("1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "obs.csv"), []byte("x,u\n0.5,0.125\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spec := strings.Replace(sweepSpec, "model:", "data:\n  - {name: obs, file: obs.csv}\nmodel:", 1)
+	if err := os.WriteFile(filepath.Join(dir, "s.yaml"), []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "train", filepath.Join(dir, "s.yaml"), "--out", out)
+	if code != 2 || !strings.Contains(stderr, "is being written by process 1") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	ents, _ := os.ReadDir(out)
+	if len(ents) != 1 {
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		t.Errorf("the locked directory was written: %v", names)
+	}
+}
