@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gopinn/gopinn/autodiff"
+	"github.com/gopinn/gopinn/comm"
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pinn"
 	"golang.org/x/term"
@@ -163,9 +164,27 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// checkRanks refuses a launch as several MPI ranks (mpirun -np N, srun -n
+// N): without -tags mpi each rank would train its own copy, and the
+// data-parallel loop over package comm is not in the trainer yet, so the
+// mpi build refuses too rather than train N copies into one directory.
+func checkRanks() error {
+	c, err := comm.World()
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if c.Size() > 1 {
+		return usagef("started as %d MPI ranks: data-parallel training is not in this version yet (package comm has the communicator); run one rank", c.Size())
+	}
+	return nil
+}
+
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	p, err := parseArgs(args, flagSpec{"out": true, "steps": true, "seed": true, "set": true, "quiet": false})
 	if err != nil {
+		return err
+	}
+	if err := checkRanks(); err != nil {
 		return err
 	}
 	path, err := onePositional(p, "spec file")
@@ -334,6 +353,9 @@ func finishRun(res *pinn.Result, err error, dir string, stdout, stderr io.Writer
 func cmdResume(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	p, err := parseArgs(args, flagSpec{"steps": true, "quiet": false})
 	if err != nil {
+		return err
+	}
+	if err := checkRanks(); err != nil {
 		return err
 	}
 	dir, err := onePositional(p, "run directory")

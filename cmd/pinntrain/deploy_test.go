@@ -120,3 +120,20 @@ func TestDeployFiles(t *testing.T) {
 		t.Error("Dockerfile does not build the static binary")
 	}
 }
+
+// TestSeveralRanksRefused: started as one of several MPI ranks (mpirun
+// sets OMPI_COMM_WORLD_SIZE), train and resume exit 2 saying why and write
+// nothing, instead of training one copy per rank.
+func TestSeveralRanksRefused(t *testing.T) {
+	t.Setenv("OMPI_COMM_WORLD_SIZE", "2")
+	out := filepath.Join(t.TempDir(), "run")
+	for _, args := range [][]string{{"train", "../../configs/heat1d.yaml", "--out", out}, {"resume", out}} {
+		code, _, stderr := runCLI(t, args...)
+		if code != 2 || !strings.Contains(stderr, "MPI") {
+			t.Errorf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s was created", out)
+	}
+}

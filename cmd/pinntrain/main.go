@@ -25,6 +25,8 @@ import (
 	"runtime/pprof"
 	"strings"
 	"syscall"
+
+	"github.com/gopinn/gopinn/comm"
 )
 
 // Exit codes.
@@ -57,6 +59,8 @@ func main() {
 	if path := os.Getenv("GOPINN_MEMPROFILE"); path != "" {
 		writeHeapProfile(path)
 	}
+	// an MPI launch must end MPI before exiting (no-op otherwise)
+	comm.Finalize()
 	os.Exit(code)
 }
 
