@@ -184,4 +184,11 @@ type Evaluation struct {
 // Output configures where a run writes.
 type Output struct {
 	Dir string // default results/<name>
+	// VTK writes solution.vtu (VTK XML unstructured grid of the evaluation
+	// points) for ParaView; with time, one file per time slice and
+	// solution.pvd (output.vtk).
+	VTK bool
+	// TensorBoard writes tb/events.out.tfevents.* with the scalars of
+	// metrics.csv (output.tensorboard).
+	TensorBoard bool
 }

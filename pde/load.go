@@ -282,9 +282,20 @@ func (b *build) spec(root *yaml.Node) *Spec {
 	b.training(top["training"].val)
 	b.s.Output.Dir = "results/" + b.p.Name
 	if e, ok := top["output"]; ok {
-		o := b.fields(e.val, "output", "dir")
+		o := b.fields(e.val, "output", "dir", "vtk", "tensorboard")
 		if e, ok := o["dir"]; ok {
 			b.s.Output.Dir, _ = b.str(e.val, "output.dir")
+		}
+		if e, ok := o["vtk"]; ok {
+			b.s.Output.VTK, _ = b.boolean(e.val, "output.vtk")
+			if n := b.spaceDims(); b.s.Output.VTK && n > 3 {
+				b.errorf(e.val, "output.vtk: VTK points have at most 3 coordinates, the problem has %d space dimensions (use prediction.csv)", n)
+			} else if b.s.Output.VTK && b.p.Vector != nil {
+				b.errorf(e.val, "output.vtk: not written for a vector variable yet (declare the coordinates as scalar variables, or use prediction.csv)")
+			}
+		}
+		if e, ok := o["tensorboard"]; ok {
+			b.s.Output.TensorBoard, _ = b.boolean(e.val, "output.tensorboard")
 		}
 	}
 	if len(b.p.Equations)+len(b.p.Conditions) == 0 && len(b.data) == 0 && len(b.errs) == 0 {
@@ -1013,6 +1024,21 @@ func (b *build) model(n *yaml.Node) {
 		b.pending = append(b.pending, pending{node: e.val, e: ex, what: "model.output", scope: b.outputScope,
 			assign: func(r expr.Expr) { m.Output[b.p.Fields[0]] = r }})
 	}
+}
+
+// spaceDims is the number of space coordinates (a vector variable's
+// dimension, or the variables other than time).
+func (b *build) spaceDims() int {
+	if v := b.p.Vector; v != nil {
+		return v.Dim
+	}
+	n := 0
+	for _, v := range b.p.Variables {
+		if !v.IsTime() {
+			n++
+		}
+	}
+	return n
 }
 
 func (b *build) derivatives(n *yaml.Node) {

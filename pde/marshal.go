@@ -310,6 +310,8 @@ func (s *Spec) fillDefaults(root *yaml.Node, rename func(string, string) string)
 
 	o := section(root, "output")
 	def(o, "dir", orStr(s.Output.Dir, "results/"+p.Name))
+	def(o, "vtk", s.Output.VTK)
+	def(o, "tensorboard", s.Output.TensorBoard)
 	return nil
 }
 

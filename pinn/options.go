@@ -23,6 +23,12 @@ type Options struct {
 	OutDir string
 	// SpecYAML is written as OutDir/spec.yaml (the spec as run).
 	SpecYAML []byte
+	// VTK also writes the predictions for ParaView (output.vtk):
+	// solution.vtu, or with time solution_<k>.vtu and solution.pvd.
+	VTK bool
+	// TensorBoard also writes the metrics as TensorBoard scalars
+	// (output.tensorboard): OutDir/tb/events.out.tfevents.*.
+	TensorBoard bool
 	// MaxSteps stops after this many optimizer steps of the planned run,
 	// all stages counted (0: the whole plan). The plan itself is unchanged,
 	// so the cut run is an exact prefix of the full run.
@@ -36,7 +42,8 @@ type Options struct {
 // OptionsFromSpec takes the run configuration out of a loaded spec.
 func OptionsFromSpec(s *pde.Spec) Options {
 	return Options{Seed: s.Seed, DType: s.DType, Model: s.Model, Derivatives: s.Derivatives,
-		Training: s.Training, Evaluation: s.Evaluation, OutDir: s.Output.Dir}
+		Training: s.Training, Evaluation: s.Evaluation, OutDir: s.Output.Dir,
+		VTK: s.Output.VTK, TensorBoard: s.Output.TensorBoard}
 }
 
 // Progress is reported after every optimizer step.

@@ -175,6 +175,11 @@ func (r *runner) writeOutputs() error {
 	if err := runio.WriteCSV(filepath.Join(out, "prediction.csv"), header, cols); err != nil {
 		return err
 	}
+	if r.cfg.opts.VTK {
+		if err := r.writeVTK(); err != nil {
+			return err
+		}
+	}
 	return r.plot(fields, hidden, inputs)
 }
 

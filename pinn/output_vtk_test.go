@@ -1,0 +1,127 @@
+package pinn
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gopinn/gopinn/pinn/internal/runio"
+	"github.com/gopinn/gopinn/pinn/internal/testprob"
+)
+
+// readVTU reads a .vtu with the independent Python reader of package vtk.
+func readVTU(t *testing.T, path string) map[string][]float64 {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found: the independent reader needs it")
+	}
+	out, err := exec.Command(py, "internal/vtk/testdata/read_vtu.py", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("read %s: %v\n%s", path, err, out)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(out, &raw); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]float64{}
+	for k, v := range raw {
+		if l, ok := v.([]any); ok {
+			for _, x := range l {
+				got[k] = append(got[k], x.(float64))
+			}
+		}
+	}
+	return got
+}
+
+// TestVTKOutput: output.vtk writes solution.vtu whose points and point
+// data (u, exact_u, error_u) read back by an independent parser equal
+// prediction.csv's columns (to the CSV's 17 digits); with time, 11 slices
+// and a solution.pvd.
+func TestVTKOutput(t *testing.T) {
+	dir := t.TempDir()
+	spec := testprob.SpecText(t, `name: vtk2d
+seed: 1
+variables: {x: [0, 1], y: [0, 2]}
+fields: [u]
+equations:
+  - {name: pde, residual: "lap(u) + 2", points: 32}
+conditions:
+  - {name: edge, on: boundary, type: dirichlet, value: "x*(1-x)", points: 16}
+model: {layers: [8]}
+training: {steps: 5}
+evaluation: {exact: {u: "x*(1-x)"}, points: 40, every: 5}
+output: {vtk: true}
+`)
+	opts := OptionsFromSpec(spec)
+	if !opts.VTK {
+		t.Fatal("output.vtk not passed on")
+	}
+	opts.OutDir = dir
+	if _, err := Train(t.Context(), spec.Problem, opts); err != nil {
+		t.Fatal(err)
+	}
+	got := readVTU(t, filepath.Join(dir, "solution.vtu"))
+	hdr, cols, err := runio.ReadCSV(filepath.Join(dir, "prediction.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string][]float64{}
+	for i, h := range hdr {
+		col[h] = cols[i]
+	}
+	if len(got["points"]) != 3*len(col["x"]) {
+		t.Fatalf("%d coordinates for %d rows", len(got["points"]), len(col["x"]))
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-15*math.Max(1, math.Abs(b)) }
+	for i := range col["x"] {
+		p := got["points"][3*i : 3*i+3]
+		if !near(p[0], col["x"][i]) || !near(p[1], col["y"][i]) || p[2] != 0 {
+			t.Fatalf("point %d: %v, prediction.csv (%v, %v)", i, p, col["x"][i], col["y"][i])
+		}
+		u, ex, er := got["data:u"][i], got["data:exact_u"][i], got["data:error_u"][i]
+		if !near(u, col["u"][i]) || !near(ex, col["exact_u"][i]) || !near(er, u-ex) {
+			t.Fatalf("row %d: vtu u %v exact %v error %v; csv u %v exact %v", i, u, ex, er, col["u"][i], col["exact_u"][i])
+		}
+	}
+
+	// with time: slices and a collection
+	tdir := t.TempDir()
+	tspec := testprob.SpecText(t, `name: vtkheat
+seed: 1
+variables: {x: [0, 1], t: [0, 0.5]}
+fields: [u]
+equations:
+  - {name: pde, residual: "u_t - u_xx", points: 32}
+conditions:
+  - {name: ic, on: "t == 0", residual: "u - sin(pi*x)", points: 8}
+model: {layers: [8]}
+training: {steps: 3}
+evaluation: {exact: {u: "exp(-pi^2*t)*sin(pi*x)"}, points: 30, every: 3}
+output: {vtk: true}
+`)
+	opts = OptionsFromSpec(tspec)
+	opts.OutDir = tdir
+	if _, err := Train(t.Context(), tspec.Problem, opts); err != nil {
+		t.Fatal(err)
+	}
+	pvd, err := os.ReadFile(filepath.Join(tdir, "solution.pvd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(string(pvd), "<DataSet ") != 11 || !strings.Contains(string(pvd), `timestep="0.5" part="0" file="solution_10.vtu"`) {
+		t.Errorf("solution.pvd:\n%s", pvd)
+	}
+	last := readVTU(t, filepath.Join(tdir, "solution_10.vtu"))
+	for i := range last["data:exact_u"] {
+		x := last["points"][3*i]
+		if want := math.Exp(-math.Pi*math.Pi*0.5) * math.Sin(math.Pi*x); !near(last["data:exact_u"][i], want) {
+			t.Fatalf("slice t = 0.5, x = %v: exact_u %v, want %v", x, last["data:exact_u"][i], want)
+		}
+	}
+}
