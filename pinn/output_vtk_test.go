@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gopinn/gopinn/pinn/internal/runio"
+	"github.com/gopinn/gopinn/pinn/internal/tboard"
 	"github.com/gopinn/gopinn/pinn/internal/testprob"
 )
 
@@ -122,6 +123,65 @@ output: {vtk: true}
 		x := last["points"][3*i]
 		if want := math.Exp(-math.Pi*math.Pi*0.5) * math.Sin(math.Pi*x); !near(last["data:exact_u"][i], want) {
 			t.Fatalf("slice t = 0.5, x = %v: exact_u %v, want %v", x, last["data:exact_u"][i], want)
+		}
+	}
+}
+
+// TestTensorBoardOutput: output.tensorboard writes tb/events.out.tfevents.*
+// whose scalars, read back through the record framing, are metrics.csv's
+// loss, per-term losses, rel_l2 and lr at every evaluation step (float32).
+func TestTensorBoardOutput(t *testing.T) {
+	dir := t.TempDir()
+	spec := testprob.SpecText(t, `name: tb
+seed: 1
+variables: {x: [0, 1]}
+fields: [u]
+equations:
+  - {name: pde, residual: "u_xx + 2", points: 16}
+conditions:
+  - {name: ends, on: "x == 0 or x == 1", type: dirichlet, value: "0", points: 2}
+model: {layers: [6]}
+training: {steps: 20}
+evaluation: {exact: {u: "x*(1-x)"}, points: 20, every: 5}
+output: {tensorboard: true}
+`)
+	opts := OptionsFromSpec(spec)
+	opts.OutDir = dir
+	if _, err := Train(t.Context(), spec.Problem, opts); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "tb", "events.out.tfevents.*"))
+	if len(files) != 1 {
+		t.Fatalf("event files %v", files)
+	}
+	evs, err := tboard.ReadScalars(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr, cols, err := runio.ReadCSV(filepath.Join(dir, "metrics.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scal []tboard.Event
+	for _, e := range evs {
+		if e.Values != nil {
+			scal = append(scal, e)
+		}
+	}
+	if evs[0].FileVersion != "brain.Event:2" || len(scal) != len(cols[0]) {
+		t.Fatalf("%d scalar events for %d metrics rows (first %+v)", len(scal), len(cols[0]), evs[0])
+	}
+	for i, e := range scal {
+		if e.Step != int64(cols[0][i]) {
+			t.Errorf("event %d: step %d, metrics %v", i, e.Step, cols[0][i])
+		}
+		for j, h := range hdr {
+			if h == "step" || h == "wall_s" {
+				continue
+			}
+			if v, ok := e.Values[h]; !ok || v != float32(cols[j][i]) {
+				t.Errorf("step %d: %s = %v (present %v), metrics.csv %v", e.Step, h, v, ok, cols[j][i])
+			}
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pinn/compiler"
 	"github.com/gopinn/gopinn/pinn/internal/runio"
+	"github.com/gopinn/gopinn/pinn/internal/tboard"
 )
 
 // Result is what a run produced.
@@ -166,6 +167,7 @@ type runner struct {
 	bestTerm map[string]float64
 	above    int
 	metrics  *runio.CSVAppender
+	tb       *tboard.Writer     // output.tensorboard; nil otherwise
 	history  *runio.CSVAppender // loss_history.csv: the loss curve's finer record
 }
 
@@ -230,6 +232,15 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 		defer r.history.Close()
+		if r.cfg.opts.TensorBoard {
+			// a new events file per process: TensorBoard reads every file
+			// of the directory (a resumed run's first rows repeat steps
+			// the cut one wrote after its last checkpoint)
+			if r.tb, err = tboard.Create(filepath.Join(out, "tb")); err != nil {
+				return nil, err
+			}
+			defer r.tb.Close()
+		}
 	}
 	limit := r.limit()
 	total := r.cfg.TotalSteps()
@@ -409,6 +420,22 @@ func (r *runner) evaluate(lr float64) error {
 		row = append(row, r.prog.ConvergenceRow()...)
 		if err := r.metrics.Append(row); err != nil {
 			return err
+		}
+		if r.tb != nil {
+			// the scalars of the metrics row, under its column names
+			vals := map[string]float64{"lr": lr, "loss": r.loss}
+			for _, name := range r.prog.TermNames() {
+				vals["loss_"+name] = r.losses[name]
+			}
+			for f, v := range r.rel {
+				vals["rel_l2_"+f] = v
+			}
+			if err := r.tb.Scalars(int64(r.step), float64(time.Now().UnixNano())/1e9, vals); err != nil {
+				return err
+			}
+			if err := r.tb.Flush(); err != nil {
+				return err
+			}
 		}
 	}
 	if logf := r.cfg.opts.Log; logf != nil {
