@@ -1,6 +1,9 @@
 package compiler
 
 import (
+	"math"
+	"testing"
+
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pinn/internal/testprob"
 )
@@ -19,4 +22,30 @@ func fdLossGrad(p *Program, theta []float64, i int) float64 {
 		f, _ := p.Run(th, tmp)
 		return f
 	}, theta, i)
+}
+
+// checkGradientFD compares the program's gradient at theta, moved off its
+// initial values (non-zero biases, so that every parameter matters), with
+// central differences in every parameter: relative error (to 1 + |fd|)
+// at most tol. It returns the largest error.
+func checkGradientFD(t *testing.T, name string, p *Program, theta []float64, tol float64) float64 {
+	t.Helper()
+	for i := range theta {
+		theta[i] += 0.05 * math.Sin(float64(3*i+1))
+	}
+	g := make([]float64, len(theta))
+	if _, err := p.Run(theta, g); err != nil {
+		t.Fatal(err)
+	}
+	worst := 0.0
+	for i := range theta {
+		want := fdLossGrad(p, theta, i)
+		err := math.Abs(g[i]-want) / (1 + math.Abs(want))
+		worst = math.Max(worst, err)
+		if err > tol {
+			t.Errorf("%s: dloss/dtheta[%d]: graph %.10g, finite differences %.10g (rel err %.1e)", name, i, g[i], want, err)
+		}
+	}
+	t.Logf("%s: %d parameters, largest relative error %.1e", name, len(theta), worst)
+	return worst
 }

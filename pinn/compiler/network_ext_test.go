@@ -118,25 +118,7 @@ func TestExtendedNetworkGradient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		theta := p.InitTheta()
-		// non-zero biases so that every parameter matters
-		for i := range theta {
-			theta[i] += 0.05 * math.Sin(float64(3*i+1))
-		}
-		g := make([]float64, len(theta))
-		if _, err := p.Run(theta, g); err != nil {
-			t.Fatal(err)
-		}
-		worst := 0.0
-		defer func(name string) { t.Logf("%s: %d parameters, largest relative error %.1e", name, len(theta), worst) }(net.name)
-		for i := range theta {
-			want := fdLossGrad(p, theta, i)
-			err := math.Abs(g[i]-want) / (1 + math.Abs(want))
-			worst = math.Max(worst, err)
-			if err > 1e-5 {
-				t.Errorf("%s: dloss/dtheta[%d]: graph %.10g, finite differences %.10g (rel err %.1e)", net.name, i, g[i], want, err)
-			}
-		}
+		checkGradientFD(t, net.name, p, p.InitTheta(), 1e-5)
 	}
 }
 

@@ -113,22 +113,5 @@ func TestSeparateNetworkGradient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	theta := p.InitTheta()
-	for i := range theta {
-		theta[i] += 0.05 * math.Sin(float64(3*i+1))
-	}
-	g := make([]float64, len(theta))
-	if _, err := p.Run(theta, g); err != nil {
-		t.Fatal(err)
-	}
-	worst := 0.0
-	for i := range theta {
-		want := fdLossGrad(p, theta, i)
-		err := math.Abs(g[i]-want) / (1 + math.Abs(want))
-		worst = math.Max(worst, err)
-		if err > 1e-5 {
-			t.Errorf("dloss/dtheta[%d]: graph %.10g, finite differences %.10g (rel err %.1e)", i, g[i], want, err)
-		}
-	}
-	t.Logf("%d parameters, largest relative error %.1e", len(theta), worst)
+	checkGradientFD(t, "separate", p, p.InitTheta(), 1e-5)
 }
