@@ -68,6 +68,15 @@ type Error = pde.SpecError
 // with every single override of the file), and the size of the expansion.
 // Errors are *Error (or pde.Errors of them) naming file:line:col.
 func Load(path string) (*Sweep, error) {
+	data, err := readBounded(path)
+	if err != nil {
+		return nil, err
+	}
+	return parse(path, data)
+}
+
+// readBounded reads a regular file of at most MaxBytes.
+func readBounded(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		var pe *os.PathError
@@ -87,7 +96,23 @@ func Load(path string) (*Sweep, error) {
 	if len(data) > MaxBytes {
 		return nil, &Error{File: path, Msg: fmt.Sprintf("larger than %d bytes (a sweep file lists overrides)", MaxBytes)}
 	}
-	return parse(path, data)
+	return data, nil
+}
+
+// IsSweepFile reports whether path holds a sweep file rather than a spec:
+// a YAML mapping with a spec: key (specs have none). Unreadable or
+// malformed files are not sweep files; loading them reports why.
+func IsSweepFile(path string) bool {
+	data, err := readBounded(path)
+	if err != nil {
+		return false
+	}
+	var top map[string]yaml.Node
+	if yaml.Unmarshal(data, &top) != nil {
+		return false
+	}
+	_, ok := top["spec"]
+	return ok
 }
 
 type parser struct {

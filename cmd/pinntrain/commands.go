@@ -16,6 +16,7 @@ import (
 	"github.com/gopinn/gopinn/comm"
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pinn"
+	"github.com/gopinn/gopinn/sweep"
 	"golang.org/x/term"
 )
 
@@ -149,6 +150,17 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	path, err := onePositional(p, "spec file")
 	if err != nil {
 		return err
+	}
+	if len(p.vals["set"]) == 0 && sweep.IsSweepFile(path) {
+		// a sweep file: its spec with every override, and the expansion
+		sw, err := sweep.Load(path)
+		if err != nil {
+			return &userError{err}
+		}
+		if !p.set["quiet"] {
+			fmt.Fprintf(stdout, "ok (sweep of %d runs)\n", sw.Count())
+		}
+		return nil
 	}
 	spec, err := loadSpec(path, p.vals["set"])
 	if err != nil {

@@ -12,6 +12,8 @@ import (
 func TestConfigs(t *testing.T) {
 	files, _ := filepath.Glob("../../configs/*.yaml")
 	papers, _ := filepath.Glob("../../configs/papers/*/*.yaml")
+	sweeps, _ := filepath.Glob("../../configs/sweeps/*.yaml") // validate checks sweep files too
+	papers = append(papers, sweeps...)
 	if len(files) < 8 {
 		t.Fatalf("only %d worked examples in configs/", len(files))
 	}
