@@ -33,13 +33,36 @@ func (r *runner) saveCheckpoint() error {
 	for i, name := range r.prog.TermNames() {
 		a[fmt.Sprintf("termloss/%d", i)] = runio.Scalar(r.losses[name])
 	}
+	a["ranks"] = runio.Scalar(float64(r.cfg.Ranks()))
+	if r.par != nil {
+		// every rank's points and epochs, gathered to the lead
+		if err := r.par.gatherStates(a, r.theta); err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
+	}
+	if !r.lead {
+		return nil
+	}
 	return runio.WriteNPZ(filepath.Join(r.cfg.opts.OutDir, "checkpoint.npz"), a)
 }
 
 func (r *runner) loadCheckpoint(path string) error {
-	a, err := runio.ReadNPZ(path)
+	var a map[string]runio.Array
+	var err error
+	if r.lead {
+		if a, err = runio.ReadNPZ(path); err != nil {
+			err = fmt.Errorf("checkpoint: %w", err)
+		}
+	}
+	if r.par != nil {
+		// the lead's checkpoint, this rank's state in it
+		a, err = r.par.broadcastCheckpoint(a, err)
+	}
 	if err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
+		return err
+	}
+	if n, ok := a["ranks"]; r.par == nil && ok && (len(n.Data) != 1 || n.Data[0] != 1) {
+		return &InputError{Err: fmt.Errorf("checkpoint %s was written by a run of %v ranks; resume it with as many (mpirun -np N pinntrain resume)", path, n.Data)}
 	}
 	get := func(k string) (runio.Array, error) {
 		v, ok := a[k]

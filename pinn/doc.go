@@ -9,6 +9,11 @@
 // The public entry point is Train; Resume continues a run from its
 // checkpoint and LoadRun gives back a trained model for prediction.
 //
+// With Options.Comm of several ranks (package comm: OpenMPI under -tags
+// mpi, or in-process ranks) a run is data-parallel: each rank trains on its
+// own points, the gradient is summed over the ranks every evaluation in a
+// fixed order, and rank 0 writes the run directory (parallel.go).
+//
 // # Packages
 //
 // pinn is the runner: Train, Resume, Check and LoadRun, the stages and

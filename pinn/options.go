@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/gopinn/gopinn/comm"
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pinn/compiler"
 )
@@ -37,6 +38,12 @@ type Options struct {
 	Progress func(Progress)
 	// Log, if set, receives a plain line at every evaluation.
 	Log func(line string)
+	// Comm, if it has more than one rank, makes the run data-parallel
+	// (SPEC §7): every rank calls Train (or Resume) with the same problem
+	// and options; each trains on its own points, the gradients are added
+	// over the ranks every step, and rank 0 alone writes OutDir and calls
+	// Progress and Log. Nil: one rank.
+	Comm comm.Comm
 }
 
 // OptionsFromSpec takes the run configuration out of a loaded spec.
@@ -74,6 +81,7 @@ type config struct {
 func newConfig(o Options) *config {
 	c := &config{Config: *compiler.NewConfig(compiler.Settings{Seed: o.Seed, DType: o.DType, Model: o.Model,
 		Derivatives: o.Derivatives, Training: o.Training, Evaluation: o.Evaluation}), opts: o}
+	c.Config.Comm = o.Comm
 	c.checkEvery = o.Training.CheckpointEvery
 	if c.checkEvery <= 0 {
 		c.checkEvery = 1000

@@ -32,6 +32,8 @@ type Summary struct {
 	Hidden         map[string]HiddenSummary `json:"hidden,omitempty"`
 	Status         string                   `json:"status"`
 	Reason         string                   `json:"reason,omitempty"`
+	// Ranks is the number of data-parallel ranks the run trained on.
+	Ranks int `json:"ranks"`
 
 	// Weights are the loss-balancing factors by term (training.balance).
 	Weights map[string]float64 `json:"weights,omitempty"`
@@ -56,6 +58,7 @@ func (r *runner) summary(status string) Summary {
 		s.StepsPerSecond = float64(r.step) / r.trainSec
 	}
 	s.PeakRSSMB = peakRSSMB()
+	s.Ranks = r.cfg.Ranks()
 	s.Weights = r.prog.BalanceWeights()
 	if s.Losses == nil {
 		s.Losses = map[string]float64{}

@@ -53,7 +53,7 @@ func Train(ctx context.Context, prob *pde.Problem, opts Options) (*Result, error
 			return nil, err
 		}
 	}
-	if opts.OutDir != "" {
+	if opts.OutDir != "" && r.lead {
 		if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
 			return nil, err
 		}
@@ -101,15 +101,20 @@ func lockRun(dir string) (func(), error) {
 // steps (0: the whole plan). It ends exactly where an uninterrupted run of
 // that many steps ends.
 func Resume(ctx context.Context, dir string, maxSteps int, progress func(Progress), logf func(string)) (*Result, error) {
+	return ResumeRun(ctx, dir, Options{MaxSteps: maxSteps, Progress: progress, Log: logf})
+}
+
+// ResumeRun is Resume with the run options a resumed run may set: MaxSteps,
+// Progress, Log and Comm are taken from o, everything else from the run's
+// spec.yaml.
+func ResumeRun(ctx context.Context, dir string, o Options) (*Result, error) {
 	spec, err := pde.Load(filepath.Join(dir, "spec.yaml"), nil)
 	if err != nil {
 		return nil, err
 	}
 	opts := OptionsFromSpec(spec)
 	opts.OutDir = dir
-	opts.MaxSteps = maxSteps
-	opts.Progress = progress
-	opts.Log = logf
+	opts.MaxSteps, opts.Progress, opts.Log, opts.Comm = o.MaxSteps, o.Progress, o.Log, o.Comm
 	return ResumeProblem(ctx, spec.Problem, opts)
 }
 
@@ -118,20 +123,25 @@ func Resume(ctx context.Context, dir string, maxSteps int, progress func(Progres
 // new total.
 func ResumeProblem(ctx context.Context, prob *pde.Problem, opts Options) (*Result, error) {
 	dir := opts.OutDir
-	unlock, err := lockRun(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
 	r, err := newRunner(prob, opts)
 	if err != nil {
 		return nil, err
+	}
+	if r.lead {
+		unlock, err := lockRun(dir)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
 	}
 	if err := r.loadCheckpoint(filepath.Join(dir, "checkpoint.npz")); err != nil {
 		return nil, err
 	}
 	if m := opts.MaxSteps; m > 0 && m < r.step {
 		return nil, &InputError{Err: fmt.Errorf("--steps %d is below the %d steps the run in %s has done: give a larger total", m, r.step, dir)}
+	}
+	if !r.lead {
+		return r.loop(ctx)
 	}
 	// Keep the rows of regular evaluations only: the cut run's final,
 	// off-schedule row would not be in an uninterrupted run's metrics.
@@ -169,6 +179,11 @@ type runner struct {
 	metrics  *runio.CSVAppender
 	tb       *tboard.Writer     // output.tensorboard; nil otherwise
 	history  *runio.CSVAppender // loss_history.csv: the loss curve's finer record
+
+	// a data-parallel run (parallel.go): nil with one rank; lead is rank 0,
+	// the one that writes the run directory and reports
+	par  *parallel
+	lead bool
 }
 
 func newRunner(prob *pde.Problem, opts Options) (*runner, error) {
@@ -189,10 +204,16 @@ func newRunner(prob *pde.Problem, opts Options) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{prob: prob, cfg: cfg, prog: prog, pred: pred, ev: ev}
+	r := &runner{prob: prob, cfg: cfg, prog: prog, pred: pred, ev: ev, lead: cfg.Rank() == 0}
 	r.theta = prog.InitTheta()
 	if r.stages, err = newStages(cfg, prog, len(r.theta)); err != nil {
 		return nil, err
+	}
+	if cfg.Ranks() > 1 {
+		r.par = &parallel{c: cfg.Comm, prog: prog, names: prog.TermNames()}
+		for i := range r.stages {
+			r.stages[i].obj = r.par.objective(r.stages[i].obj)
+		}
 	}
 	return r, nil
 }
@@ -208,7 +229,10 @@ func (r *runner) limit() int {
 func (r *runner) loop(ctx context.Context) (*Result, error) {
 	r.start = time.Now()
 	out := r.cfg.opts.OutDir
-	if out != "" {
+	if r.par != nil {
+		r.par.wants = func() bool { return ctx.Err() != nil }
+	}
+	if out != "" && r.lead {
 		header := []string{"step", "wall_s", "lr", "loss"}
 		for _, name := range r.prog.TermNames() {
 			header = append(header, "loss_"+name)
@@ -247,7 +271,7 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 	lastEval := -1
 	var lr float64
 	for r.step < limit {
-		if ctx.Err() != nil {
+		if r.stopping(ctx) {
 			// the summary holds the figures of the state the run ended in
 			if lastEval != r.step && r.step > 0 {
 				if err := r.evaluate(lr); err != nil {
@@ -274,7 +298,7 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 		if err != nil {
 			return r.finish("failed", err)
 		}
-		losses := r.prog.TermLosses()
+		losses := r.termLosses()
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return r.finish("failed", r.nonFinite(loss, losses, st.Optimizer))
 		}
@@ -305,7 +329,7 @@ func (r *runner) loop(ctx context.Context) (*Result, error) {
 				return r.finish("failed", err)
 			}
 		}
-		if p := r.cfg.opts.Progress; p != nil {
+		if p := r.cfg.opts.Progress; p != nil && r.lead {
 			ips := float64(r.step) / math.Max(r.trainSec, 1e-9)
 			p(Progress{Step: r.step, Total: limit, Stage: st.Optimizer, LR: lr, Loss: r.loss, Losses: r.losses,
 				RelL2: r.rel, ItPerSec: ips, ETA: time.Duration(float64(limit-r.step) / ips * float64(time.Second))})
@@ -386,8 +410,30 @@ func (r *runner) historyEvery() int { return max(1, r.cfg.TotalSteps()/500) }
 // resample draws new points for terms whose resampling epoch changed.
 func (r *runner) resample() error { return r.prog.Resample(r.step, r.theta) }
 
+// stopping reports whether the run stops before its next step: ctx is
+// cancelled, or in a data-parallel run some rank's was at the latest
+// reduction (every rank then stops after the same step).
+func (r *runner) stopping(ctx context.Context) bool {
+	if r.par != nil {
+		return r.par.stop
+	}
+	return ctx.Err() != nil
+}
+
+// termLosses are the term losses of the step just taken (over every rank).
+func (r *runner) termLosses() map[string]float64 {
+	if r.par != nil {
+		return maps.Clone(r.par.losses)
+	}
+	return r.prog.TermLosses()
+}
+
 // evaluate measures the errors on the test points and logs a metrics row.
+// Only the lead rank evaluates: the others hold the same parameters.
 func (r *runner) evaluate(lr float64) error {
+	if !r.lead {
+		return nil
+	}
 	fields, hidden, err := r.pred.Predict(r.theta, r.ev.Pts)
 	if err != nil {
 		return err
@@ -466,9 +512,26 @@ func sortedKeys[V any](m map[string]V) []string {
 func (r *runner) finish(status string, err error) (*Result, error) {
 	res := &Result{Theta: append([]float64(nil), r.theta...)}
 	res.Summary = r.summary(status)
+	if status == "failed" && err != nil {
+		res.Summary.Reason = err.Error()
+	}
+	if r.par != nil && status == "failed" {
+		// the ranks may not all be here (a failure of one rank's own
+		// points or of the lead's evaluation): no collective, and the last
+		// checkpoint stays the one to resume from
+		if r.lead && r.cfg.opts.OutDir != "" {
+			if e := writeSummary(filepath.Join(r.cfg.opts.OutDir, "summary.json"), &res.Summary); e != nil && err == nil {
+				err = e
+			}
+		}
+		return res, err
+	}
 	if r.cfg.opts.OutDir != "" {
 		if e := r.saveCheckpoint(); e != nil && err == nil {
 			err = e
+		}
+		if !r.lead {
+			return res, err
 		}
 		if status != "failed" {
 			if e := r.writeOutputs(); e != nil && err == nil {

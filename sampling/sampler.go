@@ -22,6 +22,19 @@ type UnitSampler interface {
 	Unit(n, dim int, rng *rand.Rand) ([]float64, error)
 }
 
+// FixedSet is implemented by samplers whose points do not depend on the
+// random stream (the grid): data-parallel ranks split such a set between
+// them instead of each drawing its own.
+type FixedSet interface {
+	FixedSet() bool
+}
+
+// IsFixedSet reports whether s returns the same points for every stream.
+func IsFixedSet(s UnitSampler) bool {
+	f, ok := s.(FixedSet)
+	return ok && f.FixedSet()
+}
+
 var registry = struct {
 	sync.RWMutex
 	m map[string]func() UnitSampler

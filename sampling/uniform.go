@@ -60,6 +60,9 @@ type Grid struct{}
 // Name implements UnitSampler.
 func (Grid) Name() string { return "grid" }
 
+// FixedSet implements FixedSet: the lattice is the same whatever the stream.
+func (Grid) FixedSet() bool { return true }
+
 // GridPerAxis is the number of lattice cells per axis the grid sampler uses
 // for n requested points in dim dimensions.
 func GridPerAxis(n, dim int) int {

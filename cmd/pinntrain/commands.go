@@ -176,17 +176,27 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// checkRanks refuses a launch as several MPI ranks (mpirun -np N, srun -n
-// N): without -tags mpi each rank would train its own copy, and the
-// data-parallel loop over package comm is not in the trainer yet, so the
-// mpi build refuses too rather than train N copies into one directory.
-func checkRanks() error {
+// worldComm is the communicator of a train or resume launch: one rank, or
+// with -tags mpi the ranks mpirun/srun started (data-parallel training). A
+// binary without MPI started as several ranks exits 2: each rank would
+// train its own copy into one directory.
+func worldComm() (comm.Comm, error) {
 	c, err := comm.World()
 	if err != nil {
-		return usagef("%v", err)
+		return nil, usagef("%v", err)
+	}
+	return c, nil
+}
+
+// checkOneRank refuses a launch as several MPI ranks for the commands that
+// do not train data-parallel.
+func checkOneRank(cmd string) error {
+	c, err := worldComm()
+	if err != nil {
+		return err
 	}
 	if c.Size() > 1 {
-		return usagef("started as %d MPI ranks: data-parallel training is not in this version yet (package comm has the communicator); run one rank", c.Size())
+		return usagef("%s: started as %d MPI ranks; only train and resume run data-parallel: run %s as one process", cmd, c.Size(), cmd)
 	}
 	return nil
 }
@@ -196,9 +206,11 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if err := checkRanks(); err != nil {
+	world, err := worldComm()
+	if err != nil {
 		return err
 	}
+	lead := world.Rank() == 0
 	path, err := onePositional(p, "spec file")
 	if err != nil {
 		return err
@@ -224,7 +236,9 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	printWarnings(spec, stderr)
+	if lead {
+		printWarnings(spec, stderr)
+	}
 	if err := checkSpec(spec, path); err != nil {
 		return err
 	}
@@ -233,7 +247,14 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		opts.OutDir = filepath.Join("results", spec.Problem.Name)
 	}
 	opts.MaxSteps = steps
+	opts.Comm = world
 	memoryPolicy(spec)
+	if !lead {
+		// the other ranks of a data-parallel run train silently; rank 0
+		// writes the run directory and reports
+		res, err := pinn.Train(ctx, spec.Problem, opts)
+		return finishRun(res, err, opts.OutDir, io.Discard, stderr, true)
+	}
 	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
 		return fmt.Errorf("output directory: %w", err)
 	}
@@ -367,7 +388,8 @@ func cmdResume(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if err := checkRanks(); err != nil {
+	world, err := worldComm()
+	if err != nil {
 		return err
 	}
 	dir, err := onePositional(p, "run directory")
@@ -384,9 +406,13 @@ func cmdResume(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if spec, err := pde.Load(filepath.Join(dir, "spec.yaml"), nil); err == nil {
 		memoryPolicy(spec)
 	}
-	var opts pinn.Options
-	attachProgress(&opts, p.set["quiet"], stdout, stderr)
-	res, err := pinn.Resume(ctx, dir, steps, opts.Progress, opts.Log)
+	opts := pinn.Options{MaxSteps: steps, Comm: world}
+	quiet := p.set["quiet"] || world.Rank() > 0
+	if world.Rank() > 0 {
+		stdout = io.Discard
+	}
+	attachProgress(&opts, quiet, stdout, stderr)
+	res, err := pinn.ResumeRun(ctx, dir, opts)
 	if err != nil && !errors.Is(err, pinn.ErrInterrupted) && res == nil {
 		var se *pde.SpecError
 		var es pde.Errors
@@ -394,7 +420,7 @@ func cmdResume(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return &userError{err}
 		}
 	}
-	return finishRun(res, err, dir, stdout, stderr, p.set["quiet"])
+	return finishRun(res, err, dir, stdout, stderr, quiet)
 }
 
 // largeFirstLayer is the size of the first weight matrix (inputs × width)

@@ -114,6 +114,12 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	defer stop()
 	var err error
 	switch args[0] {
+	case "eval", "discover", "reproduce", "sweep":
+		if err = checkOneRank(args[0]); err != nil {
+			return exitCode(err, stderr)
+		}
+	}
+	switch args[0] {
 	case "train":
 		err = cmdTrain(ctx, args[1:], stdout, stderr)
 	case "validate":

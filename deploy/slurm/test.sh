@@ -149,4 +149,18 @@ done
 rows=$(tail -n +2 "$T/out2/table.csv" | awk -F, '{s += $2} END {print s}')
 [ "$rows" = 4 ] || fail "after resubmission table.csv counts $rows runs"
 echo "ok    resubmitted: run 1 resumed from its checkpoint, runs 0, 2, 3 skipped; 4 completed"
+
+# 3. a 2-rank data-parallel training (deploy/slurm/train-mpi.sbatch), when
+# OpenMPI and cgo can build the MPI binary
+if command -v mpirun >/dev/null 2>&1 && pkg-config --exists ompi 2>/dev/null &&
+  (cd "$root" && CGO_ENABLED=1 go build -tags mpi -o "$T/pinntrain-mpi" ./cmd/pinntrain); then
+  sed -i 's/steps: 6000/steps: 400/' "$T/spec.yaml"
+  PINNTRAIN="$T/pinntrain-mpi" sbatch --wait -n 2 -o "$T/log/mpi.log" \
+    "$root/deploy/slurm/train-mpi.sbatch" "$T/spec.yaml" "$T/mpi" >/dev/null || fail "the 2-rank job failed: $(cat "$T/log/mpi.log")"
+  grep -q '"ranks": 2' "$T/mpi/summary.json" || fail "2-rank job: summary.json has no \"ranks\": 2"
+  grep -q '"status": "completed"' "$T/mpi/summary.json" || fail "2-rank job did not complete"
+  echo "ok    2-rank job (srun -n 2 through train-mpi.sbatch): completed, summary ranks 2"
+else
+  echo "SKIP 2-rank Slurm job: OpenMPI (libopenmpi-dev, openmpi-bin) or cgo missing"
+fi
 echo "PASS slurm end-to-end"

@@ -212,7 +212,7 @@ func (p *Program) feedAdaptive(t *term) {
 // with the weights theta, and feeds the new points.
 func (p *Program) adaptiveResample(t *term, e int, theta []float64) error {
 	a := t.adapt
-	rng := sampling.Stream(p.cfg.Seed, streamPoints, uint64(t.kind), uint64(t.index), uint64(e))
+	rng := p.cfg.pointStream(uint64(t.kind), uint64(t.index), uint64(e))
 	n := len(p.prob.Variables)
 	var cand, candN []float64
 	var err error

@@ -111,6 +111,10 @@ func (p *Program) balanceStep(step int, theta []float64) error {
 		if _, err := p.Run(theta, g); err != nil {
 			return fmt.Errorf("training.balance: gradient of term %q: %w", p.terms[i].name, err)
 		}
+		// the ranks' shares add up to the term's global gradient
+		if err := p.reduceSum(g); err != nil {
+			return fmt.Errorf("training.balance: %w", err)
+		}
 		s := 0.0
 		for _, x := range g {
 			s += x * x

@@ -48,6 +48,12 @@ func (p *Program) causalLoss(t *term, r *G.Node) {
 		p.err = fmt.Errorf("training.causal needs a time variable named t")
 		return
 	}
+	if p.cfg.Ranks() > 1 {
+		// its slab losses would have to be reduced over the ranks before
+		// the weights are set; not done yet
+		p.err = &InputError{Err: fmt.Errorf("training.causal is not supported in a data-parallel run yet (%d ranks): run it on one rank", p.cfg.Ranks())}
+		return
+	}
 	if t.adapt != nil && t.adapt.mask != nil {
 		p.err = fmt.Errorf("training.causal does not combine with rar-d sampling")
 		return

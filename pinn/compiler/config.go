@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 
+	"github.com/gopinn/gopinn/comm"
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pinn/optim"
 )
@@ -28,6 +29,12 @@ type Config struct {
 	// ForceCoordinates compiles a vector problem by the general compiler
 	// even where the fast path applies (tests holding the two equal).
 	ForceCoordinates bool
+	// Comm is the communicator of a data-parallel run (nil: one rank). The
+	// program of rank r draws its own points from its own streams, holds
+	// its share of fixed point sets and data rows, and scales each term so
+	// that the sum of the ranks' losses is the loss of the union of their
+	// points (parallel.go).
+	Comm comm.Comm
 }
 
 // Settings are the run settings the compiler reads, as a spec writes them:

@@ -40,7 +40,7 @@ type hdTerm struct {
 	V       *G.Node              // the dense directions, P·B × d (dense only)
 	dirs    []float64            // their values
 	every   int                  // point epochs: new points every this many steps
-	seed    uint64
+	cfg     *Config              // its streams (seed and rank: Config.pointStream)
 	index   int
 	lay     hdLayout // point storage and input normalisation (x, then t)
 	sampler string
@@ -111,7 +111,7 @@ func buildHighDim(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, er
 		return nil, fmt.Errorf("problem %q: %w", prob.Name, err)
 	}
 	eq := prob.Equations[0]
-	h := &hdTerm{vec: v, d: v.Dim, P: max(eq.Points, 1), prefix: "hd/", seed: cfg.Seed, ptsEpoch: -1, drawn: -1}
+	h := &hdTerm{vec: v, d: v.Dim, P: max(eq.Points, 1), prefix: "hd/", cfg: cfg, ptsEpoch: -1, drawn: -1}
 	if bo.Points > 0 {
 		h.P = bo.Points // a check of the spec (Check) on a few points
 	}
@@ -193,6 +193,10 @@ func buildHighDim(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, er
 			return nil, err
 		}
 		p.feed(t)
+		if r := cfg.Ranks(); r > 1 {
+			t.share = 1 / float64(r) // every rank draws its own points
+		}
+		p.scaleShare(t)
 		wl := t.loss
 		if t.weight != 1 {
 			wl = m.keep(G.HadamardProd(t.loss, m.scalar(t.weight)))

@@ -45,7 +45,7 @@ func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *Config, c pde.Condi
 	}
 	ch := &hdTerm{
 		vec: h.vec, d: h.d, P: max(c.Points, 1), prefix: fmt.Sprintf("hd/c%d/", i),
-		kind: kindCondition, index: i, faces: c.On, seed: h.seed, lay: h.lay,
+		kind: kindCondition, index: i, faces: c.On, cfg: h.cfg, lay: h.lay,
 		sampler: c.Sampler.Type, ptsEpoch: -1, drawn: -1,
 	}
 	if checkPoints > 0 {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gopinn/gopinn/autodiff"
 	"github.com/gopinn/gopinn/pinn/internal/tensors"
-	"github.com/gopinn/gopinn/sampling"
 	"gorgonia.org/tensor"
 )
 
@@ -34,10 +33,10 @@ func (h *hdTerm) draw(e int) {
 			}
 		}
 	case h.dense != nil:
-		rng := sampling.Stream(h.seed, streamPoints, uint64(kindEquation), uint64(h.index), uint64(e), 1)
+		rng := h.cfg.pointStream(uint64(kindEquation), uint64(h.index), uint64(e), 1)
 		h.dense.Draw(rng, h.P, h.dirs)
 	default:
-		rng := sampling.Stream(h.seed, streamPoints, uint64(kindEquation), uint64(h.index), uint64(e), 1)
+		rng := h.cfg.pointStream(uint64(kindEquation), uint64(h.index), uint64(e), 1)
 		autodiff.SparseSTDE{Dim: h.d, Samples: h.B}.Draw(rng, h.P, h.rows.Idx)
 	}
 	h.drawn = e

@@ -9,8 +9,6 @@ package compiler
 // so what is prefetched is exactly what a synchronous draw would give, and a
 // resumed run is unchanged.
 
-import "github.com/gopinn/gopinn/sampling"
-
 // prefetchMaxFloats bounds the point sets computed ahead (P × (d + time)
 // floats): beyond it a second set costs more than the overlap gains. At
 // 100K-D (10M floats) five steps ran at 1.06 it/s and 1633 MB peak with the
@@ -28,7 +26,7 @@ type hdPrefetch struct {
 
 // drawPoints draws the points of epoch pe from its stream.
 func (h *hdTerm) drawPoints(pe int) []float64 {
-	rng := sampling.Stream(h.seed, streamPoints, uint64(h.kind), uint64(h.index), uint64(pe))
+	rng := h.cfg.pointStream(uint64(h.kind), uint64(h.index), uint64(pe))
 	if h.faces != nil {
 		return h.lay.drawFaces(h.faces, h.sampler, h.P, rng)
 	}

@@ -114,7 +114,7 @@ func termScale(t *term) float64 {
 	if t.kind == kindData {
 		count *= len(t.residuals)
 	}
-	return t.weight / float64(count)
+	return t.weight * t.lossShare() / float64(count)
 }
 
 // assemble computes every term's Jacobian and residuals at theta with the

@@ -49,6 +49,10 @@ type term struct {
 	adapt        *adaptive // rad / rar-d (adaptive.go); nil otherwise
 	hd           *hdTerm   // the equation of a vector problem (highdim.go); nil otherwise
 
+	// share is the term's share of the global rows of a data-parallel run,
+	// its loss's factor (parallel.go); 0 means 1
+	share float64
+
 	wIn    *G.Node     // the term's weight, a fed 1x1 input (balance.go)
 	causal *causalTerm // causal weights of an equation (causal.go); nil otherwise
 }
@@ -197,6 +201,7 @@ func Build(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, error) {
 	}
 	// total = sum of weight x mean square
 	for _, t := range p.terms {
+		p.scaleShare(t)         // a data-parallel rank's share (parallel.go)
 		wl := p.weightedLoss(t) // weight fed, for loss balancing (balance.go)
 		if p.loss == nil {
 			p.loss = wl
@@ -365,7 +370,12 @@ func (p *Program) sample(t *term, e int) error {
 	if t.hd != nil {
 		return p.hdSample(t, e)
 	}
-	rng := sampling.Stream(p.cfg.Seed, streamPoints, uint64(t.kind), uint64(t.index), uint64(e))
+	rng := p.cfg.pointStream(uint64(t.kind), uint64(t.index), uint64(e))
+	fixed := sampling.IsFixedSet(t.sampler)
+	if fixed {
+		// every rank draws the whole set, then keeps its share of it
+		rng = sampling.Stream(p.cfg.Seed, streamPoints, uint64(t.kind), uint64(t.index), uint64(e))
+	}
 	var err error
 	if !t.isCondition() {
 		t.pts, err = p.drawInterior(t.P, t.sampler, rng)
@@ -374,7 +384,10 @@ func (p *Program) sample(t *term, e int) error {
 		t.pts, t.normals, err = p.drawCondition(t, t.P, t.sampler, rng)
 	}
 	t.epoch = e
-	return err
+	if err != nil {
+		return err
+	}
+	return p.shareRows(t, fixed, len(p.prob.Variables))
 }
 
 // feed copies a term's current points into its batches.
@@ -480,6 +493,19 @@ func (p *Program) dataTerm(d *pde.DataSet, index int) (*term, error) {
 			t.pts[i*nv+j] = col[i]
 		}
 	}
+	// a data-parallel rank fits its share of the rows (parallel.go)
+	targets := d.Targets
+	if ranks := p.cfg.Ranks(); ranks > 1 {
+		if err := p.shareRows(t, true, nv); err != nil {
+			return nil, err
+		}
+		targets = map[string][]float64{}
+		for f, col := range d.Targets {
+			targets[f] = splitRows(col, 1, p.cfg.Rank(), ranks)
+		}
+		n = len(t.pts) / nv
+		t.P = n
+	}
 	b := newBatch(p.model, fmt.Sprintf("t%d_%d", kindData, index), n)
 	t.batches = []*batch{b}
 	if err := b.build(); err != nil {
@@ -488,7 +514,7 @@ func (p *Program) dataTerm(d *pde.DataSet, index int) (*term, error) {
 	var sum *G.Node
 	count := 0
 	for _, f := range p.prob.Fields {
-		if _, ok := d.Targets[f]; !ok {
+		if _, ok := targets[f]; !ok {
 			continue
 		}
 		r := p.sub(b.primal[p.prob.FieldIndex(f)], b.targetCol(f))
@@ -506,7 +532,7 @@ func (p *Program) dataTerm(d *pde.DataSet, index int) (*term, error) {
 	}
 	t.loss = p.scale(sum, 1/float64(count))
 	p.feed(t)
-	b.feedTargets(d.Targets)
+	b.feedTargets(targets)
 	return t, p.err
 }
 
