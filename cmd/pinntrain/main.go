@@ -46,13 +46,50 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 
 const usage = `usage:
   pinntrain train SPEC.yaml [--out DIR] [--steps N] [--seed S] [--set key.path=value]... [--quiet]
-  pinntrain validate SPEC.yaml [--quiet]
+  pinntrain validate SPEC.yaml|SWEEP.yaml [--set key.path=value]... [--quiet]
   pinntrain eval RUN_DIR --points FILE.csv [--out FILE.csv]
   pinntrain resume RUN_DIR [--steps N] [--quiet]
-  pinntrain discover RUN_DIR [--degree N] [--extra EXPR]... [--max-rel-error E] [--threshold T] [--form strong|weak] [--hidden NAME]
-  pinntrain reproduce NAME|all [--quick]
+  pinntrain discover RUN_DIR [--degree N] [--extra EXPR]... [--max-rel-error E] [--threshold T] [--form strong|weak] [--hidden NAME] [--quiet]
+  pinntrain reproduce NAME|all [--quick] [--quiet]
   pinntrain sweep SWEEP.yaml [--jobs N] [--index I] [--out DIR] [--quiet] [--count] [--collect]
-  pinntrain version`
+  pinntrain version
+  mpirun -np N pinntrain train|resume ...   (built with -tags mpi: data-parallel)
+pinntrain COMMAND --help prints that command's line; docs/cli.md has every flag.`
+
+// known are the commands (for per-command help).
+var known = map[string]bool{"train": true, "validate": true, "eval": true, "resume": true,
+	"discover": true, "reproduce": true, "sweep": true, "version": true}
+
+// commandHelp prints the usage lines of cmd if args ask for help (--help,
+// -h or -help before a "--"), and reports whether they did.
+func commandHelp(cmd string, args []string, stdout io.Writer) bool {
+	asked := false
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--help" || a == "-h" || a == "-help" {
+			asked = true
+		}
+	}
+	if !asked {
+		return false
+	}
+	found := false
+	for _, line := range strings.Split(usage, "\n") {
+		if strings.HasPrefix(line, "  pinntrain "+cmd+" ") || line == "  pinntrain "+cmd {
+			fmt.Fprintln(stdout, "usage:")
+			fmt.Fprintln(stdout, line)
+			found = true
+		}
+	}
+	if !found {
+		fmt.Fprintln(stdout, usage)
+		return true
+	}
+	fmt.Fprintf(stdout, "every flag, with examples: docs/cli.md#%s\n", cmd)
+	return true
+}
 
 func main() {
 	code := profiled(os.Getenv("GOPINN_CPUPROFILE"), func() int { return run(os.Args[1:], os.Stdout, os.Stderr) })
@@ -113,6 +150,9 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var err error
+	if known[args[0]] && commandHelp(args[0], args[1:], stdout) {
+		return exitOK
+	}
 	switch args[0] {
 	case "eval", "discover", "reproduce", "sweep":
 		if err = checkOneRank(args[0]); err != nil {

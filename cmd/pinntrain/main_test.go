@@ -71,6 +71,24 @@ func TestFlagErrorsExit2(t *testing.T) {
 	}
 }
 
+// TestCommandHelp: COMMAND --help prints that command's usage line and
+// exits 0 for every command (nothing runs); an unknown command with --help
+// is still an error.
+func TestCommandHelp(t *testing.T) {
+	for _, cmd := range []string{"train", "validate", "eval", "resume", "discover", "reproduce", "sweep", "version"} {
+		code, stdout, stderr := runCLI(t, cmd, "--help")
+		if code != 0 || !strings.Contains(stdout, "pinntrain "+cmd) || !strings.Contains(stdout, "docs/cli.md#"+cmd) {
+			t.Errorf("%s --help: exit %d, stdout %q, stderr %q", cmd, code, stdout, stderr)
+		}
+	}
+	if code, _, _ := runCLI(t, "train", "../../testdata/specs/good/poisson2d.yaml", "-h"); code != 0 {
+		t.Errorf("train SPEC -h: exit %d, want 0 (help, no training)", code)
+	}
+	if code, _, _ := runCLI(t, "frobnicate", "--help"); code != 2 {
+		t.Errorf("frobnicate --help: exit %d, want 2", code)
+	}
+}
+
 // TestTrainResumeEval drives a short run through the CLI: flags after the
 // positional argument, outputs as documented, resume, eval.
 func TestTrainResumeEval(t *testing.T) {
