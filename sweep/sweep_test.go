@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gopinn/gopinn/pde"
 )
@@ -216,4 +217,50 @@ func TestCollect(t *testing.T) {
 	if m, _ := filepath.Glob(filepath.Join(out, ".*.tmp")); len(m) != 0 {
 		t.Errorf("left %v", m)
 	}
+}
+
+// FuzzLoad: whatever a sweep file holds (beside a valid spec), Load returns
+// a sweep or an error, never panics, and an error of the file names it.
+// Seeds: valid sweeps of every form and a few broken ones.
+func FuzzLoad(f *testing.F) {
+	for _, s := range []string{
+		"spec: tiny.yaml\ngrid:\n  training.lr: [1.0e-3, 3.0e-3]\nseeds: [0, 1]\n",
+		"spec: tiny.yaml\nzip:\n  model.layers: [[8], [16]]\n  training.steps: [3, 4]\nseeds: 3\n",
+		"spec: tiny.yaml\ngrid: {}\n",
+		"spec: tiny.yaml\ngrid:\n  nope.key: [1]\n",
+		"spec: [\n",
+		"grid: {training.lr: [1]}\n",
+		"spec: tiny.yaml\nseeds: {from: 0, count: 3}\nout: o\n",
+	} {
+		f.Add(s)
+	}
+	dir := f.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "tiny.yaml"), []byte(tinySpec), 0o644); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		path := filepath.Join(dir, "fuzz.yaml")
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var sw *Sweep
+		var err error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			sw, err = Load(path)
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Load took over 10 s on %q", src)
+		}
+		if err != nil {
+			if !strings.Contains(err.Error(), "fuzz.yaml") && !strings.Contains(err.Error(), "tiny.yaml") {
+				t.Errorf("error names no file: %v", err)
+			}
+			return
+		}
+		sw.Count()
+	})
 }
