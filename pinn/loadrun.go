@@ -7,10 +7,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pinn/compiler"
 	"github.com/gopinn/gopinn/pinn/internal/runio"
+	"github.com/gopinn/gopinn/pinn/internal/vtk"
 )
 
 // Model is a trained model loaded from a run directory.
@@ -81,7 +83,8 @@ func (m *Model) Parameters() map[string]float64 {
 
 // PredictCSV reads points from a CSV file with a header naming (at least)
 // every variable, and writes the points with the predicted fields and hidden
-// terms as CSV to out (stdout if out is "").
+// terms as CSV to out (stdout if out is ""), or as a VTK unstructured grid
+// when out ends in .vtu.
 func (m *Model) PredictCSV(in, out string, stdout io.Writer) error {
 	hdr, cols, err := runio.ReadCSV(in)
 	if err != nil {
@@ -172,6 +175,9 @@ func (m *Model) predictCoordinatesCSV(in string, hdr []string, cols [][]float64,
 // writePredictions writes the point columns with the fields and hidden
 // terms, to the file out or, if out is "", as CSV to stdout.
 func (m *Model) writePredictions(header []string, outCols, fields, hidden [][]float64, rows int, out string, stdout io.Writer) error {
+	if strings.EqualFold(filepath.Ext(out), ".vtu") {
+		return m.writePredictionsVTU(header, outCols, fields, hidden, rows, out)
+	}
 	for f, name := range m.Problem.Fields {
 		header = append(header, name)
 		outCols = append(outCols, fields[f])
@@ -194,6 +200,38 @@ func (m *Model) writePredictions(header []string, outCols, fields, hidden [][]fl
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// writePredictionsVTU writes the predictions as a VTK unstructured grid
+// (pinntrain eval --out FILE.vtu): the space coordinates of the input
+// columns are the points (at most 3), a time column and every field and
+// hidden term are point data.
+func (m *Model) writePredictionsVTU(header []string, inCols, fields, hidden [][]float64, rows int, out string) error {
+	var space []int
+	var data []vtk.Array
+	for j, name := range header {
+		if k := m.Problem.VariableIndex(name); k >= 0 && m.Problem.Variables[k].IsTime() {
+			data = append(data, vtk.Array{Name: name, Values: inCols[j]})
+			continue
+		}
+		space = append(space, j)
+	}
+	if len(space) > 3 {
+		return &InputError{Err: fmt.Errorf("--out %s: a .vtu places points in at most 3 space dimensions, the points have %d coordinates (write a .csv instead)", out, len(space))}
+	}
+	points := make([][3]float64, rows)
+	for i := range points {
+		for k, j := range space {
+			points[i][k] = inCols[j][i]
+		}
+	}
+	for f, name := range m.Problem.Fields {
+		data = append(data, vtk.Array{Name: name, Values: fields[f]})
+	}
+	for k, h := range m.Problem.Hidden {
+		data = append(data, vtk.Array{Name: h.Name, Values: hidden[k]})
+	}
+	return vtk.WriteVTU(out, points, data)
 }
 
 // InputError is an error in user input other than the spec (a points file,

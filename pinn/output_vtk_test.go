@@ -43,7 +43,7 @@ func readVTU(t *testing.T, path string) map[string][]float64 {
 // TestVTKOutput: output.vtk writes solution.vtu whose points and point
 // data (u, exact_u, error_u) read back by an independent parser equal
 // prediction.csv's columns (to the CSV's 17 digits); with time, 11 slices
-// and a solution.pvd.
+// and a solution.pvd; pinntrain eval writes a .vtu of given points.
 func TestVTKOutput(t *testing.T) {
 	dir := t.TempDir()
 	spec := testprob.SpecText(t, `name: vtk2d
@@ -108,6 +108,9 @@ output: {vtk: true}
 `)
 	opts = OptionsFromSpec(tspec)
 	opts.OutDir = tdir
+	if opts.SpecYAML, err = tspec.MarshalRun(nil); err != nil { // for LoadRun below
+		t.Fatal(err)
+	}
 	if _, err := Train(t.Context(), tspec.Problem, opts); err != nil {
 		t.Fatal(err)
 	}
@@ -123,6 +126,35 @@ output: {vtk: true}
 		x := last["points"][3*i]
 		if want := math.Exp(-math.Pi*math.Pi*0.5) * math.Sin(math.Pi*x); !near(last["data:exact_u"][i], want) {
 			t.Fatalf("slice t = 0.5, x = %v: exact_u %v, want %v", x, last["data:exact_u"][i], want)
+		}
+	}
+
+	// pinntrain eval --out FILE.vtu: the points' x as positions, t and u
+	// as point data, u equal to the CSV prediction at the same points
+	m, err := LoadRun(tdir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(t.TempDir(), "pts.csv")
+	if err := os.WriteFile(in, []byte("x,t\n0.25,0\n0.5,0.1\n0.75,0.5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vtu, csvOut := filepath.Join(t.TempDir(), "p.vtu"), filepath.Join(t.TempDir(), "p.csv")
+	if err := m.PredictCSV(in, vtu, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.PredictCSV(in, csvOut, nil); err != nil {
+		t.Fatal(err)
+	}
+	ev := readVTU(t, vtu)
+	_, pc, err := runio.ReadCSV(csvOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, x := range []float64{0.25, 0.5, 0.75} {
+		p := ev["points"][3*i : 3*i+3]
+		if p[0] != x || p[1] != 0 || p[2] != 0 || ev["data:t"][i] != pc[1][i] || !near(ev["data:u"][i], pc[2][i]) {
+			t.Fatalf("eval .vtu row %d: point %v t %v u %v; csv t %v u %v", i, p, ev["data:t"][i], ev["data:u"][i], pc[1][i], pc[2][i])
 		}
 	}
 }
