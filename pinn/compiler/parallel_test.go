@@ -163,14 +163,7 @@ func TestDataParallelUnion(t *testing.T) {
 					t.Errorf("loss of %s: ranks %.15g, union %.15g (rel %.1e)", k, gotTerms[k], v, e)
 				}
 			}
-			worst, norm := 0.0, 0.0
-			for i := range want {
-				worst = math.Max(worst, math.Abs(got[i]-want[i]))
-				norm = math.Max(norm, math.Abs(want[i]))
-			}
-			if worst > 1e-12*norm {
-				t.Errorf("gradient: largest difference %.3g (max |g| %.3g)", worst, norm)
-			}
+			worst, norm := checkGradientsEqual(t, got, want)
 			t.Logf("%d ranks: loss %.6g, gradient max diff %.1e of %.3g", ranks, wantLoss, worst, norm)
 		})
 	}
@@ -189,10 +182,10 @@ func equalFloats(a, b []float64) bool {
 }
 
 // TestDataParallelUnionHighDim: on the high-dimensional path (20-D ball,
-// sparse STDE, the boundary imposed by the output transform) each of 2 ranks' loss and gradient is
-// half those of a plain program given that rank's points and sampled
-// coordinates, so their sum is the union's (to 1e-12); the ranks draw
-// different points.
+// sparse STDE, the boundary imposed by the output transform) each of 2
+// ranks' loss and gradient is half those of a plain program given that
+// rank's points and sampled coordinates, so their sum is the union's (to
+// 1e-12); the ranks draw different points.
 func TestDataParallelUnionHighDim(t *testing.T) {
 	spec := testprob.HD(t, "20", "stde")
 	cs := comm.InProcess(2)
@@ -253,12 +246,19 @@ func TestDataParallelUnionHighDim(t *testing.T) {
 	if e := math.Abs(sumLoss-wantLoss) / wantLoss; e > 1e-12 {
 		t.Errorf("loss: ranks %.15g, union %.15g (rel %.1e)", sumLoss, wantLoss, e)
 	}
-	worst, norm := 0.0, 0.0
+	checkGradientsEqual(t, sum, want)
+}
+
+// checkGradientsEqual requires |got - want| <= 1e-12 max|want| elementwise
+// and returns the largest difference and max|want|.
+func checkGradientsEqual(t *testing.T, got, want []float64) (worst, norm float64) {
+	t.Helper()
 	for i := range want {
-		worst = math.Max(worst, math.Abs(sum[i]-want[i]))
+		worst = math.Max(worst, math.Abs(got[i]-want[i]))
 		norm = math.Max(norm, math.Abs(want[i]))
 	}
 	if worst > 1e-12*norm {
 		t.Errorf("gradient: largest difference %.3g (max |g| %.3g)", worst, norm)
 	}
+	return worst, norm
 }
