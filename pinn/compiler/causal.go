@@ -48,12 +48,6 @@ func (p *Program) causalLoss(t *term, r *G.Node) {
 		p.err = fmt.Errorf("training.causal needs a time variable named t")
 		return
 	}
-	if p.cfg.Ranks() > 1 {
-		// its slab losses would have to be reduced over the ranks before
-		// the weights are set; not done yet
-		p.err = &InputError{Err: fmt.Errorf("training.causal is not supported in a data-parallel run yet (%d ranks): run it on one rank", p.cfg.Ranks())}
-		return
-	}
 	if t.adapt != nil && t.adapt.mask != nil {
 		p.err = fmt.Errorf("training.causal does not combine with rar-d sampling")
 		return
@@ -116,8 +110,10 @@ func (p *Program) causalStep(theta []float64) error {
 		}
 		res := rp.residualValues(rt)[0]
 		chunk := make([]int, t.P)
-		L := make([]float64, M)
-		cnt := make([]int, M)
+		// the slabs' sums of squares, then their point counts: over every
+		// rank of a data-parallel run
+		sums := make([]float64, 2*M)
+		L, cnt := sums[:M], sums[M:]
 		for i := 0; i < t.P; i++ {
 			k := int(math.Floor((t.pts[i*n+ti] - v.Lo) / (v.Hi - v.Lo) * float64(M)))
 			k = min(max(k, 0), M-1)
@@ -125,17 +121,23 @@ func (p *Program) causalStep(theta []float64) error {
 			L[k] += res[i] * res[i]
 			cnt[k]++
 		}
+		if err := p.reduceSum(sums); err != nil {
+			return fmt.Errorf("training.causal: %w", err)
+		}
 		ct.weight = make([]float64, M)
 		acc := 0.0
 		for k := range L {
 			if cnt[k] > 0 {
-				L[k] /= float64(cnt[k])
+				L[k] /= cnt[k]
 			}
 			ct.weight[k] = math.Exp(-eps * acc)
 			acc += L[k]
 		}
+		// a rank's loss is scaled by its share (parallel.go): the ranks'
+		// a_p r_p^2 then add up to the global causal loss
+		share := t.lossShare()
 		for i, k := range chunk {
-			ct.a[i] = ct.weight[k] / float64(M*cnt[k])
+			ct.a[i] = ct.weight[k] / (float64(M) * cnt[k]) / share
 		}
 		if math.IsNaN(acc) || math.IsInf(acc, 0) {
 			return fmt.Errorf("training.causal: residual of %q is %v (diverged?)", t.name, acc)

@@ -14,7 +14,7 @@ import (
 // parallelSpec has every kind of term a rank holds: random interior and
 // boundary points (drawn per rank), a Neumann condition (normals), a grid
 // (a fixed set, split), data rows (split; 7 rows do not divide evenly) and
-// a trainable parameter. The %d is the points factor of the union program.
+// a trainable parameter. The %d are point counts, the %s extra settings.
 const parallelSpec = `
 name: parallel
 seed: 5
@@ -47,126 +47,154 @@ evaluation:
     u: "exp(-0.1*pi^2*t)*sin(pi*x)"
 model:
   layers: [6, 6]
-`
+%s`
 
 // TestDataParallelUnion: on 2, 3 and 4 in-process ranks, the sum of the
 // ranks' losses and gradients is the loss and gradient of one program on
 // the union of their points (to 1e-12 relative; float64), for every kind of
-// term; rank 0's points are a plain run's.
+// term, and with causal weights (their slab losses reduced over the ranks)
+// too; rank 0's points are a plain run's.
 func TestDataParallelUnion(t *testing.T) {
 	const P = 12
 	for _, ranks := range []int{2, 3, 4} {
-		t.Run(fmt.Sprint(ranks, " ranks"), func(t *testing.T) {
-			spec, err := pde.LoadBytes("p.yaml", []byte(fmt.Sprintf(parallelSpec, P, P, P)), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cs := comm.InProcess(ranks)
-			progs := make([]*Program, ranks)
-			for r := range progs {
-				cfg := NewConfig(specSettings(spec))
-				cfg.Comm = cs[r]
-				if progs[r], err = New(spec.Problem, cfg); err != nil {
-					t.Fatal(err)
-				}
-			}
-			plain, err := New(spec.Problem, NewConfig(specSettings(spec)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, tm := range plain.terms {
-				random := tm.kind != kindData && tm.sampler.Name() != "grid"
-				if random && !equalFloats(tm.pts, progs[0].terms[i].pts) {
-					t.Errorf("term %s: rank 0's points are not a plain run's", tm.name)
-				}
-			}
-			// the union program: the random terms with ranks x P points
-			uspec, err := pde.LoadBytes("u.yaml", []byte(fmt.Sprintf(parallelSpec, ranks*P, P, ranks*P)), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			union, err := New(uspec.Problem, NewConfig(specSettings(uspec)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, ut := range union.terms {
-				if ut.kind == kindData || ut.sampler.Name() == "grid" {
-					continue // the whole set, as the ranks' shares are
-				}
-				var pts, nrm []float64
-				for _, p := range progs {
-					pts = append(pts, p.terms[i].pts...)
-					nrm = append(nrm, p.terms[i].normals...)
-				}
-				if ut.normals == nil {
-					nrm = nil
-				}
-				union.setPoints(ut, pts, nrm)
-			}
-			// the grid and the data were split, not duplicated
-			for i, ut := range union.terms {
-				rows := 0
-				for _, p := range progs {
-					rows += len(p.terms[i].pts)
-				}
-				if rows != len(ut.pts) {
-					t.Errorf("term %s: the ranks hold %d values, the union %d", ut.name, rows, len(ut.pts))
-				}
-			}
-			theta := union.InitTheta()
-			for i := range theta {
-				theta[i] += 0.05 * math.Sin(float64(3*i+1))
-			}
-			want := make([]float64, len(theta))
-			wantLoss, err := union.Run(theta, want)
-			if err != nil {
-				t.Fatal(err)
-			}
-			wantTerms := union.TermLosses()
-			got := make([]float64, len(theta))
-			gotTerms := map[string]float64{}
-			gotLoss := 0.0
-			var mu sync.Mutex
-			var wg sync.WaitGroup
-			for r, p := range progs {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					g := make([]float64, len(theta))
-					loss, err := p.Run(theta, g)
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					// the balance step's reduction, exercised here too
-					if err := p.reduceSum(g); err != nil {
-						t.Error(err)
-					}
-					mu.Lock()
-					defer mu.Unlock()
-					gotLoss += loss
-					for k, v := range p.TermLosses() {
-						gotTerms[k] += v
-					}
-					if r == 0 {
-						copy(got, g)
-					}
-				}()
-			}
-			wg.Wait()
-			rel := func(a, b float64) float64 { return math.Abs(a-b) / math.Max(math.Abs(b), 1e-300) }
-			if e := rel(gotLoss, wantLoss); e > 1e-12 {
-				t.Errorf("loss: ranks %.15g, union %.15g (rel %.1e)", gotLoss, wantLoss, e)
-			}
-			for k, v := range wantTerms {
-				if e := rel(gotTerms[k], v); e > 1e-12 {
-					t.Errorf("loss of %s: ranks %.15g, union %.15g (rel %.1e)", k, gotTerms[k], v, e)
-				}
-			}
-			worst, norm := checkGradientsEqual(t, got, want)
-			t.Logf("%d ranks: loss %.6g, gradient max diff %.1e of %.3g", ranks, wantLoss, worst, norm)
-		})
+		for _, causal := range []string{"", "training: {causal: {chunks: 4, epsilon: 0.5}}\n"} {
+			t.Run(fmt.Sprint(ranks, " ranks ", causal != ""), func(t *testing.T) { unionCase(t, ranks, P, causal) })
+		}
 	}
+}
+
+// unionCase is one case of TestDataParallelUnion: ranks in-process ranks
+// of P points per random term, extra settings appended to the spec.
+func unionCase(t *testing.T, ranks, P int, extra string) {
+	spec, err := pde.LoadBytes("p.yaml", []byte(fmt.Sprintf(parallelSpec, P, P, P, extra)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := comm.InProcess(ranks)
+	progs := make([]*Program, ranks)
+	for r := range progs {
+		cfg := NewConfig(specSettings(spec))
+		cfg.Comm = cs[r]
+		if progs[r], err = New(spec.Problem, cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plain, err := New(spec.Problem, NewConfig(specSettings(spec)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tm := range plain.terms {
+		random := tm.kind != kindData && tm.sampler.Name() != "grid"
+		if random && !equalFloats(tm.pts, progs[0].terms[i].pts) {
+			t.Errorf("term %s: rank 0's points are not a plain run's", tm.name)
+		}
+	}
+	// the union program: the random terms with ranks x P points
+	uspec, err := pde.LoadBytes("u.yaml", []byte(fmt.Sprintf(parallelSpec, ranks*P, P, ranks*P, extra)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	union, err := New(uspec.Problem, NewConfig(specSettings(uspec)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ut := range union.terms {
+		if ut.kind == kindData || ut.sampler.Name() == "grid" {
+			continue // the whole set, as the ranks' shares are
+		}
+		var pts, nrm []float64
+		for _, p := range progs {
+			pts = append(pts, p.terms[i].pts...)
+			nrm = append(nrm, p.terms[i].normals...)
+		}
+		if ut.normals == nil {
+			nrm = nil
+		}
+		union.setPoints(ut, pts, nrm)
+	}
+	// the grid and the data were split, not duplicated
+	for i, ut := range union.terms {
+		rows := 0
+		for _, p := range progs {
+			rows += len(p.terms[i].pts)
+		}
+		if rows != len(ut.pts) {
+			t.Errorf("term %s: the ranks hold %d values, the union %d", ut.name, rows, len(ut.pts))
+		}
+	}
+	theta := union.InitTheta()
+	for i := range theta {
+		theta[i] += 0.05 * math.Sin(float64(3*i+1))
+	}
+	if extra != "" {
+		// the causal weights at theta: the union's, and every
+		// rank's from the reduced slab losses
+		if err := union.causalStep(theta); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for _, p := range progs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := p.causalStep(theta); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if union.terms[0].causal == nil {
+			t.Fatal("no causal weights")
+		}
+	}
+	want := make([]float64, len(theta))
+	wantLoss, err := union.Run(theta, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTerms := union.TermLosses()
+	got := make([]float64, len(theta))
+	gotTerms := map[string]float64{}
+	gotLoss := 0.0
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for r, p := range progs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g := make([]float64, len(theta))
+			loss, err := p.Run(theta, g)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			// the balance step's reduction, exercised here too
+			if err := p.reduceSum(g); err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			gotLoss += loss
+			for k, v := range p.TermLosses() {
+				gotTerms[k] += v
+			}
+			if r == 0 {
+				copy(got, g)
+			}
+		}()
+	}
+	wg.Wait()
+	rel := func(a, b float64) float64 { return math.Abs(a-b) / math.Max(math.Abs(b), 1e-300) }
+	if e := rel(gotLoss, wantLoss); e > 1e-12 {
+		t.Errorf("loss: ranks %.15g, union %.15g (rel %.1e)", gotLoss, wantLoss, e)
+	}
+	for k, v := range wantTerms {
+		if e := rel(gotTerms[k], v); e > 1e-12 {
+			t.Errorf("loss of %s: ranks %.15g, union %.15g (rel %.1e)", k, gotTerms[k], v, e)
+		}
+	}
+	worst, norm := checkGradientsEqual(t, got, want)
+	t.Logf("%d ranks: loss %.6g, gradient max diff %.1e of %.3g", ranks, wantLoss, worst, norm)
 }
 
 func equalFloats(a, b []float64) bool {
