@@ -74,8 +74,10 @@
 //     constant too.
 //   - domain: a box with named variables (domain: {type: box, variables:
 //     [x, y], range: [0, 1]} or ranges: [[..], [..]], optional time: [t0,
-//     t1]) becomes Variables. A 2-D shape (disk, annulus, polygon, union,
-//     intersection, difference; parameters validated by sampling.NewDomain)
+//     t1]) becomes Variables. A shape (2-D: disk, annulus, polygon; 3-D:
+//     mesh — an STL file read and checked here, so its errors carry the
+//     file: key's position — cylinder, extrusion; union, intersection,
+//     difference of either; parameters validated by sampling.NewDomain)
 //     becomes Problem.Geometry, its variables get the bounding box, and
 //     "boundary" selects its whole boundary (Face.Var == BoundaryFace). A
 //     ball or vector box with variable: x and dim: d makes x a vector

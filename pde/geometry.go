@@ -8,11 +8,14 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// geometryTypes are the 2-D shapes a spec's domain may be, with two scalar
-// variables: the shape's own parameters go to sampling.NewDomain, which
+// geometryTypes are the shapes a spec's domain may be besides boxes and
+// balls: 2-D shapes with variables [x, y], 3-D ones (an STL mesh, a
+// cylinder, a polygon extrusion) with [x, y, z], and CSG combinations of
+// either. The shape's own parameters go to sampling.NewDomain, which
 // validates them (unknown keys are errors there too).
 var geometryTypes = map[string]bool{
 	"disk": true, "annulus": true, "polygon": true,
+	"mesh": true, "cylinder": true, "extrusion": true,
 	"union": true, "intersection": true, "difference": true,
 }
 
@@ -61,21 +64,16 @@ func (b *build) geometryDomain(n *yaml.Node) {
 				timeIv, timeKey = &[2]float64{lo, hi}, k
 			}
 		default:
-			var val any
-			if err := v.Decode(&val); err != nil {
-				b.errorf(v, "domain.%s: %v", k.Value, err)
-				continue
+			val, ok := b.geometryParam(v, typ, k.Value, "domain."+k.Value)
+			if !ok {
+				b.declFailed = true
+				return
 			}
 			params[k.Value] = val
 		}
 	}
 	if namesNode == nil {
-		b.errorf(n, "domain: a %s needs variables: [x, y]", typ)
-		b.declFailed = true
-		return
-	}
-	if len(names) != 2 {
-		b.errorf(namesNode, "domain.variables: a %s has two variables, got %d", typ, len(names))
+		b.errorf(n, "domain: a %s needs variables: [x, y] (a 2-D shape) or [x, y, z] (a 3-D one)", typ)
 		b.declFailed = true
 		return
 	}
@@ -85,8 +83,8 @@ func (b *build) geometryDomain(n *yaml.Node) {
 		b.declFailed = true
 		return
 	}
-	if dom.Dim() != 2 {
-		b.errorf(n, "domain: a %s of dimension %d; with variables [x, y] the shape must be 2-D", typ, dom.Dim())
+	if len(names) != dom.Dim() {
+		b.errorf(namesNode, "domain.variables: this %s is %d-D: give %d variables, not %d", typ, dom.Dim(), dom.Dim(), len(names))
 		b.declFailed = true
 		return
 	}
@@ -102,6 +100,64 @@ func (b *build) geometryDomain(n *yaml.Node) {
 		b.bounds["t"] = *timeIv
 	}
 	b.p.Geometry = dom
+}
+
+// geometryParam decodes the value v of a shape parameter (key of a shape
+// of type typ). The file of a mesh, at any depth of a CSG tree, is read
+// here, relative to the spec, so a missing or malformed STL file is an
+// error at its own line and column, and the shape gets the checked
+// *sampling.Mesh.
+func (b *build) geometryParam(v *yaml.Node, typ, key, path string) (any, bool) {
+	if typ == "mesh" && key == "file" {
+		name, ok := b.str(v, path)
+		if !ok {
+			return nil, false
+		}
+		tris, err := sampling.LoadSTL(b.dataPath(name))
+		if err == nil {
+			var m *sampling.Mesh
+			if m, err = sampling.NewMesh(tris); err == nil {
+				return m, true
+			}
+		}
+		msg := strings.TrimPrefix(err.Error(), b.dataPath(name)+": ")
+		b.errorf(v, "%s: %s: %s", path, name, strings.TrimPrefix(msg, "sampling: "))
+		return nil, false
+	}
+	d := deref(v)
+	switch {
+	case d != nil && d.Kind == yaml.MappingNode:
+		out := map[string]any{}
+		sub := ""
+		if t := mapValue(d, "type"); t != nil {
+			sub = deref(t).Value
+		}
+		for i := 0; i+1 < len(d.Content); i += 2 {
+			k := d.Content[i].Value
+			val, ok := b.geometryParam(d.Content[i+1], sub, k, path+"."+k)
+			if !ok {
+				return nil, false
+			}
+			out[k] = val
+		}
+		return out, true
+	case d != nil && d.Kind == yaml.SequenceNode:
+		out := make([]any, len(d.Content))
+		for i, it := range d.Content {
+			val, ok := b.geometryParam(it, "", "", fmt.Sprintf("%s.%d", path, i))
+			if !ok {
+				return nil, false
+			}
+			out[i] = val
+		}
+		return out, true
+	}
+	var val any
+	if err := v.Decode(&val); err != nil {
+		b.errorf(v, "%s: %v", path, err)
+		return nil, false
+	}
+	return val, true
 }
 
 // geometryFaceError is the message for a "VAR == number" face of a space

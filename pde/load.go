@@ -381,10 +381,10 @@ func (b *build) domain(n *yaml.Node) {
 	f := b.fields(n, "domain", "type", "dim", "radius", "center", "variable", "variables", "range", "ranges", "time")
 	te, ok := f["type"]
 	if !ok {
-		b.errorf(n, "domain: type is required (ball, box, or a 2-D shape: disk, annulus, polygon, union, intersection, difference)")
+		b.errorf(n, "domain: type is required (ball, box, a 2-D shape: disk, annulus, polygon, a 3-D one: mesh, cylinder, extrusion, or union, intersection, difference)")
 		return
 	}
-	typ, ok := b.oneOf(te.val, "domain.type", "ball", "box", "disk", "annulus", "polygon", "union", "intersection", "difference")
+	typ, ok := b.oneOf(te.val, "domain.type", "ball", "box", "disk", "annulus", "polygon", "mesh", "cylinder", "extrusion", "union", "intersection", "difference")
 	if !ok {
 		return
 	}

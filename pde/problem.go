@@ -18,8 +18,9 @@ type Problem struct {
 	Name        string
 	Description string
 
-	// Geometry, if set, is the (2-D) space domain when it is not the box of
-	// the variables' intervals: a disk, annulus, polygon or a CSG of shapes.
+	// Geometry, if set, is the (2-D or 3-D) space domain when it is not the
+	// box of the variables' intervals: a disk, annulus, polygon, STL mesh,
+	// cylinder, extrusion or a CSG of shapes.
 	// The space variables' intervals are then its bounding box, and the
 	// condition selector "boundary" is its whole boundary (Face.Var ==
 	// BoundaryFace).

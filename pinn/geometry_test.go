@@ -1,12 +1,16 @@
 package pinn
 
 import (
+	"bytes"
 	"context"
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pinn/compiler"
+	"github.com/gopinn/gopinn/sampling"
 )
 
 // TestShapeDomain: on a disk, interior points lie inside, boundary points on
@@ -120,5 +124,104 @@ evaluation: {exact: {u: "exp(x)*sin(y)"}, points: 1000, every: 2000}
 	}
 	if e := res.Summary.RelL2["u"]; !(e < 1e-2) {
 		t.Fatalf("plate with a hole: rel L2 %.3e, want < 1e-2", e)
+	}
+}
+
+// TestMeshDomain: a domain read from STL (a cube [-1, 1]^3 tessellated as
+// 12 triangles, written to a temporary file). Interior points lie inside,
+// boundary points on a face with that face's outward normal (so Robin
+// conditions see the right dn), and Poisson lap(u) = 6 with the Robin
+// condition dn(u) + u = 2 + |x|^2 (dn u = 2 on every face of the cube for
+// u = |x|^2) trains to a relative L2 error below 1e-2 (2.0e-3 measured when
+// written). With time, lateral points carry a zero time normal.
+func TestMeshDomain(t *testing.T) {
+	dir := t.TempDir()
+	square := sampling.MustPolygon([][2]float64{{-1, -1}, {1, -1}, {1, 1}, {-1, 1}})
+	var stl bytes.Buffer
+	if err := sampling.WriteSTL(&stl, sampling.ExtrusionSurface(square, 2, -1, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cube.stl"), stl.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := pde.LoadBytes(filepath.Join(dir, "cube.yaml"), []byte(`
+name: cube
+seed: 1
+domain: {type: mesh, file: cube.stl, variables: [x, y, z]}
+fields: [u]
+equations:
+  - {name: pde, residual: "lap(u) - 6", points: 500, sampler: sobol, resample_every: 100}
+conditions:
+  - {name: robin, on: boundary, type: robin, a: "1", b: "1", value: "2 + x^2 + y^2 + z^2", points: 300}
+model: {layers: [16, 16]}
+training: {steps: 800, lr: 5e-3, then: {optimizer: lbfgs, steps: 150}}
+evaluation: {exact: {u: "x^2 + y^2 + z^2"}, points: 1000, every: 2000}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := OptionsFromSpec(spec)
+	opts.OutDir = ""
+	p, err := compiler.New(spec.Problem, &newConfig(opts).Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tm := range p.Terms() {
+		for i := 0; i < len(tm.Points); i += 3 {
+			x := tm.Points[i : i+3]
+			if !tm.Condition {
+				if math.Max(math.Abs(x[0]), math.Max(math.Abs(x[1]), math.Abs(x[2]))) > 1+1e-12 {
+					t.Fatalf("%s: interior point %v outside the cube", tm.Name, x)
+				}
+				continue
+			}
+			n := tm.Normals[i : i+3]
+			onFace := false
+			for k := range 3 {
+				// float32 STL coordinates: ±1 are exact
+				if math.Abs(x[k]) == 1 && n[k] == x[k] && n[(k+1)%3] == 0 && n[(k+2)%3] == 0 {
+					onFace = true
+				}
+			}
+			if !onFace {
+				t.Fatalf("%s: boundary point %v with normal %v", tm.Name, x, n)
+			}
+		}
+	}
+	res, err := Train(context.Background(), spec.Problem, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := res.Summary.RelL2["u"]; !(e < 1e-2) {
+		t.Fatalf("Poisson in an STL cube: rel L2 %.3e, want < 1e-2", e)
+	} else {
+		t.Logf("Poisson in an STL cube: rel L2 %.3e", e)
+	}
+
+	timed, err := pde.LoadBytes(filepath.Join(dir, "heat.yaml"), []byte(`
+name: cube_heat
+domain: {type: mesh, file: cube.stl, variables: [x, y, z], time: [0, 1]}
+fields: [u]
+equations: [{name: heat, residual: "u_t - lap(u)", points: 100}]
+conditions:
+  - {name: wall, on: boundary, type: neumann, value: "0", points: 60}
+  - {name: start, on: "t == 0", type: dirichlet, value: "cos(pi*x)", points: 60}
+training: {steps: 1}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp, err := compiler.New(timed.Problem, &newConfig(OptionsFromSpec(timed)).Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tm := range tp.Terms()[1:] {
+		for i := 0; i < len(tm.Points); i += 4 {
+			x, n := tm.Points[i:i+4], tm.Normals[i:i+4]
+			wall := tm.Name == "wall"
+			if wall && (n[3] != 0 || x[3] < 0 || x[3] > 1) || !wall && (x[3] != 0 || n[3] != -1) {
+				t.Fatalf("%s: point %v with normal %v", tm.Name, x, n)
+			}
+		}
 	}
 }

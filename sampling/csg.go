@@ -274,8 +274,14 @@ func csgInterior(d csgNode, n int, s UnitSampler, rng *rand.Rand) ([]float64, er
 	if err != nil {
 		return nil, err
 	}
+	return rejectionInterior(opName(d), d, box, n, s, rng)
+}
+
+// rejectionInterior draws n points of d (named name in messages) by
+// rejection from box, which holds d (see Union for the rules).
+func rejectionInterior(name string, d Domain, box Box, n int, s UnitSampler, rng *rand.Rand) ([]float64, error) {
 	if n < 0 {
-		return nil, fmt.Errorf("sampling: %s interior: negative point count %d", opName(d), n)
+		return nil, fmt.Errorf("sampling: %s interior: negative point count %d", name, n)
 	}
 	dim := box.Dim()
 	out := make([]float64, 0, n*dim)
@@ -288,11 +294,11 @@ func csgInterior(d csgNode, n int, s UnitSampler, rng *rand.Rand) ([]float64, er
 		m = min(m, 4*drawn+n+16)
 		u, got, err := unitPoints(s, m, dim, rng)
 		if err != nil {
-			return nil, fmt.Errorf("sampling: %s interior: %w", opName(d), err)
+			return nil, fmt.Errorf("sampling: %s interior: %w", name, err)
 		}
 		x := box.fromUnit(u, got)
 		if got != m {
-			return latticeInterior(d, box, x, got, n, s, rng)
+			return latticeInterior(name, d, box, x, got, n, s, rng)
 		}
 		for i := 0; i < got && acc < n; i++ {
 			if p := x[i*dim : (i+1)*dim]; d.Contains(p, 0) {
@@ -302,7 +308,7 @@ func csgInterior(d csgNode, n int, s UnitSampler, rng *rand.Rand) ([]float64, er
 		}
 		drawn += got
 		if drawn >= minRejectDraws && float64(acc) < minAcceptance*float64(drawn) {
-			return nil, fmt.Errorf("sampling: %s interior: %d of %d candidates from the bounding box accepted; the set is empty or nearly so", opName(d), acc, drawn)
+			return nil, fmt.Errorf("sampling: %s interior: %d of %d candidates from the bounding box accepted; the set is empty or nearly so", name, acc, drawn)
 		}
 	}
 	return out, nil
@@ -312,7 +318,7 @@ func csgInterior(d csgNode, n int, s UnitSampler, rng *rand.Rand) ([]float64, er
 // estimates the accepted fraction from the first lattice x (got points),
 // draws one lattice sized to put about n points inside, and returns all of
 // them.
-func latticeInterior(d csgNode, box Box, x []float64, got, n int, s UnitSampler, rng *rand.Rand) ([]float64, error) {
+func latticeInterior(name string, d Domain, box Box, x []float64, got, n int, s UnitSampler, rng *rand.Rand) ([]float64, error) {
 	dim := box.Dim()
 	inside := func(x []float64, m int) []float64 {
 		var out []float64
@@ -326,11 +332,11 @@ func latticeInterior(d csgNode, box Box, x []float64, got, n int, s UnitSampler,
 	in := inside(x, got)
 	frac := float64(len(in)/dim) / float64(got)
 	if frac < minAcceptance || got == 0 {
-		return nil, fmt.Errorf("sampling: %s interior: %d of %d lattice points accepted; the set is empty or nearly so (or the lattice too coarse)", opName(d), len(in)/dim, got)
+		return nil, fmt.Errorf("sampling: %s interior: %d of %d lattice points accepted; the set is empty or nearly so (or the lattice too coarse)", name, len(in)/dim, got)
 	}
 	u, m, err := unitPoints(s, int(math.Ceil(float64(n)/frac)), dim, rng)
 	if err != nil {
-		return nil, fmt.Errorf("sampling: %s interior: %w", opName(d), err)
+		return nil, fmt.Errorf("sampling: %s interior: %w", name, err)
 	}
 	return inside(box.fromUnit(u, m), m), nil
 }

@@ -13,14 +13,17 @@
 //     axes), halton (scrambled), hammersley (randomised) and grid (cell
 //     centres; it rounds the count to a full lattice). NewUnitSampler looks
 //     one up by name; RegisterUnitSampler adds one.
-//   - A Domain (Box, Ball, Sphere, Annulus, Polygon) maps unit-cube points
+//   - A Domain (Box, Ball, Sphere, Annulus, Polygon, and in 3-D Prism —
+//     Cylinder, Extrusion — and Mesh, a closed STL surface from LoadSTL)
+//     maps unit-cube points
 //     onto its interior and its boundary by measure-preserving maps, so a
 //     uniform sampler gives uniform points and a QMC sampler keeps its
 //     stratification. Box.FacePoints samples chosen faces, e.g. the spatial
 //     boundary of a space-time box from Faces(timeAxis), or the initial
 //     slice from one face; Polygon.EdgePoints and Annulus.CirclePoints do
 //     the same for edges and walls. Union, Intersection and Difference
-//     combine domains, sampled by rejection. NewDomain builds a domain from
+//     combine domains, sampled by rejection, as is a Mesh's interior (ray
+//     parity over a bounding-volume hierarchy). NewDomain builds a domain from
 //     its spec name and parameters; RegisterDomain adds a type.
 //   - SpaceTime is a non-box spatial domain times a time interval (time is
 //     the last coordinate), with Lateral and AtTime for boundary and initial

@@ -41,3 +41,23 @@ func ExampleBox_Interior() {
 	// wall at x=-1 t=0.7424 normal (-1, +0)
 	// wall at x=+1 t=0.2523 normal (+1, +0)
 }
+
+// A solid from a closed triangulated surface, as read from an STL file by
+// LoadSTL: here the unit cube, tessellated by ExtrusionSurface.
+func ExampleNewMesh() {
+	square := sampling.MustPolygon([][2]float64{{0, 0}, {1, 0}, {1, 1}, {0, 1}})
+	tris := sampling.ExtrusionSurface(square, 2, 0, 1) // along z, 0 <= z <= 1
+	m, err := sampling.NewMesh(tris)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	pts, normals, _ := m.Boundary(2, sampling.Uniform{}, sampling.Stream(1, 0))
+	fmt.Println(m.NumTriangles(), "triangles, volume", m.Volume(), "area", m.BoundaryMeasure())
+	fmt.Println(m.Contains([]float64{0.5, 0.5, 0.5}, 0), m.Contains([]float64{1.5, 0.5, 0.5}, 0))
+	fmt.Println(len(pts)/3, "surface points with unit normals:", len(normals) == len(pts))
+	// Output:
+	// 12 triangles, volume 1 area 6
+	// true false
+	// 2 surface points with unit normals: true
+}

@@ -20,12 +20,15 @@ var domainRegistry = struct {
 	sync.RWMutex
 	m map[string]DomainConstructor
 }{m: map[string]DomainConstructor{
-	"box":     newBoxSpec,
-	"ball":    newBallSpec,
-	"disk":    newDiskSpec,
-	"sphere":  newSphereSpec,
-	"annulus": newAnnulusSpec,
-	"polygon": newPolygonSpec,
+	"box":       newBoxSpec,
+	"ball":      newBallSpec,
+	"disk":      newDiskSpec,
+	"sphere":    newSphereSpec,
+	"annulus":   newAnnulusSpec,
+	"polygon":   newPolygonSpec,
+	"mesh":      newMeshSpec,
+	"cylinder":  newCylinderSpec,
+	"extrusion": newExtrusionSpec,
 }}
 
 // The CSG constructors build their parts through NewDomain, which reads the
@@ -73,6 +76,13 @@ func DomainNames() []string {
 //	sphere       as ball; the surface (Sphere)
 //	annulus      center: [x, y], default [0, 0]; inner, outer: radii
 //	polygon      vertices: list of [x, y] pairs, either orientation
+//	mesh         file: path of an ASCII or binary STL file (LoadSTL, NewMesh),
+//	             or a *Mesh already built
+//	cylinder     center: [x, y, z]; radius; height; axis: x, y or z
+//	             (default z): the axis runs through center
+//	extrusion    vertices: list of [a, b] pairs (the two other coordinates
+//	             in cyclic order: (x, y) for axis z); range: [lo, hi]
+//	             along axis (default z)
 //	union        parts: list of domain specs, each a map with a "type" key
 //	intersection parts: as for union
 //	difference   parts: [A, B, ...] gives A \ (B ∪ ...)
@@ -339,6 +349,111 @@ func newAnnulusSpec(m map[string]any) (Domain, error) {
 		return nil, err
 	}
 	return a, a.Validate()
+}
+
+func newMeshSpec(m map[string]any) (Domain, error) {
+	if _, err := newSpecParams(m, "file"); err != nil {
+		return nil, err
+	}
+	switch f := m["file"].(type) {
+	case *Mesh:
+		return f, f.Validate()
+	case string:
+		tris, err := LoadSTL(f)
+		if err != nil {
+			return nil, err
+		}
+		mesh, err := NewMesh(tris)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		return mesh, nil
+	case nil:
+		return nil, fmt.Errorf("missing parameter \"file\" (an STL file)")
+	default:
+		return nil, fmt.Errorf("parameter \"file\": %v (%T) is not a file name", f, f)
+	}
+}
+
+// axisParam reads "axis": x, y or z (or 0, 1, 2); default z.
+func axisParam(m map[string]any) (int, error) {
+	v, ok := m["axis"]
+	if !ok {
+		return 2, nil
+	}
+	if s, ok := v.(string); ok {
+		switch strings.ToLower(s) {
+		case "x":
+			return 0, nil
+		case "y":
+			return 1, nil
+		case "z":
+			return 2, nil
+		}
+	} else if f, ok := toFloat(v); ok && (f == 0 || f == 1 || f == 2) {
+		return int(f), nil
+	}
+	return 0, fmt.Errorf("parameter \"axis\": %v: want x, y or z", v)
+}
+
+func newCylinderSpec(m map[string]any) (Domain, error) {
+	p, err := newSpecParams(m, "center", "radius", "height", "axis")
+	if err != nil {
+		return nil, err
+	}
+	c := []float64{0, 0, 0}
+	if p.has("center") {
+		if c, err = p.vector("center"); err != nil {
+			return nil, err
+		}
+		if len(c) != 3 {
+			return nil, fmt.Errorf("center %v: a cylinder's centre has 3 coordinates", c)
+		}
+	}
+	r, err := p.number("radius", 1)
+	if err != nil {
+		return nil, err
+	}
+	h, err := p.requiredNumber("height")
+	if err != nil {
+		return nil, err
+	}
+	if !(r > 0) || !(h > 0) || math.IsInf(r, 0) || math.IsInf(h, 0) {
+		return nil, fmt.Errorf("radius %g, height %g: need finite > 0", r, h)
+	}
+	axis, err := axisParam(m)
+	if err != nil {
+		return nil, err
+	}
+	cyl := Cylinder([3]float64{c[0], c[1], c[2]}, r, h, axis)
+	return cyl, cyl.Validate()
+}
+
+func newExtrusionSpec(m map[string]any) (Domain, error) {
+	p, err := newSpecParams(m, "vertices", "range", "axis")
+	if err != nil {
+		return nil, err
+	}
+	sec, err := newPolygonSpec(map[string]any{"vertices": m["vertices"]})
+	if err != nil {
+		return nil, err
+	}
+	if !p.has("range") {
+		return nil, fmt.Errorf("missing parameter \"range\" ([lo, hi] along the axis)")
+	}
+	rg, err := p.vector("range")
+	if err != nil {
+		return nil, err
+	}
+	if len(rg) != 2 {
+		return nil, fmt.Errorf("range %v: want [lo, hi] along the axis", rg)
+	}
+	axis, err := axisParam(m)
+	if err != nil {
+		return nil, err
+	}
+	e := Extrusion(sec.(Polygon), axis, rg[0], rg[1])
+	return e, e.Validate()
 }
 
 func newPolygonSpec(m map[string]any) (Domain, error) {

@@ -9,9 +9,10 @@ import (
 )
 
 // Point drawing for both kinds of space domain: the box of the variables'
-// intervals (faces selected by "VAR == value"), or a 2-D shape
-// (pde.Problem.Geometry: disk, annulus, polygon, CSG), whose conditions are
-// on its whole boundary or on a time slice.
+// intervals (faces selected by "VAR == value"), or a 2-D or 3-D shape
+// (pde.Problem.Geometry: disk, annulus, polygon, mesh, cylinder,
+// extrusion, CSG), whose conditions are on its whole boundary, on named
+// parts of it, or on a time slice.
 
 // geometryFaces checks and keeps a condition's selector on a shape domain.
 func (p *Program) geometryFaces(t *term, on []pde.Face, typ string) error {
