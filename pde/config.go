@@ -185,8 +185,9 @@ type Evaluation struct {
 type Output struct {
 	Dir string // default results/<name>
 	// VTK writes solution.vtu (VTK XML unstructured grid of the evaluation
-	// points) for ParaView; with time, one file per time slice and
-	// solution.pvd (output.vtk).
+	// points) for ParaView, in 2-D and 3-D also solution.vti (a regular
+	// grid); with time, one file per time slice and .pvd collections
+	// (output.vtk).
 	VTK bool
 	// TensorBoard writes tb/events.out.tfevents.* with the scalars of
 	// metrics.csv (output.tensorboard).

@@ -25,7 +25,8 @@ type Options struct {
 	// SpecYAML is written as OutDir/spec.yaml (the spec as run).
 	SpecYAML []byte
 	// VTK also writes the predictions for ParaView (output.vtk):
-	// solution.vtu, or with time solution_<k>.vtu and solution.pvd.
+	// solution.vtu, or with time solution_<k>.vtu and solution.pvd; in 2-D
+	// and 3-D also solution.vti (solution_grid_<k>.vti, solution_grid.pvd).
 	VTK bool
 	// TensorBoard also writes the metrics as TensorBoard scalars
 	// (output.tensorboard): OutDir/tb/events.out.tfevents.*.

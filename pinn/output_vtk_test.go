@@ -33,7 +33,11 @@ func readVTU(t *testing.T, path string) map[string][]float64 {
 	for k, v := range raw {
 		if l, ok := v.([]any); ok {
 			for _, x := range l {
-				got[k] = append(got[k], x.(float64))
+				f, ok := x.(float64)
+				if !ok {
+					f = math.NaN() // the reader's null
+				}
+				got[k] = append(got[k], f)
 			}
 		}
 	}
@@ -91,6 +95,52 @@ output: {vtk: true}
 		}
 	}
 
+	// the box's grid as image data: 101 x 101 points over [0,1] x [0,2],
+	// the exact values at the grid points, errors = prediction - exact
+	img := readVTU(t, filepath.Join(dir, "solution.vti"))
+	if len(img["points"]) != 3*101*101 || len(img["data:u"]) != 101*101 {
+		t.Fatalf("solution.vti: %d coordinates, %d values", len(img["points"]), len(img["data:u"]))
+	}
+	for p := 0; p < 101*101; p += 97 {
+		x, y := img["points"][3*p], img["points"][3*p+1]
+		if !near(x, float64(p%101)/100) || !near(y, 2*float64(p/101)/100) {
+			t.Fatalf("grid point %d at (%v, %v)", p, x, y)
+		}
+		u, ex, er := img["data:u"][p], img["data:exact_u"][p], img["data:error_u"][p]
+		if !near(ex, x*(1-x)) || !near(er, u-ex) {
+			t.Fatalf("grid point %d (%v, %v): u %v exact %v error %v", p, x, y, u, ex, er)
+		}
+	}
+
+	// a shape's grid covers its bounding box, NaN outside the shape
+	ddir := t.TempDir()
+	dspec := testprob.SpecText(t, `name: vtkdisk
+seed: 1
+domain: {type: disk, center: [0, 0], radius: 1, variables: [x, y]}
+fields: [u]
+equations: [{name: pde, residual: "lap(u) + 4", points: 32}]
+conditions: [{name: rim, on: boundary, type: dirichlet, value: "0", points: 16}]
+model: {layers: [8]}
+training: {steps: 2}
+evaluation: {exact: {u: "1 - x^2 - y^2"}, points: 40, every: 2}
+output: {vtk: true}
+`)
+	opts = OptionsFromSpec(dspec)
+	opts.OutDir = ddir
+	if _, err := Train(t.Context(), dspec.Problem, opts); err != nil {
+		t.Fatal(err)
+	}
+	dimg := readVTU(t, filepath.Join(ddir, "solution.vti"))
+	if len(dimg["data:u"]) != 101*101 {
+		t.Fatalf("disk solution.vti: %d values", len(dimg["data:u"]))
+	}
+	for p, u := range dimg["data:u"] {
+		x, y := dimg["points"][3*p], dimg["points"][3*p+1]
+		if in := x*x+y*y <= 1+1e-8; in == math.IsNaN(u) || in && !near(dimg["data:exact_u"][p], 1-x*x-y*y) {
+			t.Fatalf("disk grid point (%v, %v): u %v exact %v", x, y, u, dimg["data:exact_u"][p])
+		}
+	}
+
 	// with time: slices and a collection
 	tdir := t.TempDir()
 	tspec := testprob.SpecText(t, `name: vtkheat
@@ -120,6 +170,9 @@ output: {vtk: true}
 	}
 	if strings.Count(string(pvd), "<DataSet ") != 11 || !strings.Contains(string(pvd), `timestep="0.5" part="0" file="solution_10.vtu"`) {
 		t.Errorf("solution.pvd:\n%s", pvd)
+	}
+	if _, err := os.Stat(filepath.Join(tdir, "solution_grid.pvd")); err == nil {
+		t.Errorf("a 1-D problem got a grid (image data is for 2-D and 3-D boxes)")
 	}
 	last := readVTU(t, filepath.Join(tdir, "solution_10.vtu"))
 	for i := range last["data:exact_u"] {

@@ -1,8 +1,10 @@
 // Package vtk writes VTK XML files for ParaView: an unstructured grid of
-// points (.vtu) with point data, and a collection (.pvd) of such files by
-// time. The points are the cells (VTK_VERTEX), which is how ParaView shows
-// scattered evaluation points; the data are float64 arrays in one raw
-// appended block (UInt64 headers), so files stay compact and exact.
+// points (.vtu) with point data, image data (.vti: values on a regular
+// grid, which ParaView can contour, slice and volume-render), and a
+// collection (.pvd) of such files by time. In a .vtu the points are the
+// cells (VTK_VERTEX), which is how ParaView shows scattered evaluation
+// points; the data are float64 arrays in one raw appended block (UInt64
+// headers), so files stay compact and exact.
 //
 // No maintained Go VTK writer exists; the format is small enough to write
 // here with encoding/xml and encoding/binary.
@@ -93,6 +95,52 @@ func WriteVTU(path string, points [][3]float64, data []Array) error {
 	da("Int64", "offsets", 1, 2)
 	da("UInt8", "types", 1, 3)
 	x.WriteString("      </Cells>\n    </Piece>\n  </UnstructuredGrid>\n")
+	x.WriteString("  <AppendedData encoding=\"raw\">\n   _")
+	x.Write(blk.Bytes())
+	x.WriteString("\n  </AppendedData>\n</VTKFile>\n")
+	return runio.WriteFileAtomic(path, x.Bytes())
+}
+
+// WriteVTI writes path (atomically) as VTK image data: dims[0] × dims[1] ×
+// dims[2] points at origin + (i, j, k) ∘ spacing, each array holding one
+// value per point with i varying fastest, then j, then k (use 1 for an
+// unused dimension).
+func WriteVTI(path string, origin, spacing [3]float64, dims [3]int, data []Array) error {
+	n := 1
+	for _, d := range dims {
+		if d < 1 {
+			return fmt.Errorf("vtk %s: grid dimensions %v", path, dims)
+		}
+		n *= d
+	}
+	for _, a := range data {
+		if len(a.Values) != n {
+			return fmt.Errorf("vtk %s: array %q has %d values for %d grid points", path, a.Name, len(a.Values), n)
+		}
+	}
+	for k := range 3 {
+		if math.IsNaN(origin[k]) || math.IsInf(origin[k], 0) || !(spacing[k] > 0) || math.IsInf(spacing[k], 0) {
+			return fmt.Errorf("vtk %s: origin %v, spacing %v", path, origin, spacing)
+		}
+	}
+	var blk bytes.Buffer
+	offsets := make([]int, len(data))
+	for i, a := range data {
+		offsets[i] = blk.Len()
+		binary.Write(&blk, binary.LittleEndian, uint64(8*n))
+		binary.Write(&blk, binary.LittleEndian, a.Values)
+	}
+	extent := fmt.Sprintf("0 %d 0 %d 0 %d", dims[0]-1, dims[1]-1, dims[2]-1)
+	var x bytes.Buffer
+	x.WriteString(xml.Header)
+	x.WriteString(`<VTKFile type="ImageData" version="1.0" byte_order="LittleEndian" header_type="UInt64">` + "\n")
+	fmt.Fprintf(&x, "  <ImageData WholeExtent=\"%s\" Origin=\"%s %s %s\" Spacing=\"%s %s %s\">\n", extent,
+		fmtFloat(origin[0]), fmtFloat(origin[1]), fmtFloat(origin[2]), fmtFloat(spacing[0]), fmtFloat(spacing[1]), fmtFloat(spacing[2]))
+	fmt.Fprintf(&x, "    <Piece Extent=\"%s\">\n      <PointData>\n", extent)
+	for i, a := range data {
+		fmt.Fprintf(&x, "        <DataArray type=\"Float64\" Name=\"%s\" format=\"appended\" offset=\"%d\"/>\n", escape(a.Name), offsets[i])
+	}
+	x.WriteString("      </PointData>\n    </Piece>\n  </ImageData>\n")
 	x.WriteString("  <AppendedData encoding=\"raw\">\n   _")
 	x.Write(blk.Bytes())
 	x.WriteString("\n  </AppendedData>\n</VTKFile>\n")
