@@ -290,8 +290,6 @@ func (b *build) spec(root *yaml.Node) *Spec {
 			b.s.Output.VTK, _ = b.boolean(e.val, "output.vtk")
 			if n := b.spaceDims(); b.s.Output.VTK && n > 3 {
 				b.errorf(e.val, "output.vtk: VTK points have at most 3 coordinates, the problem has %d space dimensions (use prediction.csv)", n)
-			} else if b.s.Output.VTK && b.p.Vector != nil {
-				b.errorf(e.val, "output.vtk: not written for a vector variable yet (declare the coordinates as scalar variables, or use prediction.csv)")
 			}
 		}
 		if e, ok := o["tensorboard"]; ok {

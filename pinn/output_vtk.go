@@ -26,9 +26,28 @@ var vtiPoints = map[int]int{2: 101, 3: 41}
 // solution_grid_<k>.vti per slice and solution_grid.pvd.
 func (r *runner) writeVTK() error {
 	out := r.cfg.opts.OutDir
-	prob := r.prob
+	prob, evPts := r.prob, r.ev.Pts
+	predict := func(pts []float64) (fields, hidden [][]float64, err error) {
+		fields, hidden, _, err = r.pred.PredictAll(r.theta, pts)
+		return fields, hidden, err
+	}
 	if prob.Vector != nil {
-		return nil // refused at load time (pde: output.vtk)
+		// The high-dimensional path (D <= 3 here: checked at load) reports
+		// its points as |x|; write them in coordinates x[1..D], as the
+		// problem written in its coordinates (pde.Problem.Coordinates)
+		// states its exact solution and its domain.
+		q, err := prob.Coordinates()
+		if err != nil {
+			return fmt.Errorf("vtk: %w", err)
+		}
+		if evPts = r.ev.Coordinates(); evPts == nil {
+			return fmt.Errorf("vtk: the evaluation points of the vector variable are not known")
+		}
+		prob = q
+		predict = func(pts []float64) ([][]float64, [][]float64, error) {
+			u, err := r.pred.PredictCoordinates(r.theta, pts)
+			return [][]float64{u}, nil, err
+		}
 	}
 	n := len(prob.Variables)
 	tIdx := -1
@@ -53,7 +72,7 @@ func (r *runner) writeVTK() error {
 	// arrays are the point data at pts (rows of all variables)
 	arrays := func(pts []float64) ([]vtk.Array, error) {
 		rows := len(pts) / n
-		fields, hidden, _, err := r.pred.PredictAll(r.theta, pts)
+		fields, hidden, err := predict(pts)
 		if err != nil {
 			return nil, err
 		}
@@ -75,12 +94,12 @@ func (r *runner) writeVTK() error {
 		}
 		return data, nil
 	}
-	rows := len(r.ev.Pts) / n
+	rows := len(evPts) / n
 	// the spatial points: the evaluation points without their time
 	points := make([][3]float64, rows)
 	for i := range points {
 		for k, j := range space {
-			points[i][k] = r.ev.Pts[i*n+j]
+			points[i][k] = evPts[i*n+j]
 		}
 	}
 	scattered := func(pts []float64, file string) error {
@@ -142,14 +161,14 @@ func (r *runner) writeVTK() error {
 				return err
 			}
 		}
-		return scattered(r.ev.Pts, "solution.vtu")
+		return scattered(evPts, "solution.vtu")
 	}
 	tv := prob.Variables[tIdx]
 	var slices, images []vtk.Slice
-	pts := make([]float64, len(r.ev.Pts))
+	pts := make([]float64, len(evPts))
 	for k := range vtkSlices {
 		t := tv.Lo + (tv.Hi-tv.Lo)*float64(k)/float64(vtkSlices-1)
-		copy(pts, r.ev.Pts)
+		copy(pts, evPts)
 		for i := 0; i < rows; i++ {
 			pts[i*n+tIdx] = t
 		}

@@ -141,6 +141,41 @@ output: {vtk: true}
 		}
 	}
 
+	// a vector variable (the high-dimensional path reports |x|): the
+	// points in coordinates, u equal to prediction.csv row by row
+	vdir := t.TempDir()
+	vspec := testprob.SpecText(t, `name: vtkvec
+seed: 1
+domain: {type: ball, dim: 3, radius: 1, variable: x}
+fields: [u]
+equations: [{name: pde, residual: "lap(u) - 2", points: 32}]
+conditions: [{name: sphere, on: boundary, type: dirichlet, value: "exact(u)", points: 16}]
+model: {layers: [8]}
+training: {steps: 2}
+evaluation: {exact: {u: "norm2(x)/3"}, points: 40, every: 2}
+output: {vtk: true}
+`)
+	opts = OptionsFromSpec(vspec)
+	opts.OutDir = vdir
+	if _, err := Train(t.Context(), vspec.Problem, opts); err != nil {
+		t.Fatal(err)
+	}
+	vgot := readVTU(t, filepath.Join(vdir, "solution.vtu"))
+	vhdr, vcols, err := runio.ReadCSV(filepath.Join(vdir, "prediction.csv"))
+	if err != nil || vhdr[0] != "|x|" {
+		t.Fatalf("prediction.csv %v: %v", vhdr, err)
+	}
+	if len(vgot["data:u"]) != len(vcols[0]) {
+		t.Fatalf("%d vtu points, %d csv rows", len(vgot["data:u"]), len(vcols[0]))
+	}
+	for i, r := range vcols[0] {
+		p := vgot["points"][3*i : 3*i+3]
+		r2 := p[0]*p[0] + p[1]*p[1] + p[2]*p[2]
+		if !near(math.Sqrt(r2), r) || !near(vgot["data:u"][i], vcols[1][i]) || !near(vgot["data:exact_u"][i], r2/3) {
+			t.Fatalf("row %d: vtu point %v u %v exact %v; csv |x| %v u %v", i, p, vgot["data:u"][i], vgot["data:exact_u"][i], r, vcols[1][i])
+		}
+	}
+
 	// with time: slices and a collection
 	tdir := t.TempDir()
 	tspec := testprob.SpecText(t, `name: vtkheat

@@ -382,3 +382,17 @@ func (hp *hdPredictor) point(m *model, theta, x []float64) float64 {
 	}
 	return u
 }
+
+// Coordinates returns the evaluation points of a problem with a vector
+// variable in coordinates: rows of x[1..D] then the other variables (the
+// layout PredictCoordinates takes), where Pts holds them reported as |x|
+// (and t). It is nil for other problems.
+func (ev *Evaluation) Coordinates() []float64 {
+	set := hdLookup(ev.Pts)
+	if set == nil {
+		return nil
+	}
+	full := make([]float64, 0, set.n*set.lay.stride())
+	set.each(func(_ int, pts []float64) error { full = append(full, pts...); return nil })
+	return full
+}
