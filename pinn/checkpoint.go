@@ -21,6 +21,8 @@ func (r *runner) saveCheckpoint() error {
 	a["step"] = runio.Scalar(float64(r.step))
 	a["wall_s"] = runio.Scalar(r.wallPrev + time.Since(r.start).Seconds())
 	a["train_s"] = runio.Scalar(r.trainSec)
+	a["setup_s"] = runio.Scalar(r.setupSec)
+	a["eval_s"] = runio.Scalar(r.evalSec)
 	a["seed"] = runio.Scalar(float64(r.cfg.Seed))
 	// Only the current stage's optimizer has state that matters: earlier
 	// stages are finished, later ones not started (and with rounds a plan
@@ -96,6 +98,12 @@ func (r *runner) loadCheckpoint(path string) error {
 	r.step = int(step)
 	r.wallPrev = a["wall_s"].Data[0]
 	r.trainSec = a["train_s"].Data[0]
+	// setup_s and eval_s: absent in checkpoints written before they were
+	for k, dst := range map[string]*float64{"setup_s": &r.setupSec, "eval_s": &r.evalSec} {
+		if v, ok := a[k]; ok && len(v.Data) == 1 && v.Data[0] >= 0 && !math.IsInf(v.Data[0], 0) {
+			*dst += v.Data[0]
+		}
+	}
 	r.loss = a["loss"].Data[0]
 	for i, o := range r.stages {
 		prefix := fmt.Sprintf("stage%d/", i)

@@ -17,21 +17,28 @@ import (
 // Summary is summary.json (SPEC.md §4). Keys that cannot be computed are
 // left out, never filled with placeholders.
 type Summary struct {
-	Name           string                   `json:"name"`
-	Seed           uint64                   `json:"seed"`
-	DType          string                   `json:"dtype"`
-	Steps          int                      `json:"steps"`
-	WallSeconds    float64                  `json:"wall_seconds"`
-	StepsPerSecond float64                  `json:"steps_per_second"`
-	PeakRSSMB      float64                  `json:"peak_rss_mb,omitempty"`
-	Loss           float64                  `json:"loss"`
-	Losses         map[string]float64       `json:"losses"`
-	RelL2          map[string]float64       `json:"rel_l2"`
-	MaxAbsError    map[string]float64       `json:"max_abs_error,omitempty"`
-	Parameters     map[string]float64       `json:"parameters,omitempty"`
-	Hidden         map[string]HiddenSummary `json:"hidden,omitempty"`
-	Status         string                   `json:"status"`
-	Reason         string                   `json:"reason,omitempty"`
+	Name           string  `json:"name"`
+	Seed           uint64  `json:"seed"`
+	DType          string  `json:"dtype"`
+	Steps          int     `json:"steps"`
+	WallSeconds    float64 `json:"wall_seconds"`
+	StepsPerSecond float64 `json:"steps_per_second"`
+	// SetupSeconds is the time before the first step (compiling the
+	// problem, drawing and evaluating the test set, reading a checkpoint),
+	// EvalSeconds the time in evaluations and the final outputs; both
+	// summed over the run's processes (each up to its last checkpoint, as
+	// WallSeconds is), both inside WallSeconds.
+	SetupSeconds float64                  `json:"setup_seconds"`
+	EvalSeconds  float64                  `json:"eval_seconds"`
+	PeakRSSMB    float64                  `json:"peak_rss_mb,omitempty"`
+	Loss         float64                  `json:"loss"`
+	Losses       map[string]float64       `json:"losses"`
+	RelL2        map[string]float64       `json:"rel_l2"`
+	MaxAbsError  map[string]float64       `json:"max_abs_error,omitempty"`
+	Parameters   map[string]float64       `json:"parameters,omitempty"`
+	Hidden       map[string]HiddenSummary `json:"hidden,omitempty"`
+	Status       string                   `json:"status"`
+	Reason       string                   `json:"reason,omitempty"`
 	// Ranks is the number of data-parallel ranks the run trained on.
 	Ranks int `json:"ranks"`
 
@@ -57,6 +64,7 @@ func (r *runner) summary(status string) Summary {
 	if r.trainSec > 0 {
 		s.StepsPerSecond = float64(r.step) / r.trainSec
 	}
+	s.SetupSeconds, s.EvalSeconds = r.setupSec, r.evalSec
 	s.PeakRSSMB = peakRSSMB()
 	s.Ranks = r.cfg.Ranks()
 	s.Weights = r.prog.BalanceWeights()
@@ -147,7 +155,7 @@ func writeSummary(path string, s *Summary) error {
 // writeOutputs writes prediction.csv and the plots.
 func (r *runner) writeOutputs() error {
 	out := r.cfg.opts.OutDir
-	fields, hidden, inputs, err := r.pred.PredictAll(r.theta, r.ev.Pts)
+	fields, hidden, inputs, err := r.predictTestSet()
 	if err != nil {
 		return err
 	}

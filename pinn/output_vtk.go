@@ -113,7 +113,8 @@ func (r *runner) writeVTK() error {
 	var grid []float64
 	var origin [3]float64
 	spacing, dims := [3]float64{1, 1, 1}, [3]int{1, 1, 1} // unused axes: one point
-	var outside []bool // grid points outside a shape domain: NaN in every array
+	// grid points outside a shape domain: NaN in every array
+	var outside []bool
 	if m := vtiPoints[len(space)]; m > 0 {
 		for k, j := range space {
 			v := prob.Variables[j]

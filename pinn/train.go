@@ -166,11 +166,17 @@ type runner struct {
 	step   int
 
 	wallPrev, trainSec float64 // seconds accumulated before this process
-	start              time.Time
-	loss               float64
-	losses             map[string]float64
-	rel, maxAbs        map[string]float64
-	hiddenRel          map[string]float64
+	// setupSec and evalSec accumulate over the run's processes: the time
+	// from the runner's creation to the first step, and the time in
+	// evaluations and the final outputs (summary.json setup_seconds,
+	// eval_seconds)
+	setupSec, evalSec float64
+	start             time.Time // this process's runner was created
+
+	loss        float64
+	losses      map[string]float64
+	rel, maxAbs map[string]float64
+	hiddenRel   map[string]float64
 	// divergence watch (watchDivergence): best loss so far, per term, and
 	// the steps since the loss last came within divergeFactor of it
 	best     float64
@@ -179,6 +185,7 @@ type runner struct {
 	metrics  *runio.CSVAppender
 	tb       *tboard.Writer     // output.tensorboard; nil otherwise
 	history  *runio.CSVAppender // loss_history.csv: the loss curve's finer record
+	lastPred *testPrediction    // predictTestSet's latest
 
 	// a data-parallel run (parallel.go): nil with one rank; lead is rank 0,
 	// the one that writes the run directory and reports
@@ -187,6 +194,7 @@ type runner struct {
 }
 
 func newRunner(prob *pde.Problem, opts Options) (*runner, error) {
+	created := time.Now()
 	cfg := newConfig(opts)
 	prob, err := cfg.route(prob)
 	if err != nil {
@@ -204,7 +212,7 @@ func newRunner(prob *pde.Problem, opts Options) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{prob: prob, cfg: cfg, prog: prog, pred: pred, ev: ev, lead: cfg.Rank() == 0}
+	r := &runner{prob: prob, cfg: cfg, prog: prog, pred: pred, ev: ev, lead: cfg.Rank() == 0, start: created}
 	r.theta = prog.InitTheta()
 	if r.stages, err = newStages(cfg, prog, len(r.theta)); err != nil {
 		return nil, err
@@ -227,7 +235,9 @@ func (r *runner) limit() int {
 }
 
 func (r *runner) loop(ctx context.Context) (*Result, error) {
-	r.start = time.Now()
+	// wall time counts from the runner's creation: compiling, drawing the
+	// evaluation set and reading a checkpoint are part of the user's wait
+	r.setupSec += time.Since(r.start).Seconds()
 	out := r.cfg.opts.OutDir
 	if r.par != nil {
 		r.par.wants = func() bool { return ctx.Err() != nil }
@@ -428,13 +438,38 @@ func (r *runner) termLosses() map[string]float64 {
 	return r.prog.TermLosses()
 }
 
+// testPrediction is the prediction at the test points for the parameters
+// theta, kept so that the final outputs after the last evaluation do not
+// predict again (at high dimension the test set is redrawn for every
+// prediction: seconds at 10K-D).
+type testPrediction struct {
+	theta          []float64
+	fields, hidden [][]float64
+	inputs         [][][]float64
+}
+
+// predictTestSet predicts the fields, hidden terms and their inputs at the
+// test points for the current parameters, once per parameter vector.
+func (r *runner) predictTestSet() (fields, hidden [][]float64, inputs [][][]float64, err error) {
+	if c := r.lastPred; c != nil && slices.Equal(c.theta, r.theta) {
+		return c.fields, c.hidden, c.inputs, nil
+	}
+	fields, hidden, inputs, err = r.pred.PredictAll(r.theta, r.ev.Pts)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r.lastPred = &testPrediction{theta: slices.Clone(r.theta), fields: fields, hidden: hidden, inputs: inputs}
+	return fields, hidden, inputs, nil
+}
+
 // evaluate measures the errors on the test points and logs a metrics row.
 // Only the lead rank evaluates: the others hold the same parameters.
 func (r *runner) evaluate(lr float64) error {
 	if !r.lead {
 		return nil
 	}
-	fields, hidden, err := r.pred.Predict(r.theta, r.ev.Pts)
+	defer func(t0 time.Time) { r.evalSec += time.Since(t0).Seconds() }(time.Now())
+	fields, hidden, _, err := r.predictTestSet()
 	if err != nil {
 		return err
 	}
@@ -511,10 +546,13 @@ func sortedKeys[V any](m map[string]V) []string {
 // finish writes the checkpoint, outputs and summary, then returns err.
 func (r *runner) finish(status string, err error) (*Result, error) {
 	res := &Result{Theta: append([]float64(nil), r.theta...)}
-	res.Summary = r.summary(status)
-	if status == "failed" && err != nil {
-		res.Summary.Reason = err.Error()
+	summarize := func() {
+		res.Summary = r.summary(status)
+		if status == "failed" && err != nil {
+			res.Summary.Reason = err.Error()
+		}
 	}
+	summarize()
 	if r.par != nil && status == "failed" {
 		// the ranks may not all be here (a failure of one rank's own
 		// points or of the lead's evaluation): no collective, and the last
@@ -534,9 +572,12 @@ func (r *runner) finish(status string, err error) (*Result, error) {
 			return res, err
 		}
 		if status != "failed" {
+			t0 := time.Now()
 			if e := r.writeOutputs(); e != nil && err == nil {
 				err = e
 			}
+			r.evalSec += time.Since(t0).Seconds()
+			summarize() // wall_seconds and eval_seconds with the outputs
 		}
 		if e := writeSummary(filepath.Join(r.cfg.opts.OutDir, "summary.json"), &res.Summary); e != nil && err == nil {
 			err = e

@@ -170,3 +170,35 @@ training: {steps: 5}
 		t.Errorf("summary of a run failed at its first step:\n%s", b)
 	}
 }
+
+// TestSummaryTimes: wall_seconds is the whole run — setup before the first
+// step, the steps, evaluations and the final outputs — and setup_seconds
+// and eval_seconds, inside it, add up over a resume (a process counts up
+// to its last checkpoint, which precedes its final outputs).
+func TestSummaryTimes(t *testing.T) {
+	dir := t.TempDir()
+	opts := Options{Seed: 1, OutDir: dir, Model: pde.Model{Layers: []int{8}},
+		Training:   pde.Training{Stage: pde.Stage{Steps: 40, LR: 1e-2}},
+		Evaluation: pde.Evaluation{Points: 200, Every: 10}, MaxSteps: 20}
+	prob := testprob.Poisson2D(t, 64, 32)
+	start := time.Now()
+	res, err := Train(context.Background(), prob, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	elapsed := time.Since(start).Seconds()
+	s := res.Summary
+	train := float64(s.Steps) / s.StepsPerSecond
+	if !(s.SetupSeconds > 0 && s.EvalSeconds > 0) || s.SetupSeconds+s.EvalSeconds+train > s.WallSeconds+1e-6 || s.WallSeconds > elapsed {
+		t.Fatalf("setup %g + eval %g + steps %g s against wall %g s (Train took %g s)", s.SetupSeconds, s.EvalSeconds, train, s.WallSeconds, elapsed)
+	}
+	res2, err := ResumeProblem(context.Background(), prob, Options{Seed: 1, OutDir: dir, Model: opts.Model, Training: opts.Training, Evaluation: opts.Evaluation})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2 := res2.Summary
+	train2 := float64(s2.Steps) / s2.StepsPerSecond
+	if s2.Steps != 40 || !(s2.SetupSeconds > s.SetupSeconds) || s2.SetupSeconds+s2.EvalSeconds+train2 > s2.WallSeconds+1e-6 {
+		t.Fatalf("after resume: %d steps, setup %g (was %g) + eval %g + steps %g s against wall %g s", s2.Steps, s2.SetupSeconds, s.SetupSeconds, s2.EvalSeconds, train2, s2.WallSeconds)
+	}
+}
