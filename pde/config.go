@@ -52,6 +52,13 @@ type Model struct {
 	// NoNormalize switches off the default mapping of every variable's
 	// interval to [-1, 1] before the first layer.
 	NoNormalize bool
+	// Type is the kind of network: mlp (default), or gaussians, the
+	// physics-informed Gaussians of Kang et al. (ICLR 2025): Count
+	// Gaussians with trainable centres and covariances whose values feed
+	// the Layers (DefaultGaussianLayers by default; an empty list is the
+	// Gaussian mixture alone).
+	Type  string
+	Count int // gaussians: how many (default DefaultGaussians)
 	// Architecture is mlp (default) or modified: the modified MLP of Wang,
 	// Teng & Perdikaris (2021), whose hidden layers are gated between two
 	// encoders of the input (all hidden widths must be equal).
@@ -117,7 +124,16 @@ type Causal struct {
 
 // Defaults of the convergence options.
 const (
-	DefaultArchitecture    = "mlp"
+	DefaultArchitecture = "mlp"
+	DefaultModelType    = "mlp"
+	DefaultGaussians    = 64
+)
+
+// DefaultGaussianLayers is the small network after physics-informed
+// Gaussians (model.type gaussians) when model.layers is not given.
+var DefaultGaussianLayers = []int{16}
+
+const (
 	DefaultFourierFeatures = 64
 	DefaultFourierScale    = 1.0
 	DefaultBalanceMethod   = "grad-norm"

@@ -978,9 +978,14 @@ func (b *build) typedCondition(f map[string]entry, it *yaml.Node, path string, i
 func (b *build) model(n *yaml.Node) {
 	m := &b.s.Model
 	m.Layers, m.Activation = DefaultLayers, DefaultActivation
-	f := b.fields(n, "model", "layers", "activation", "output", "normalize", "architecture", "fourier", "separate", "fields")
+	f := b.fields(n, "model", "layers", "activation", "output", "normalize", "architecture", "fourier", "separate", "fields", "type", "count")
+	b.modelType(f)
 	if e, ok := f["layers"]; ok {
-		m.Layers, _ = b.widths(e.val, "model.layers")
+		if v := deref(e.val); m.Type == "gaussians" && v != nil && v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
+			m.Layers = []int{} // the Gaussians alone: a mixture
+		} else {
+			m.Layers, _ = b.widths(e.val, "model.layers")
+		}
 	}
 	if e, ok := f["activation"]; ok {
 		m.Activation, _ = b.oneOf(e.val, "model.activation", keys(activations)...)
@@ -1021,6 +1026,36 @@ func (b *build) model(n *yaml.Node) {
 		m.OutputText = e.val.Value
 		b.pending = append(b.pending, pending{node: e.val, e: ex, what: "model.output", scope: b.outputScope,
 			assign: func(r expr.Expr) { m.Output[b.p.Fields[0]] = r }})
+	}
+}
+
+// modelType reads model.type (mlp | gaussians) and model.count; with
+// gaussians the layers default to DefaultGaussianLayers and may be empty
+// (the Gaussian mixture itself).
+func (b *build) modelType(f map[string]entry) {
+	m := &b.s.Model
+	m.Type = DefaultModelType
+	if e, ok := f["type"]; ok {
+		m.Type, _ = b.oneOf(e.val, "model.type", "mlp", "gaussians")
+	}
+	e, ok := f["count"]
+	if m.Type != "gaussians" {
+		if ok {
+			b.errorf(e.key, "model.count: the number of Gaussians, for model.type gaussians only")
+		}
+		return
+	}
+	m.Layers, m.Count = DefaultGaussianLayers, DefaultGaussians
+	if ok {
+		m.Count, _ = b.intOf(e.val, "model.count", 1)
+	}
+	for _, k := range []string{"fourier", "architecture"} {
+		if x, ok := f[k]; ok && (k == "fourier" || deref(x.val).Value == "modified") {
+			b.errorf(x.key, "model.%s: not with model.type gaussians (the Gaussians are the input embedding)", k)
+		}
+	}
+	if x, ok := f["separate"]; ok && deref(x.val).Value == "true" {
+		b.errorf(x.key, "model.separate: not with model.type gaussians yet (one mixture with an output per field)")
 	}
 }
 

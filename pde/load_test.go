@@ -179,7 +179,7 @@ func TestDefaults(t *testing.T) {
 	}
 	want := &Spec{
 		Problem: s.Problem, DType: "float64",
-		Model:       Model{Layers: []int{64, 64, 64}, Activation: "tanh", Architecture: "mlp"},
+		Model:       Model{Layers: []int{64, 64, 64}, Activation: "tanh", Type: "mlp", Architecture: "mlp"},
 		Derivatives: Derivatives{Method: "taylor", Samples: 16, Estimator: "sparse"},
 		Training: Training{Stage: Stage{Optimizer: "adam", Steps: 5000, LR: 1e-3, Schedule: Schedule{Type: "constant"}},
 			CheckpointEvery: 1000},
@@ -260,6 +260,9 @@ func TestMarshalRunRoundTrip(t *testing.T) {
 		"noisy.yaml": strings.Replace(noisySpec, "NOISE", "{sigma: 0.1}", 1),
 		// per-field networks
 		"separate.yaml": separateSpec,
+		// physics-informed Gaussians: with the default small network, and alone
+		"pig.yaml":    pigSpec,
+		"pigmix.yaml": strings.Replace(pigSpec, "count: 12}", "count: 12, layers: []}", 1),
 	}
 	for name, text := range specs {
 		t.Run(name, func(t *testing.T) {
@@ -482,6 +485,42 @@ func TestMarshalRunGo(t *testing.T) {
 
 // separateSpec has one network per field, v's with its own layers and
 // activation.
+const pigSpec = `name: pig
+variables: {x: [0, 1]}
+fields: [u]
+equations:
+  - {name: pde, residual: "u_xx + 1", points: 8}
+conditions:
+  - {name: ends, on: "x == 0 or x == 1", type: dirichlet, value: "0", points: 2}
+model: {type: gaussians, count: 12}
+`
+
+// TestGaussianModel: model.type gaussians defaults to 64 Gaussians and a
+// small network of DefaultGaussianLayers; its conflicts are errors at their
+// keys.
+func TestGaussianModel(t *testing.T) {
+	s, err := LoadBytes("pig.yaml", []byte(strings.Replace(pigSpec, ", count: 12", "", 1)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := s.Model; m.Type != "gaussians" || m.Count != DefaultGaussians || !reflect.DeepEqual(m.Layers, DefaultGaussianLayers) {
+		t.Errorf("model %+v: want gaussians, %d, layers %v", m, DefaultGaussians, DefaultGaussianLayers)
+	}
+	for _, tc := range []struct{ model, want string }{
+		{"{type: gaussians, count: 0}", "model.count"},
+		{"{type: gaussians, fourier: {features: 8}}", "model.fourier: not with model.type gaussians"},
+		{"{type: gaussians, architecture: modified}", "model.architecture: not with model.type gaussians"},
+		{"{count: 5}", "model.count: the number of Gaussians, for model.type gaussians only"},
+		{"{type: splines}", "model.type"},
+		{"{layers: []}", "model.layers: want a list of positive integers"},
+	} {
+		_, err := LoadBytes("pig.yaml", []byte(strings.Replace(pigSpec, "{type: gaussians, count: 12}", tc.model, 1)), nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("model %s: error %v, want %q", tc.model, err, tc.want)
+		}
+	}
+}
+
 const separateSpec = `name: sep
 variables: {x: [0, 1]}
 fields: [u, v]

@@ -209,6 +209,11 @@ func (s *Spec) fillDefaults(root *yaml.Node, rename func(string, string) string)
 	}
 
 	m := section(root, "model")
+	if s.Model.Type == "gaussians" {
+		def(m, "type", "gaussians")
+		def(m, "count", orInt(s.Model.Count, DefaultGaussians))
+		def(m, "layers", append([]int{}, s.Model.Layers...)) // [] is the mixture alone
+	}
 	def(m, "layers", orInts(s.Model.Layers, DefaultLayers))
 	def(m, "activation", orStr(s.Model.Activation, DefaultActivation))
 	def(m, "normalize", !s.Model.NoNormalize)

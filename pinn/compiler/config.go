@@ -58,8 +58,12 @@ func NewConfig(o Settings) *Config {
 	if c.DType == "" {
 		c.DType = "float64"
 	}
-	if len(c.Model.Layers) == 0 {
-		c.Model.Layers = []int{64, 64, 64}
+	switch gauss := c.Model.Type == "gaussians"; {
+	case gauss && c.Model.Layers == nil:
+		c.Model.Layers = pde.DefaultGaussianLayers
+	case !gauss && len(c.Model.Layers) == 0:
+		// (for Gaussians an empty list is the mixture alone)
+		c.Model.Layers = pde.DefaultLayers
 	}
 	if c.Model.Activation == "" {
 		c.Model.Activation = "tanh"

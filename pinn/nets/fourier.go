@@ -50,6 +50,16 @@ func (m *MLP) Extend(g *G.ExprGraph, dt tensor.Dtype, mc pde.Model, seed uint64)
 	if arch != "mlp" && arch != "modified" {
 		return fmt.Errorf("model.architecture %q is not known (want mlp or modified)", arch)
 	}
+	switch mc.Type {
+	case "", pde.DefaultModelType:
+	case "gaussians":
+		if mc.Fourier != nil || arch == "modified" {
+			return fmt.Errorf("model.type gaussians takes neither model.fourier nor architecture modified: the Gaussians are the input embedding")
+		}
+		return m.addGaussians(g, dt, mc)
+	default:
+		return fmt.Errorf("model.type %q is not known (want mlp or gaussians)", mc.Type)
+	}
 	if mc.Fourier != nil {
 		F := mc.Fourier.Features
 		if F == 0 {
@@ -90,6 +100,9 @@ func (m *MLP) Extend(g *G.ExprGraph, dt tensor.Dtype, mc pde.Model, seed uint64)
 // inWidths are the widths of the first layer's input parts: [n], or [F, F]
 // (cosines, sines).
 func (m *MLP) inWidths() []int {
+	if m.gauss != nil {
+		return []int{m.gauss.K}
+	}
 	if m.four != nil {
 		return []int{m.four.F, m.four.F}
 	}
@@ -99,6 +112,10 @@ func (m *MLP) inWidths() []int {
 // embed returns the first layer's input parts as jets: [x], or
 // [cos(2 pi x B), sin(2 pi x B)].
 func (m *MLP) embed(x autodiff.Jet) ([]autodiff.Jet, error) {
+	if m.gauss != nil {
+		phi, err := m.gauss.embed(x)
+		return []autodiff.Jet{phi}, err
+	}
 	if m.four == nil {
 		return []autodiff.Jet{x}, nil
 	}

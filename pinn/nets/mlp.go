@@ -43,9 +43,10 @@ type MLP struct {
 	// high-dimensional estimators gathers rows of W[0]); do not replace them.
 	W, B []*G.Node
 
-	four *fourier   // Fourier features of the input; nil: the input itself
-	W0s  *G.Node    // with four: the first layer's weights on the sines
-	enc  []*encoder // modified MLP: the encoders U and V; nil: plain layers
+	four  *fourier   // Fourier features of the input; nil: the input itself
+	gauss *gaussians // model.type gaussians: the first layer acts on the Gaussians' values
+	W0s   *G.Node    // with four: the first layer's weights on the sines
+	enc   []*encoder // modified MLP: the encoders U and V; nil: plain layers
 }
 
 // NewMLP creates the weight nodes of an in → hidden... → out MLP, zero-valued
@@ -64,7 +65,7 @@ func NewMLP(g *G.ExprGraph, dt tensor.Dtype, name string, in int, hidden []int, 
 // Plain reports whether the network is a plain MLP (no Fourier features,
 // no gates): the only kind the fused kernel and the high-dimensional path
 // know.
-func (m *MLP) Plain() bool { return m.four == nil && m.enc == nil }
+func (m *MLP) Plain() bool { return m.four == nil && m.enc == nil && m.gauss == nil }
 
 // Params lists the weight nodes in checkpoint order: per layer l the
 // weights W[l] (with Fourier features, layer 0 has W0c = W[0] then W0s) and
@@ -83,6 +84,7 @@ type paramInfo struct {
 	node          *G.Node
 	fanIn, fanOut int // fan_in counts every input the layer sees (2F for both Fourier halves)
 	bias          bool
+	init          func(flat []float64, rng *rand.Rand) // an initialisation of its own (not Glorot)
 }
 
 // layout is Params() with shapes; every flat-vector walk follows it.
@@ -93,6 +95,9 @@ func (m *MLP) layout() []paramInfo {
 		if l == 0 && m.four != nil {
 			fanIn = 2 * m.four.F
 		}
+		if l == 0 && m.gauss != nil {
+			fanIn = m.gauss.K
+		}
 		ps = append(ps, paramInfo{node: m.W[l], fanIn: fanIn, fanOut: m.Sizes[l+1]})
 		if l == 0 && m.W0s != nil {
 			ps = append(ps, paramInfo{node: m.W0s, fanIn: fanIn, fanOut: m.Sizes[l+1]})
@@ -101,6 +106,9 @@ func (m *MLP) layout() []paramInfo {
 	}
 	for _, e := range m.enc {
 		ps = append(ps, e.layout(m)...)
+	}
+	if m.gauss != nil {
+		ps = append(ps, m.gauss.layout()...)
 	}
 	return ps
 }
@@ -111,7 +119,9 @@ func (m *MLP) Glorot(flat []float64, rng *rand.Rand) {
 	off := 0
 	for _, q := range m.layout() {
 		sz := q.node.Shape().TotalSize()
-		if q.bias {
+		if q.init != nil {
+			q.init(flat[off:off+sz], rng)
+		} else if q.bias {
 			for i := 0; i < sz; i++ {
 				flat[off+i] = 0
 			}
@@ -228,6 +238,9 @@ func (m *MLP) Forward64(flat []float64, x []float64) []float64 {
 		off += sz
 	}
 	in := m.embed64(x)
+	if m.gauss != nil {
+		in = [][]float64{m.gauss.embed64(vals, x)}
+	}
 	var u, v []float64
 	if m.enc != nil {
 		u, v = m.enc[0].forward64(vals, in, m.Act), m.enc[1].forward64(vals, in, m.Act)

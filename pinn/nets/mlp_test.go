@@ -49,6 +49,8 @@ var models = []struct {
 	{"fourier", pde.Model{Layers: []int{6, 6}, Activation: "sin", Fourier: &pde.Fourier{Features: 4, Scale: 1.5}}},
 	{"modified", pde.Model{Layers: []int{5, 5, 5}, Activation: "tanh", Architecture: "modified"}},
 	{"modified+fourier", pde.Model{Layers: []int{5, 5}, Activation: "gelu", Architecture: "modified", Fourier: &pde.Fourier{Features: 3, Scale: 0.8}}},
+	{"gaussians", pde.Model{Type: "gaussians", Count: 5, Layers: []int{}}},
+	{"gaussians+net", pde.Model{Type: "gaussians", Count: 6, Layers: []int{4}, Activation: "tanh"}},
 }
 
 // TestForwardMatchesForward64 holds the graph network (value jets of three
@@ -96,6 +98,8 @@ func TestLayout(t *testing.T) {
 		// W0c, W0s, b0, W1, b1, W2, b2, Wuc, Wus, bu, Wvc, Wvs, bv
 		{"modified+fourier", pde.Model{Layers: []int{5, 5}, Fourier: &pde.Fourier{Features: 3, Scale: 2}, Architecture: "modified"},
 			3*5 + 3*5 + 5 + 5*5 + 5 + 5*1 + 1 + 2*(3*5+3*5+5)},
+		// W0 (K x 1), b0, L (n x Kn), mu (K x n)
+		{"gaussians", pde.Model{Type: "gaussians", Count: 5, Layers: []int{}}, 5*1 + 1 + 2*10 + 10},
 	} {
 		g := G.NewGraph()
 		act, _ := Activation("")
@@ -161,6 +165,42 @@ func TestErrors(t *testing.T) {
 		m := NewMLP(g, tensor.Float64, "net", 2, mc.Layers, 1, act)
 		if err := m.Extend(g, tensor.Float64, mc, 1); err == nil {
 			t.Errorf("%+v: no error", mc)
+		}
+	}
+}
+
+// TestGaussianJets: the jets of the Gaussian network along a direction v
+// (orders 1 and 2) equal central finite differences of Forward64 along v,
+// with and without the small network after the Gaussians (FD step 1e-4:
+// truncation ~1e-8 relative, tolerance 1e-6).
+func TestGaussianJets(t *testing.T) {
+	x0, v := []float64{0.3, -0.4}, []float64{0.6, 0.8}
+	for _, mc := range []pde.Model{
+		{Type: "gaussians", Count: 7, Layers: []int{}},
+		{Type: "gaussians", Count: 4, Layers: []int{5}, Activation: "tanh"},
+	} {
+		g, m, flat := build(t, mc, 5)
+		in := G.NewMatrix(g, tensor.Float64, G.WithShape(1, 2), G.WithName("x"), G.WithValue(tensor.New(tensor.WithShape(1, 2), tensor.WithBacking(append([]float64(nil), x0...)))))
+		dir := G.NewMatrix(g, tensor.Float64, G.WithShape(1, 2), G.WithName("v"), G.WithValue(tensor.New(tensor.WithShape(1, 2), tensor.WithBacking(append([]float64(nil), v...)))))
+		jet := autodiff.Const(in, 2)
+		jet.C[1] = dir
+		out, err := m.Forward(jet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vm := G.NewTapeMachine(g)
+		if err := vm.RunAll(); err != nil {
+			t.Fatal(err)
+		}
+		vm.Close()
+		f := func(s float64) float64 { return m.Forward64(flat, []float64{x0[0] + s*v[0], x0[1] + s*v[1]})[0] }
+		const h = 1e-4
+		want := []float64{f(0), (f(h) - f(-h)) / (2 * h), (f(h) - 2*f(0) + f(-h)) / (h * h)}
+		for k := range 3 {
+			got := out.C[k].Value().Data().([]float64)[0]
+			if math.Abs(got-want[k]) > 1e-6*(1+math.Abs(want[k])) {
+				t.Errorf("%d Gaussians, layers %v: order %d: jet %.12g, finite differences %.12g", mc.Count, mc.Layers, k, got, want[k])
+			}
 		}
 	}
 }
