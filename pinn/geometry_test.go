@@ -13,12 +13,30 @@ import (
 	"github.com/gopinn/gopinn/sampling"
 )
 
+// compileSpec loads a spec from text (relative files are relative to name)
+// and compiles it, for tests that look at the drawn points before
+// training; opts write no outputs.
+func compileSpec(t *testing.T, name, text string) (*pde.Spec, Options, *compiler.Program) {
+	t.Helper()
+	spec, err := pde.LoadBytes(name, []byte(text), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := OptionsFromSpec(spec)
+	opts.OutDir = ""
+	p, err := compiler.New(spec.Problem, &newConfig(opts).Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec, opts, p
+}
+
 // TestShapeDomain: on a disk, interior points lie inside, boundary points on
 // the circle with outward unit normals x/|x|, and Poisson with u = 0 on the
 // circle trains (short run: relative L2 < 5e-2; the full config reaches
 // 3.3e-4, see configs/disk_poisson.yaml).
 func TestShapeDomain(t *testing.T) {
-	spec, err := pde.LoadBytes("disk.yaml", []byte(`
+	spec, opts, p := compileSpec(t, "disk.yaml", `
 name: disk
 seed: 1
 domain: {type: disk, center: [0, 0], radius: 1, variables: [x, y]}
@@ -30,15 +48,7 @@ conditions:
 model: {layers: [16, 16]}
 training: {steps: 600, lr: 5e-3, then: {optimizer: lbfgs, steps: 100}}
 evaluation: {exact: {u: "1 - x^2 - y^2"}, points: 500, every: 1000}
-`), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := newConfig(OptionsFromSpec(spec))
-	p, err := compiler.New(spec.Problem, &cfg.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	for _, tm := range p.Terms() {
 		for i := 0; i < len(tm.Points); i += 2 {
 			x, y := tm.Points[i], tm.Points[i+1]
@@ -55,8 +65,6 @@ evaluation: {exact: {u: "1 - x^2 - y^2"}, points: 500, every: 1000}
 			}
 		}
 	}
-	opts := OptionsFromSpec(spec)
-	opts.OutDir = ""
 	res, err := Train(context.Background(), spec.Problem, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +81,7 @@ evaluation: {exact: {u: "1 - x^2 - y^2"}, points: 500, every: 1000}
 // hole (a Neumann condition) trains to a relative L2 error below 1e-2
 // (7.3e-4 measured when written).
 func TestNamedParts(t *testing.T) {
-	spec, err := pde.LoadBytes("plate.yaml", []byte(`
+	spec, opts, p := compileSpec(t, "plate.yaml", `
 name: plate
 seed: 1
 domain:
@@ -91,16 +99,7 @@ conditions:
 model: {layers: [24, 24]}
 training: {steps: 1500, lr: 3e-3, then: {optimizer: lbfgs, steps: 300}}
 evaluation: {exact: {u: "exp(x)*sin(y)"}, points: 1000, every: 2000}
-`), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := OptionsFromSpec(spec)
-	opts.OutDir = ""
-	p, err := compiler.New(spec.Problem, &newConfig(opts).Config)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	for _, tm := range p.Terms()[1:] {
 		for i := 0; i < len(tm.Points); i += 2 {
 			x, y, nx, ny := tm.Points[i], tm.Points[i+1], tm.Normals[i], tm.Normals[i+1]
@@ -144,7 +143,7 @@ func TestMeshDomain(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "cube.stl"), stl.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	spec, err := pde.LoadBytes(filepath.Join(dir, "cube.yaml"), []byte(`
+	spec, opts, p := compileSpec(t, filepath.Join(dir, "cube.yaml"), `
 name: cube
 seed: 1
 domain: {type: mesh, file: cube.stl, variables: [x, y, z]}
@@ -156,16 +155,7 @@ conditions:
 model: {layers: [16, 16]}
 training: {steps: 800, lr: 5e-3, then: {optimizer: lbfgs, steps: 150}}
 evaluation: {exact: {u: "x^2 + y^2 + z^2"}, points: 1000, every: 2000}
-`), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := OptionsFromSpec(spec)
-	opts.OutDir = ""
-	p, err := compiler.New(spec.Problem, &newConfig(opts).Config)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	for _, tm := range p.Terms() {
 		for i := 0; i < len(tm.Points); i += 3 {
 			x := tm.Points[i : i+3]
@@ -198,7 +188,7 @@ evaluation: {exact: {u: "x^2 + y^2 + z^2"}, points: 1000, every: 2000}
 		t.Logf("Poisson in an STL cube: rel L2 %.3e", e)
 	}
 
-	timed, err := pde.LoadBytes(filepath.Join(dir, "heat.yaml"), []byte(`
+	_, _, tp := compileSpec(t, filepath.Join(dir, "heat.yaml"), `
 name: cube_heat
 domain: {type: mesh, file: cube.stl, variables: [x, y, z], time: [0, 1]}
 fields: [u]
@@ -207,14 +197,7 @@ conditions:
   - {name: wall, on: boundary, type: neumann, value: "0", points: 60}
   - {name: start, on: "t == 0", type: dirichlet, value: "cos(pi*x)", points: 60}
 training: {steps: 1}
-`), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tp, err := compiler.New(timed.Problem, &newConfig(OptionsFromSpec(timed)).Config)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	for _, tm := range tp.Terms()[1:] {
 		for i := 0; i < len(tm.Points); i += 4 {
 			x, n := tm.Points[i:i+4], tm.Normals[i:i+4]

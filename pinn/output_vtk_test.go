@@ -44,6 +44,19 @@ func readVTU(t *testing.T, path string) map[string][]float64 {
 	return got
 }
 
+// trainInto trains the spec text into a fresh directory and returns it.
+func trainInto(t *testing.T, text string) string {
+	t.Helper()
+	dir := t.TempDir()
+	spec := testprob.SpecText(t, text)
+	opts := OptionsFromSpec(spec)
+	opts.OutDir = dir
+	if _, err := Train(t.Context(), spec.Problem, opts); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // TestVTKOutput: output.vtk writes solution.vtu whose points and point
 // data (u, exact_u, error_u) read back by an independent parser equal
 // prediction.csv's columns (to the CSV's 17 digits); with time, 11 slices
@@ -113,8 +126,7 @@ output: {vtk: true}
 	}
 
 	// a shape's grid covers its bounding box, NaN outside the shape
-	ddir := t.TempDir()
-	dspec := testprob.SpecText(t, `name: vtkdisk
+	ddir := trainInto(t, `name: vtkdisk
 seed: 1
 domain: {type: disk, center: [0, 0], radius: 1, variables: [x, y]}
 fields: [u]
@@ -125,11 +137,6 @@ training: {steps: 2}
 evaluation: {exact: {u: "1 - x^2 - y^2"}, points: 40, every: 2}
 output: {vtk: true}
 `)
-	opts = OptionsFromSpec(dspec)
-	opts.OutDir = ddir
-	if _, err := Train(t.Context(), dspec.Problem, opts); err != nil {
-		t.Fatal(err)
-	}
 	dimg := readVTU(t, filepath.Join(ddir, "solution.vti"))
 	if len(dimg["data:u"]) != 101*101 {
 		t.Fatalf("disk solution.vti: %d values", len(dimg["data:u"]))
@@ -143,8 +150,7 @@ output: {vtk: true}
 
 	// a vector variable (the high-dimensional path reports |x|): the
 	// points in coordinates, u equal to prediction.csv row by row
-	vdir := t.TempDir()
-	vspec := testprob.SpecText(t, `name: vtkvec
+	vdir := trainInto(t, `name: vtkvec
 seed: 1
 domain: {type: ball, dim: 3, radius: 1, variable: x}
 fields: [u]
@@ -155,11 +161,6 @@ training: {steps: 2}
 evaluation: {exact: {u: "norm2(x)/3"}, points: 40, every: 2}
 output: {vtk: true}
 `)
-	opts = OptionsFromSpec(vspec)
-	opts.OutDir = vdir
-	if _, err := Train(t.Context(), vspec.Problem, opts); err != nil {
-		t.Fatal(err)
-	}
 	vgot := readVTU(t, filepath.Join(vdir, "solution.vtu"))
 	vhdr, vcols, err := runio.ReadCSV(filepath.Join(vdir, "prediction.csv"))
 	if err != nil || vhdr[0] != "|x|" {

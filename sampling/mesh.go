@@ -535,13 +535,8 @@ func (m *Mesh) Boundary(n int, s UnitSampler, rng *rand.Rand) (pts, normals []fl
 	}
 	pts = make([]float64, 3*got)
 	normals = make([]float64, 3*got)
-	last := len(m.cum) - 1
 	for i := 0; i < got; i++ {
-		u0, a, b := u[3*i], u[3*i+1], u[3*i+2]
-		k := sort.Search(last, func(k int) bool { return m.cum[k] > u0 })
-		if a+b > 1 {
-			a, b = 1-a, 1-b
-		}
+		k, a, b := inTriangle(m.cum, u[3*i:3*i+3])
 		t := &m.tris[k]
 		for c := range 3 {
 			pts[3*i+c] = t[0][c] + a*(t[1][c]-t[0][c]) + b*(t[2][c]-t[0][c])

@@ -336,19 +336,28 @@ func (p Polygon) unitDim() int { return 3 }
 
 func (p Polygon) fromUnit(u []float64, m int) []float64 {
 	x := make([]float64, 2*m)
-	last := len(p.cum) - 1
 	for i := 0; i < m; i++ {
-		u0, s, t := u[3*i], u[3*i+1], u[3*i+2]
-		k := sort.Search(last, func(k int) bool { return p.cum[k] > u0 })
-		if s+t > 1 {
-			s, t = 1-s, 1-t
-		}
+		k, s, t := inTriangle(p.cum, u[3*i:3*i+3])
 		tr := p.tris[k]
 		a, b, c := tr[0], tr[1], tr[2]
 		x[2*i] = a[0] + s*(b[0]-a[0]) + t*(c[0]-a[0])
 		x[2*i+1] = a[1] + s*(b[1]-a[1]) + t*(c[1]-a[1])
 	}
 	return x
+}
+
+// inTriangle maps a unit point (u0, s, t) onto a triangulation by area
+// (Polygon.Interior, Mesh.Boundary): u0 picks triangle k, the first whose
+// cumulative area fraction cum[k] exceeds it, and (s, t) folded onto the
+// unit triangle (reflected to (1-s, 1-t) when s + t > 1) are the
+// barycentric weights of its second and third vertices.
+func inTriangle(cum []float64, u []float64) (k int, s, t float64) {
+	u0, s, t := u[0], u[1], u[2]
+	k = sort.Search(len(cum)-1, func(k int) bool { return cum[k] > u0 })
+	if s+t > 1 {
+		s, t = 1-s, 1-t
+	}
+	return k, s, t
 }
 
 // surfaceToVolume is perimeter / area.
