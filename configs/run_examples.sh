@@ -5,6 +5,7 @@
 #   configs/run_examples.sh [name ...]      (run from the project root)
 set -u
 go build -o /tmp/pinntrain-examples ./cmd/pinntrain || exit 1
+mkdir -p results/examples
 names=("$@")
 [ ${#names[@]} -eq 0 ] && names=($(ls configs/*.yaml | xargs -n1 basename | sed 's/\.yaml$//'))
 echo "| example | rel. L2 error | other | steps | wall time | it/s |"
