@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -20,7 +21,8 @@ import (
 // If rename is non-nil, the path of each data file is replaced by
 // rename(dataName, path), where path is DataSet.File (the file as Load
 // found it); evaluation.reference is renamed with dataName
-// "evaluation.reference". Loading the result (with rename nil, from the
+// "evaluation.reference", the STL file of a mesh domain (at any depth of a
+// CSG tree) with dataName "domain.mesh". Loading the result (with rename nil, from the
 // same place) gives a Spec equal to s.
 //
 // A Spec built in Go (not loaded) is written from its fields; its
@@ -313,6 +315,10 @@ func (s *Spec) fillDefaults(root *yaml.Node, rename func(string, string) string)
 		set(e, "reference", node(rename("evaluation.reference", p.Reference.File)))
 	}
 
+	if rename != nil {
+		renameMeshes(value(root, "domain"), filepath.Dir(s.Path), rename)
+	}
+
 	o := section(root, "output")
 	def(o, "dir", orStr(s.Output.Dir, "results/"+p.Name))
 	def(o, "vtk", s.Output.VTK)
@@ -515,4 +521,33 @@ func (s *Spec) problemNode() (*yaml.Node, error) {
 		set(section(root, "training"), "init_from", node(s.Training.InitFrom))
 	}
 	return root, nil
+}
+
+// renameMeshes replaces the file of every mesh shape under the domain node
+// n by rename("domain.mesh", path), path resolved against dir (the spec's
+// directory) as Load resolved it.
+func renameMeshes(n *yaml.Node, dir string, rename func(dataName, path string) string) {
+	n = deref(n)
+	if n == nil {
+		return
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		if t := value(n, "type"); t != nil && t.Value == "mesh" {
+			if f := value(n, "file"); f != nil && f.Kind == yaml.ScalarNode {
+				path := f.Value
+				if !filepath.IsAbs(path) {
+					path = filepath.Join(dir, path)
+				}
+				set(n, "file", node(rename("domain.mesh", path)))
+			}
+		}
+		for i := 1; i < len(n.Content); i += 2 {
+			renameMeshes(n.Content[i], dir, rename)
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			renameMeshes(c, dir, rename)
+		}
+	}
 }

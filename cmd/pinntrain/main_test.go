@@ -145,3 +145,40 @@ func TestTrainResumeEval(t *testing.T) {
 		t.Errorf("version: %d %q", code, out)
 	}
 }
+
+// TestMeshRunSelfContained: a run on an STL domain copies the mesh into
+// its directory (data/, like data files), so resume and eval work after
+// the spec's own directory is gone.
+func TestMeshRunSelfContained(t *testing.T) {
+	src, dir := t.TempDir(), t.TempDir()
+	stl, err := os.ReadFile("../../configs/data/bracket/bracket.stl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(src, "parts"), 0o755)
+	if err := os.WriteFile(filepath.Join(src, "parts", "bracket.stl"), stl, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spec := filepath.Join(src, "m.yaml")
+	os.WriteFile(spec, []byte(`name: m
+domain: {type: mesh, file: parts/bracket.stl, variables: [x, y, z]}
+fields: [u]
+equations: [{name: pde, residual: "lap(u) + 1", points: 64}]
+conditions: [{name: wall, on: boundary, type: dirichlet, value: "0", points: 32}]
+model: {layers: [8]}
+training: {steps: 10}
+evaluation: {points: 50, every: 5}
+`), 0o644)
+	if code, _, stderr := runCLI(t, "train", spec, "--out", dir, "--steps", "4", "--quiet"); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	if err := os.RemoveAll(src); err != nil {
+		t.Fatal(err)
+	}
+	if copied, err := os.ReadFile(filepath.Join(dir, "data", "bracket.stl")); err != nil || !bytes.Equal(copied, stl) {
+		t.Fatalf("the mesh was not copied into the run: %v", err)
+	}
+	if code, _, stderr := runCLI(t, "resume", dir, "--quiet"); code != 0 {
+		t.Fatalf("resume without the spec's directory: exit %d: %s", code, stderr)
+	}
+}
