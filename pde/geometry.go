@@ -113,10 +113,10 @@ func (b *build) geometryParam(v *yaml.Node, typ, key, path string) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		tris, err := sampling.LoadSTL(b.dataPath(name))
+		tris, solids, err := sampling.LoadSTLSolids(b.dataPath(name))
 		if err == nil {
 			var m *sampling.Mesh
-			if m, err = sampling.NewMesh(tris); err == nil {
+			if m, err = sampling.NewMeshSolids(tris, solids); err == nil {
 				return m, true
 			}
 		}

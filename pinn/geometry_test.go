@@ -3,6 +3,7 @@ package pinn
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -244,6 +245,50 @@ evaluation: {exact: {u: "sin(2*pi*x)"}, points: 500, every: 1000}
 			t.Fatalf("Gaussians, layers %s, on 1-D Poisson: rel L2 %.3e, want < 1e-2", layers, e)
 		} else {
 			t.Logf("Gaussians, layers %s, on 1-D Poisson: rel L2 %.3e", layers, e)
+		}
+	}
+}
+
+// TestMeshSurfaceConditions: the named solids of an ASCII STL file are
+// parts a condition selects by name; "hot" draws on the top face only,
+// with normal +z.
+func TestMeshSurfaceConditions(t *testing.T) {
+	dir := t.TempDir()
+	square := sampling.MustPolygon([][2]float64{{0, 0}, {1, 0}, {1, 1}, {0, 1}})
+	var b bytes.Buffer
+	for _, name := range []string{"top", "rest"} {
+		fmt.Fprintf(&b, "solid %s\n", name)
+		for _, tr := range sampling.ExtrusionSurface(square, 2, 0, 1) {
+			if onTop := tr[0][2] == 1 && tr[1][2] == 1 && tr[2][2] == 1; onTop != (name == "top") {
+				continue
+			}
+			b.WriteString("facet normal 0 0 0\nouter loop\n")
+			for _, v := range tr {
+				fmt.Fprintf(&b, "vertex %g %g %g\n", v[0], v[1], v[2])
+			}
+			b.WriteString("endloop\nendfacet\n")
+		}
+		fmt.Fprintf(&b, "endsolid %s\n", name)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cube.stl"), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, p := compileSpec(t, filepath.Join(dir, "cube.yaml"), `
+name: cube
+domain: {type: mesh, file: cube.stl, variables: [x, y, z]}
+fields: [u]
+equations: [{name: pde, residual: "lap(u)", points: 100}]
+conditions:
+  - {name: hot, on: top, type: dirichlet, value: "1", points: 60}
+  - {name: cold, on: rest, type: dirichlet, value: "0", points: 60}
+training: {steps: 1}
+`)
+	for _, tm := range p.Terms()[1:] {
+		for i := 0; i < len(tm.Points); i += 3 {
+			z, nz := tm.Points[i+2], tm.Normals[i+2]
+			if hot := tm.Name == "hot"; hot && (z != 1 || nz != 1) || !hot && nz == 1 {
+				t.Fatalf("%s: point %v normal %v", tm.Name, tm.Points[i:i+3], tm.Normals[i:i+3])
+			}
 		}
 	}
 }

@@ -341,11 +341,27 @@ func latticeInterior(name string, d Domain, box Box, x []float64, got, n int, s 
 	return inside(box.fromUnit(u, m), m), nil
 }
 
-// csgLeaves lists the non-CSG domains of the tree under d, depth first.
+// csgLeaves lists the non-CSG domains of the tree under d, depth first. A
+// mesh with named surfaces (a Named one too) stands for its surfaces, so
+// that each can be selected as a part.
 func csgLeaves(d Domain, out []Domain) []Domain {
 	if c, ok := d.(csgNode); ok {
 		for _, p := range c.csgParts() {
 			out = csgLeaves(p, out)
+		}
+		return out
+	}
+	parent := ""
+	m, ok := d.(*Mesh)
+	if nm, named := d.(Named); named {
+		parent = nm.Name
+		m, ok = nm.Domain.(*Mesh)
+	}
+	if ok && len(m.surfaces) > 0 {
+		for _, s := range m.surfaces {
+			c := *s
+			c.parent = parent
+			out = append(out, &c)
 		}
 		return out
 	}

@@ -35,6 +35,9 @@ type Mesh struct {
 	lo, hi  [3]float64
 	nodes   []bvhNode
 	order   []int32 // triangle indices in leaf order
+	// surfaces are the named groups of facets (NewMeshSolids), each a
+	// part of the boundary that conditions can select; nil: one surface
+	surfaces []*MeshSurface
 }
 
 var _ Domain = (*Mesh)(nil)
@@ -52,7 +55,18 @@ var _ Domain = (*Mesh)(nil)
 // an error) and outward, by probing the even-odd inside test just off its
 // largest triangle, so mixed or inward-facing exports and cavities (a
 // closed inner sheet) are handled. The triangles are copied.
-func NewMesh(tris []Triangle) (*Mesh, error) {
+func NewMesh(tris []Triangle) (*Mesh, error) { return NewMeshSolids(tris, nil) }
+
+// NewMeshSolids is NewMesh for a surface whose facets come in named groups
+// (solids[i] names triangle i's, as ParseSTLSolids returns them): with two
+// or more distinct names, each group whose name is a valid part name
+// ([a-z][a-z0-9_]*) becomes a MeshSurface that a condition can select
+// (`on: top`); facets of other names are in no surface but still bound
+// the solid.
+func NewMeshSolids(tris []Triangle, solids []string) (*Mesh, error) {
+	if solids != nil && len(solids) != len(tris) {
+		return nil, fmt.Errorf("sampling: mesh: %d solid names for %d triangles", len(solids), len(tris))
+	}
 	if len(tris) < 4 {
 		return nil, fmt.Errorf("sampling: mesh of %d triangles: a closed surface needs at least 4", len(tris))
 	}
@@ -223,7 +237,94 @@ func NewMesh(tris []Triangle) (*Mesh, error) {
 	if !(m.volume > 0) {
 		return nil, fmt.Errorf("sampling: mesh encloses volume %g: not a solid", m.volume)
 	}
+	m.surfaces = meshSurfaces(m, solids)
 	return m, nil
+}
+
+// MeshSurface is a named group of a Mesh's facets: a Domain that is the
+// mesh's solid, except that Boundary draws only on these facets (uniform in
+// area, outward normals), so a condition can hold on one face of a CAD
+// part. Get them from Mesh.Surfaces; in a CSG shape their names are parts.
+type MeshSurface struct {
+	Name   string // "" for the facets in no named group
+	parent string // the name of the CSG part the mesh is, in csgLeaves
+	mesh   *Mesh
+	tris   []int32   // facet indices
+	cum    []float64 // cumulative area fractions
+	area   float64
+}
+
+var _ Domain = (*MeshSurface)(nil)
+
+// meshSurfaces groups the facets by solid name (two names at least).
+func meshSurfaces(m *Mesh, solids []string) []*MeshSurface {
+	byName := map[string]*MeshSurface{}
+	var out []*MeshSurface
+	for i, name := range solids {
+		if !partName.MatchString(name) {
+			continue
+		}
+		s := byName[name]
+		if s == nil {
+			s = &MeshSurface{Name: name, mesh: m}
+			byName[name] = s
+			out = append(out, s)
+		}
+		s.tris = append(s.tris, int32(i))
+	}
+	distinct := map[string]bool{}
+	var rest []int32 // facets of no valid name: one unnamed group
+	for i, name := range solids {
+		distinct[name] = true
+		if !partName.MatchString(name) {
+			rest = append(rest, int32(i))
+		}
+	}
+	if len(distinct) < 2 {
+		return nil
+	}
+	if len(rest) > 0 {
+		out = append(out, &MeshSurface{mesh: m, tris: rest})
+	}
+	for _, s := range out {
+		s.cum = make([]float64, len(s.tris))
+		for k, t := range s.tris {
+			tr := m.tris[t]
+			n := cross3(sub3(tr[1], tr[0]), sub3(tr[2], tr[0]))
+			s.area += math.Sqrt(dot3(n, n)) / 2
+			s.cum[k] = s.area
+		}
+		for k := range s.cum {
+			s.cum[k] /= s.area
+		}
+		s.cum[len(s.cum)-1] = 1
+	}
+	return out
+}
+
+// Surfaces returns the named facet groups (nil for a mesh of one solid).
+func (m *Mesh) Surfaces() []*MeshSurface { return m.surfaces }
+
+// Dim implements Domain.
+func (s *MeshSurface) Dim() int { return 3 }
+
+// Contains implements Domain: the mesh's solid.
+func (s *MeshSurface) Contains(x []float64, tol float64) bool { return s.mesh.Contains(x, tol) }
+
+// Bounds implements Domain: the mesh's box.
+func (s *MeshSurface) Bounds() (lo, hi []float64) { return s.mesh.Bounds() }
+
+// Interior implements Domain: the mesh's interior.
+func (s *MeshSurface) Interior(n int, us UnitSampler, rng *rand.Rand) ([]float64, error) {
+	return s.mesh.Interior(n, us, rng)
+}
+
+// BoundaryMeasure is the group's area.
+func (s *MeshSurface) BoundaryMeasure() float64 { return s.area }
+
+// Boundary implements Domain: n points on the group's facets.
+func (s *MeshSurface) Boundary(n int, us UnitSampler, rng *rand.Rand) (pts, normals []float64, err error) {
+	return s.mesh.facetPoints(s.tris, s.cum, n, us, rng)
 }
 
 // Dim implements Domain: a mesh is 3-D.
@@ -529,6 +630,12 @@ func (m *Mesh) Boundary(n int, s UnitSampler, rng *rand.Rand) (pts, normals []fl
 	if n < 0 {
 		return nil, nil, fmt.Errorf("sampling: mesh boundary: negative point count %d", n)
 	}
+	return m.facetPoints(nil, m.cum, n, s, rng)
+}
+
+// facetPoints draws n points uniform in area over the facets ids (nil: all)
+// whose cumulative area fractions are cum, with their outward normals.
+func (m *Mesh) facetPoints(ids []int32, cum []float64, n int, s UnitSampler, rng *rand.Rand) (pts, normals []float64, err error) {
 	u, got, err := unitPoints(s, n, 3, rng)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sampling: mesh boundary: %w", err)
@@ -536,7 +643,10 @@ func (m *Mesh) Boundary(n int, s UnitSampler, rng *rand.Rand) (pts, normals []fl
 	pts = make([]float64, 3*got)
 	normals = make([]float64, 3*got)
 	for i := 0; i < got; i++ {
-		k, a, b := inTriangle(m.cum, u[3*i:3*i+3])
+		k, a, b := inTriangle(cum, u[3*i:3*i+3])
+		if ids != nil {
+			k = int(ids[k])
+		}
 		t := &m.tris[k]
 		for c := range 3 {
 			pts[3*i+c] = t[0][c] + a*(t[1][c]-t[0][c]) + b*(t[2][c]-t[0][c])

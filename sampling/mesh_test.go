@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -402,4 +403,83 @@ func FuzzParseSTL(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestMeshSurfaces: the solids of an ASCII STL file are named surfaces;
+// Parts draws on the selected ones only (uniform in area, outward
+// normals), alone and inside a CSG shape, where the mesh's own name
+// selects all its surfaces.
+func TestMeshSurfaces(t *testing.T) {
+	sq := MustPolygon([][2]float64{{0, 0}, {1, 0}, {1, 1}, {0, 1}})
+	var b strings.Builder
+	for _, name := range []string{"top", "rest"} {
+		fmt.Fprintf(&b, "solid %s\n", name)
+		for _, tr := range ExtrusionSurface(sq, 2, 0, 1) {
+			onTop := tr[0][2] == 1 && tr[1][2] == 1 && tr[2][2] == 1
+			if onTop != (name == "top") {
+				continue
+			}
+			b.WriteString("facet normal 0 0 0\nouter loop\n")
+			for _, v := range tr {
+				fmt.Fprintf(&b, "vertex %g %g %g\n", v[0], v[1], v[2])
+			}
+			b.WriteString("endloop\nendfacet\n")
+		}
+		fmt.Fprintf(&b, "endsolid %s\n", name)
+	}
+	tris, solids, err := ParseSTLSolids([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewMeshSolids(tris, solids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := PartNames(m); !slices.Equal(got, []string{"top", "rest"}) {
+		t.Fatalf("parts %v", got)
+	}
+	top, err := Parts(m, []string{"top"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts, nv, err := top.Boundary(400, Uniform{}, Stream(12, 1))
+	if err != nil || len(pts) != 1200 {
+		t.Fatalf("top: %d coordinates, %v", len(pts), err)
+	}
+	for i := 0; i < 400; i++ {
+		if pts[3*i+2] != 1 || nv[3*i] != 0 || nv[3*i+1] != 0 || nv[3*i+2] != 1 {
+			t.Fatalf("top point %v normal %v", pts[3*i:3*i+3], nv[3*i:3*i+3])
+		}
+	}
+	// in a CSG shape: the cube minus a small ball at its centre
+	d, err := NewDomain("difference", map[string]any{"parts": []any{
+		map[string]any{"type": "mesh", "file": m, "name": "cube"},
+		map[string]any{"type": "ball", "center": []any{0.5, 0.5, 0.5}, "radius": 0.2, "name": "hole"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := PartNames(d); !slices.Equal(got, []string{"cube", "top", "rest", "hole"}) {
+		t.Fatalf("CSG parts %v", got)
+	}
+	for _, tc := range []struct {
+		names []string
+		share float64 // of the points on the top face
+	}{{[]string{"top"}, 1}, {[]string{"cube"}, 1.0 / 6}, {[]string{"rest"}, 0}} {
+		p, err := Parts(d, tc.names)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pts, _, err := p.Boundary(1200, Uniform{}, Stream(12, 2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		onTop := 0
+		for i := 0; i < 1200; i++ {
+			if pts[3*i+2] == 1 {
+				onTop++
+			}
+		}
+		checkShare(t, fmt.Sprint(tc.names), onTop, 1200, tc.share)
+	}
 }

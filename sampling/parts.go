@@ -10,6 +10,8 @@ import (
 // Named is a domain with a name, so that the part of a CSG shape's boundary
 // that lies on its surface can be selected (a spec's `name:` on a part, and
 // `on: plate` in a condition). It behaves exactly as the domain it wraps.
+// The named surfaces of a Mesh (MeshSurface, from an STL file's solids) are
+// parts too, alone or inside a CSG shape.
 type Named struct {
 	Name string
 	Domain
@@ -18,9 +20,18 @@ type Named struct {
 // PartNames lists the names of the named parts of d (depth first).
 func PartNames(d Domain) []string {
 	var out []string
+	add := func(name string) {
+		if name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
 	for _, l := range csgLeaves(d, nil) {
-		if n, ok := l.(Named); ok {
-			out = append(out, n.Name)
+		switch v := l.(type) {
+		case Named:
+			add(v.Name)
+		case *MeshSurface:
+			add(v.parent)
+			add(v.Name)
 		}
 	}
 	return out
@@ -51,13 +62,19 @@ type partsOf struct {
 // Boundary draws n points of the selected parts' share of the boundary.
 func (p partsOf) Boundary(n int, s UnitSampler, rng *rand.Rand) (pts, normals []float64, err error) {
 	keep := func(l Domain) bool {
-		nm, ok := l.(Named)
-		return ok && slices.Contains(p.names, nm.Name)
+		switch v := l.(type) {
+		case Named:
+			return slices.Contains(p.names, v.Name)
+		case *MeshSurface:
+			return slices.Contains(p.names, v.Name) || slices.Contains(p.names, v.parent)
+		}
+		return false
 	}
 	if c, ok := p.Domain.(csgNode); ok {
 		return csgBoundary(c, keep, n, s, rng)
 	}
-	return p.Domain.Boundary(n, s, rng) // a named leaf alone: its whole boundary
+	// a leaf alone (a named shape, a mesh with surfaces): as a union of one
+	return csgBoundary(Union{Parts: []Domain{p.Domain}}, keep, n, s, rng)
 }
 
 // boundaryMeasure of a named part is its domain's.

@@ -359,11 +359,11 @@ func newMeshSpec(m map[string]any) (Domain, error) {
 	case *Mesh:
 		return f, f.Validate()
 	case string:
-		tris, err := LoadSTL(f)
+		tris, solids, err := LoadSTLSolids(f)
 		if err != nil {
 			return nil, err
 		}
-		mesh, err := NewMesh(tris)
+		mesh, err := NewMeshSolids(tris, solids)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}

@@ -27,27 +27,34 @@ type Triangle [3][3]float64
 // LoadSTL reads the ASCII or binary STL file at path (at most MaxSTLBytes).
 // Errors name the file and, for ASCII files, the line.
 func LoadSTL(path string) ([]Triangle, error) {
+	tris, _, err := LoadSTLSolids(path)
+	return tris, err
+}
+
+// LoadSTLSolids is LoadSTL that also returns, per triangle, the name of the
+// ASCII solid it belongs to ("" in binary files); see ParseSTLSolids.
+func LoadSTLSolids(path string) ([]Triangle, []string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxSTLBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
 	}
 	if len(data) > MaxSTLBytes {
-		return nil, fmt.Errorf("%s: larger than the %d MiB an STL file may hold (MaxSTLBytes); decimate the mesh", path, MaxSTLBytes>>20)
+		return nil, nil, fmt.Errorf("%s: larger than the %d MiB an STL file may hold (MaxSTLBytes); decimate the mesh", path, MaxSTLBytes>>20)
 	}
-	tris, err := ParseSTL(data)
+	tris, solids, err := ParseSTLSolids(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return tris, nil
+	return tris, solids, nil
 }
 
 // ParseSTL decodes an STL file held in memory. A file is binary when its
@@ -57,19 +64,32 @@ func LoadSTL(path string) ([]Triangle, error) {
 // facet normals a file gives are ignored: Mesh takes its normals from the
 // vertex order and the enclosed volume. Every coordinate must be finite.
 func ParseSTL(data []byte) ([]Triangle, error) {
+	tris, _, err := ParseSTLSolids(data)
+	return tris, err
+}
+
+// ParseSTLSolids is ParseSTL that also returns, per triangle, the name of
+// the solid ("solid NAME" … "endsolid") it belongs to in an ASCII file
+// with several solids — how CAD tools export the faces of a part as named
+// surfaces. Binary files have no names ("" for every triangle).
+func ParseSTLSolids(data []byte) ([]Triangle, []string, error) {
 	if len(data) >= 84 {
 		n := binary.LittleEndian.Uint32(data[80:84])
 		if uint64(len(data)) == 84+50*uint64(n) {
-			return parseBinarySTL(data[84:], int(n))
+			tris, err := parseBinarySTL(data[84:], int(n))
+			if err != nil {
+				return nil, nil, err
+			}
+			return tris, make([]string, len(tris)), nil
 		}
 	}
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 	if !bytes.HasPrefix(trimmed, []byte("solid")) {
 		if len(data) >= 84 {
 			n := binary.LittleEndian.Uint32(data[80:84])
-			return nil, fmt.Errorf("not ASCII STL (no \"solid\") and not binary STL: the header gives %d triangles, which is %d bytes, but the file has %d (truncated?)", n, 84+50*uint64(n), len(data))
+			return nil, nil, fmt.Errorf("not ASCII STL (no \"solid\") and not binary STL: the header gives %d triangles, which is %d bytes, but the file has %d (truncated?)", n, 84+50*uint64(n), len(data))
 		}
-		return nil, fmt.Errorf("not an STL file: %d bytes, too short for binary STL and not starting with \"solid\"", len(data))
+		return nil, nil, fmt.Errorf("not an STL file: %d bytes, too short for binary STL and not starting with \"solid\"", len(data))
 	}
 	return parseASCIISTL(data)
 }
@@ -97,10 +117,12 @@ func parseBinarySTL(body []byte, n int) ([]Triangle, error) {
 
 // parseASCIISTL reads "solid … facet normal … outer loop vertex ×3 endloop
 // endfacet … endsolid", one or more solids, keywords case-insensitive.
-func parseASCIISTL(data []byte) ([]Triangle, error) {
+func parseASCIISTL(data []byte) ([]Triangle, []string, error) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	var tris []Triangle
+	var solids []string
+	solid := ""
 	var cur Triangle
 	nv := -1 // vertices read in the current loop; -1 outside a loop
 	line := 0
@@ -117,70 +139,72 @@ func parseASCIISTL(data []byte) ([]Triangle, error) {
 		switch kw := strings.ToLower(f[0]); kw {
 		case "solid":
 			if inSolid {
-				return nil, fail("\"solid\" inside a solid (missing \"endsolid\")")
+				return nil, nil, fail("\"solid\" inside a solid (missing \"endsolid\")")
 			}
 			inSolid = true
+			solid = strings.Join(f[1:], " ")
 		case "endsolid":
 			if !inSolid || inFacet {
-				return nil, fail("unexpected \"endsolid\"")
+				return nil, nil, fail("unexpected \"endsolid\"")
 			}
 			inSolid = false
 		case "facet":
 			if !inSolid || inFacet {
-				return nil, fail("unexpected \"facet\"")
+				return nil, nil, fail("unexpected \"facet\"")
 			}
 			inFacet = true
 		case "outer":
 			if !inFacet || nv >= 0 || len(f) != 2 || strings.ToLower(f[1]) != "loop" {
-				return nil, fail("want \"outer loop\" after \"facet normal\"")
+				return nil, nil, fail("want \"outer loop\" after \"facet normal\"")
 			}
 			nv = 0
 		case "vertex":
 			if nv < 0 {
-				return nil, fail("\"vertex\" outside \"outer loop\"")
+				return nil, nil, fail("\"vertex\" outside \"outer loop\"")
 			}
 			if nv == 3 {
-				return nil, fail("more than 3 vertices in a facet (only triangles are STL)")
+				return nil, nil, fail("more than 3 vertices in a facet (only triangles are STL)")
 			}
 			if len(f) != 4 {
-				return nil, fail("want \"vertex x y z\"")
+				return nil, nil, fail("want \"vertex x y z\"")
 			}
 			for k := range 3 {
 				x, err := strconv.ParseFloat(f[k+1], 64)
 				if err != nil {
-					return nil, fail("vertex coordinate %q is not a number", f[k+1])
+					return nil, nil, fail("vertex coordinate %q is not a number", f[k+1])
 				}
 				if math.IsNaN(x) || math.IsInf(x, 0) {
-					return nil, fail("vertex coordinate %s is not finite", f[k+1])
+					return nil, nil, fail("vertex coordinate %s is not finite", f[k+1])
 				}
 				cur[nv][k] = x
 			}
 			nv++
 		case "endloop":
 			if nv != 3 {
-				return nil, fail("a facet needs 3 vertices, has %d", max(nv, 0))
+				return nil, nil, fail("a facet needs 3 vertices, has %d", max(nv, 0))
 			}
 			nv = -2 // loop closed, waiting for endfacet
 		case "endfacet":
 			if nv != -2 {
-				return nil, fail("unexpected \"endfacet\"")
+				return nil, nil, fail("unexpected \"endfacet\"")
 			}
 			tris = append(tris, cur)
+			solids = append(solids, solid)
 			inFacet, nv = false, -1
 		default:
-			return nil, fail("unknown keyword %q", f[0])
+			return nil, nil, fail("unknown keyword %q", f[0])
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("line %d: %v", line+1, err)
+		return nil, nil, fmt.Errorf("line %d: %v", line+1, err)
 	}
 	if inSolid {
-		return nil, fmt.Errorf("line %d: file ends inside a solid (missing \"endsolid\"; truncated?)", line)
+		return nil, nil, fmt.Errorf("line %d: file ends inside a solid (missing \"endsolid\"; truncated?)", line)
 	}
 	if len(tris) == 0 {
-		return nil, fmt.Errorf("ASCII STL with 0 triangles")
+		return nil, nil, fmt.Errorf("ASCII STL with 0 triangles")
 	}
-	return tris, nil
+	return tris, solids, nil
 }
 
 // WriteSTL writes triangles as binary STL (the facet normals from the vertex
