@@ -3,7 +3,6 @@ package pinn
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -255,20 +254,17 @@ evaluation: {exact: {u: "sin(2*pi*x)"}, points: 500, every: 1000}
 func TestMeshSurfaceConditions(t *testing.T) {
 	dir := t.TempDir()
 	square := sampling.MustPolygon([][2]float64{{0, 0}, {1, 0}, {1, 1}, {0, 1}})
-	var b bytes.Buffer
-	for _, name := range []string{"top", "rest"} {
-		fmt.Fprintf(&b, "solid %s\n", name)
-		for _, tr := range sampling.ExtrusionSurface(square, 2, 0, 1) {
-			if onTop := tr[0][2] == 1 && tr[1][2] == 1 && tr[2][2] == 1; onTop != (name == "top") {
-				continue
-			}
-			b.WriteString("facet normal 0 0 0\nouter loop\n")
-			for _, v := range tr {
-				fmt.Fprintf(&b, "vertex %g %g %g\n", v[0], v[1], v[2])
-			}
-			b.WriteString("endloop\nendfacet\n")
+	tris := sampling.ExtrusionSurface(square, 2, 0, 1)
+	names := make([]string, len(tris))
+	for i, tr := range tris {
+		names[i] = "rest"
+		if tr[0][2] == 1 && tr[1][2] == 1 && tr[2][2] == 1 {
+			names[i] = "top"
 		}
-		fmt.Fprintf(&b, "endsolid %s\n", name)
+	}
+	var b bytes.Buffer
+	if err := sampling.WriteASCIISTL(&b, tris, names); err != nil {
+		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "cube.stl"), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)

@@ -289,18 +289,11 @@ func TestSTLRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ascii strings.Builder
-	ascii.WriteString("solid ball\n")
-	for _, tr := range tris {
-		n := unitNormal(tr)
-		fmt.Fprintf(&ascii, "  facet normal %g %g %g\n    outer loop\n", n[0], n[1], n[2])
-		for _, v := range tr {
-			fmt.Fprintf(&ascii, "      vertex %.17g %.17g %.17g\n", v[0], v[1], v[2])
-		}
-		ascii.WriteString("    endloop\n  endfacet\n")
+	var ascii bytes.Buffer
+	if err := WriteASCIISTL(&ascii, tris, nil); err != nil {
+		t.Fatal(err)
 	}
-	ascii.WriteString("endsolid ball\n")
-	gotASCII, err := ParseSTL([]byte(ascii.String()))
+	gotASCII, err := ParseSTL(ascii.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,29 +398,40 @@ func FuzzParseSTL(f *testing.F) {
 	})
 }
 
+// topAndRest is the unit cube's surface with the top face's two facets
+// first; topAndRestNames names them "top" and the others "rest".
+func topAndRest() []Triangle {
+	sq := MustPolygon([][2]float64{{0, 0}, {1, 0}, {1, 1}, {0, 1}})
+	var top, rest []Triangle
+	for _, tr := range ExtrusionSurface(sq, 2, 0, 1) {
+		if tr[0][2] == 1 && tr[1][2] == 1 && tr[2][2] == 1 {
+			top = append(top, tr)
+		} else {
+			rest = append(rest, tr)
+		}
+	}
+	return append(top, rest...)
+}
+
+func topAndRestNames() []string {
+	names := make([]string, 12)
+	for i := range names {
+		names[i] = "rest"
+	}
+	names[0], names[1] = "top", "top"
+	return names
+}
+
 // TestMeshSurfaces: the solids of an ASCII STL file are named surfaces;
 // Parts draws on the selected ones only (uniform in area, outward
 // normals), alone and inside a CSG shape, where the mesh's own name
 // selects all its surfaces.
 func TestMeshSurfaces(t *testing.T) {
-	sq := MustPolygon([][2]float64{{0, 0}, {1, 0}, {1, 1}, {0, 1}})
-	var b strings.Builder
-	for _, name := range []string{"top", "rest"} {
-		fmt.Fprintf(&b, "solid %s\n", name)
-		for _, tr := range ExtrusionSurface(sq, 2, 0, 1) {
-			onTop := tr[0][2] == 1 && tr[1][2] == 1 && tr[2][2] == 1
-			if onTop != (name == "top") {
-				continue
-			}
-			b.WriteString("facet normal 0 0 0\nouter loop\n")
-			for _, v := range tr {
-				fmt.Fprintf(&b, "vertex %g %g %g\n", v[0], v[1], v[2])
-			}
-			b.WriteString("endloop\nendfacet\n")
-		}
-		fmt.Fprintf(&b, "endsolid %s\n", name)
+	var b bytes.Buffer
+	if err := WriteASCIISTL(&b, topAndRest(), topAndRestNames()); err != nil {
+		t.Fatal(err)
 	}
-	tris, solids, err := ParseSTLSolids([]byte(b.String()))
+	tris, solids, err := ParseSTLSolids(b.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -236,6 +236,42 @@ func WriteSTL(w io.Writer, tris []Triangle) error {
 	return bw.Flush()
 }
 
+// WriteASCIISTL writes triangles as ASCII STL, every coordinate exact
+// (%.17g): consecutive triangles of one solids[i] name form one named
+// solid (nil solids: one solid "gopinn"), the named surfaces
+// ParseSTLSolids and NewMeshSolids read back.
+func WriteASCIISTL(w io.Writer, tris []Triangle, solids []string) error {
+	if solids != nil && len(solids) != len(tris) {
+		return fmt.Errorf("sampling: WriteASCIISTL: %d names for %d triangles", len(solids), len(tris))
+	}
+	bw := bufio.NewWriter(w)
+	open := false
+	cur := ""
+	for i, t := range tris {
+		name := "gopinn"
+		if solids != nil {
+			name = solids[i]
+		}
+		if !open || name != cur {
+			if open {
+				fmt.Fprintf(bw, "endsolid %s\n", cur)
+			}
+			fmt.Fprintf(bw, "solid %s\n", name)
+			open, cur = true, name
+		}
+		n := unitNormal(t)
+		fmt.Fprintf(bw, "  facet normal %g %g %g\n    outer loop\n", n[0], n[1], n[2])
+		for _, v := range t {
+			fmt.Fprintf(bw, "      vertex %.17g %.17g %.17g\n", v[0], v[1], v[2])
+		}
+		bw.WriteString("    endloop\n  endfacet\n")
+	}
+	if open {
+		fmt.Fprintf(bw, "endsolid %s\n", cur)
+	}
+	return bw.Flush()
+}
+
 // unitNormal is the unit normal of t by the right-hand rule (zero for a
 // degenerate triangle).
 func unitNormal(t Triangle) [3]float64 {
