@@ -98,7 +98,11 @@ training: {steps: 5}
 // speed and memory rows of results/stde.md and results/sdgd.md are those of
 // the code they were measured with.
 func TestPaperVectorConfigsTakeFastPath(t *testing.T) {
-	files, _ := filepath.Glob("../../configs/papers/*/*.yaml")
+	// (other papers' vector configs, e.g. PINNacle's HNd with its Neumann
+	// condition, may take the general compiler)
+	files, _ := filepath.Glob("../../configs/papers/stde/*.yaml")
+	sdgd, _ := filepath.Glob("../../configs/papers/sdgd/*.yaml")
+	files = append(files, sdgd...)
 	n := 0
 	for _, f := range files {
 		spec, err := pde.Load(f, nil)
