@@ -1,0 +1,128 @@
+// Command pinnacleref converts a COMSOL text export from PINNacle's ref/
+// folder (github.com/i207M/PINNacle, MIT licence) into the CSV layout of
+// evaluation.reference: one row per node and time. A COMSOL file has
+// '%' header lines, the last naming the columns (the coordinates, then
+// "u (1) @ t=0", "u (1) @ t=0.1", ... for a time-dependent field), and one
+// row per node.
+//
+//	go run ./configs/data/pinnacleref -in burgers1d.dat -coords x -field u -out configs/data/pinnacle_burgers1d_ref.csv
+//
+// Without times in the header the columns after the coordinates are taken
+// as the fields named by -field (comma-separated) and no t column is
+// written.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+var timeCol = regexp.MustCompile(`@ t=([-+0-9.eE]+)`)
+
+func main() {
+	in := flag.String("in", "", "COMSOL .dat file")
+	out := flag.String("out", "", "CSV to write")
+	coords := flag.String("coords", "x", "coordinate column names, comma-separated")
+	field := flag.String("field", "u", "field name(s), comma-separated")
+	flag.Parse()
+	if err := convert(*in, *out, strings.Split(*coords, ","), strings.Split(*field, ",")); err != nil {
+		fmt.Fprintln(os.Stderr, "pinnacleref:", err)
+		os.Exit(1)
+	}
+}
+
+func convert(in, out string, coords, fields []string) error {
+	f, err := os.Open(in)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var header string
+	var rows [][]float64
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		if strings.HasPrefix(line, "%") {
+			header = line
+			continue
+		}
+		var row []float64
+		for _, s := range strings.Fields(line) {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not a number", in, s)
+			}
+			row = append(row, v)
+		}
+		rows = append(rows, row)
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	var times []float64
+	for _, m := range timeCol.FindAllStringSubmatch(header, -1) {
+		t, err := strconv.ParseFloat(m[1], 64)
+		if err != nil {
+			return err
+		}
+		times = append(times, t)
+	}
+	nc := len(coords)
+	w, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	cols := append([]string(nil), coords...)
+	if times != nil {
+		if len(fields) != 1 {
+			return fmt.Errorf("time-dependent export: give one field")
+		}
+		cols = append(cols, "t")
+	}
+	cols = append(cols, fields...)
+	fmt.Fprintln(bw, strings.Join(cols, ","))
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	for _, r := range rows {
+		want := nc + len(fields)
+		if times != nil {
+			want = nc + len(times)
+		}
+		if len(r) != want {
+			return fmt.Errorf("%s: a row of %d columns, want %d", in, len(r), want)
+		}
+	}
+	if times != nil {
+		for k, t := range times { // t slowest, as the project's other references
+			for _, r := range rows {
+				var rec []string
+				for _, c := range r[:nc] {
+					rec = append(rec, g(c))
+				}
+				rec = append(rec, g(t), g(r[nc+k]))
+				fmt.Fprintln(bw, strings.Join(rec, ","))
+			}
+		}
+	} else {
+		for _, r := range rows {
+			var rec []string
+			for _, c := range r {
+				rec = append(rec, g(c))
+			}
+			fmt.Fprintln(bw, strings.Join(rec, ","))
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	return w.Close()
+}
