@@ -77,6 +77,15 @@ func convert(in, out string, coords, fields []string) error {
 		times = append(times, t)
 	}
 	nc := len(coords)
+	for _, r := range rows {
+		want := nc + len(fields)
+		if times != nil {
+			want = nc + len(times)
+		}
+		if len(r) != want {
+			return fmt.Errorf("%s: a row of %d columns, want %d", in, len(r), want)
+		}
+	}
 	w, err := os.Create(out)
 	if err != nil {
 		return err
@@ -92,15 +101,6 @@ func convert(in, out string, coords, fields []string) error {
 	cols = append(cols, fields...)
 	fmt.Fprintln(bw, strings.Join(cols, ","))
 	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	for _, r := range rows {
-		want := nc + len(fields)
-		if times != nil {
-			want = nc + len(times)
-		}
-		if len(r) != want {
-			return fmt.Errorf("%s: a row of %d columns, want %d", in, len(r), want)
-		}
-	}
 	if times != nil {
 		for k, t := range times { // t slowest, as the project's other references
 			for _, r := range rows {
