@@ -87,12 +87,11 @@ func NewMeshSolids(tris []Triangle, solids []string) (*Mesh, error) {
 			}
 			idx[i][v] = id
 		}
-		if n := cross3(sub3(t[1], t[0]), sub3(t[2], t[0])); dot3(n, n) == 0 {
+		if triangleArea(t) == 0 {
 			return nil, fmt.Errorf("sampling: mesh triangle %d %v has zero area", i, t)
 		}
 	}
 	// Closedness: every undirected edge in exactly two triangles.
-	type edge struct{ a, b int32 }
 	uses := map[edge][]int32{} // undirected (a < b) -> triangles
 	for i, t := range idx {
 		for v := range 3 {
@@ -123,55 +122,9 @@ func NewMeshSolids(tris []Triangle, solids []string) (*Mesh, error) {
 			}
 		}
 	}
-	// Consistent orientation, sheet by sheet: walk each connected sheet
-	// breadth first from its first triangle and flip every neighbour that
-	// traverses the shared edge in the same direction (exports often mix
-	// orientations). Neighbours already placed must agree, or the sheet is
-	// not orientable (it then intersects itself).
-	runs := func(t [3]int32, a, b int32) bool { // t traverses a -> b
-		for v := range 3 {
-			if t[v] == a && t[(v+1)%3] == b {
-				return true
-			}
-		}
-		return false
-	}
-	sheet := make([]int32, len(idx))
-	for i := range sheet {
-		sheet[i] = -1
-	}
-	var seeds []int32 // first triangle of each sheet
-	for start := range idx {
-		if sheet[start] >= 0 {
-			continue
-		}
-		id := int32(len(seeds))
-		seeds = append(seeds, int32(start))
-		sheet[start] = id
-		queue := []int32{int32(start)}
-		for len(queue) > 0 {
-			i := queue[0]
-			queue = queue[1:]
-			t := idx[i]
-			for v := range 3 {
-				a, b := t[v], t[(v+1)%3]
-				u := uses[edge{min(a, b), max(a, b)}]
-				j := u[0]
-				if j == i {
-					j = u[1]
-				}
-				if sheet[j] < 0 {
-					sheet[j] = id
-					if runs(idx[j], a, b) {
-						idx[j][1], idx[j][2] = idx[j][2], idx[j][1]
-						m.tris[j][1], m.tris[j][2] = m.tris[j][2], m.tris[j][1]
-					}
-					queue = append(queue, j)
-				} else if runs(idx[j], a, b) {
-					return nil, fmt.Errorf("sampling: mesh cannot be oriented: at the edge from %v to %v (triangles %d and %d) the surface is not orientable; it intersects itself", vertex(a), vertex(b), i, j)
-				}
-			}
-		}
+	sheet, seeds, err := orientSheets(m.tris, idx, uses, vertex)
+	if err != nil {
+		return nil, err
 	}
 	m.lo = [3]float64{math.Inf(1), math.Inf(1), math.Inf(1)}
 	m.hi = [3]float64{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
@@ -183,18 +136,99 @@ func NewMeshSolids(tris []Triangle, solids []string) (*Mesh, error) {
 		}
 	}
 	m.buildBVH()
-	// Orient each sheet outward: just outside its largest triangle along
-	// the outward normal, the solid must not contain the point.
+	flip, err := m.outward(sheet, seeds)
+	if err != nil {
+		return nil, err
+	}
+	m.normals = make([][3]float64, len(m.tris))
+	mid := [3]float64{(m.lo[0] + m.hi[0]) / 2, (m.lo[1] + m.hi[1]) / 2, (m.lo[2] + m.hi[2]) / 2}
+	for i := range m.tris {
+		if flip[sheet[i]] {
+			m.tris[i][1], m.tris[i][2] = m.tris[i][2], m.tris[i][1]
+		}
+		t := m.tris[i]
+		m.normals[i] = unitNormal(t)
+		// about the box centre, not the origin: CAD parts often sit far
+		// from it, and the tetrahedra's volumes would then cancel
+		a, b, c := sub3(t[0], mid), sub3(t[1], mid), sub3(t[2], mid)
+		m.volume += dot3(a, cross3(b, c)) / 6
+	}
+	m.cum, m.area = m.cumulativeAreas(nil)
+	if !(m.volume > 0) {
+		return nil, fmt.Errorf("sampling: mesh encloses volume %g: not a solid", m.volume)
+	}
+	m.surfaces = meshSurfaces(m, solids)
+	return m, nil
+}
+
+// edge is an undirected edge between welded vertex ids, a < b.
+type edge struct{ a, b int32 }
+
+// orientSheets orients every connected sheet of a closed manifold surface
+// consistently: it walks each sheet breadth first from its first triangle
+// and flips (in tris and in their vertex ids idx) every neighbour that
+// traverses the shared edge in the same direction, as exports often mix
+// orientations. Neighbours already placed must agree, or the sheet is not
+// orientable (it then intersects itself). It returns each triangle's sheet
+// and each sheet's first triangle.
+func orientSheets(tris []Triangle, idx [][3]int32, uses map[edge][]int32, vertex func(int32) [3]float64) (sheet, seeds []int32, err error) {
+	runs := func(t [3]int32, a, b int32) bool { // t traverses a -> b
+		for v := range 3 {
+			if t[v] == a && t[(v+1)%3] == b {
+				return true
+			}
+		}
+		return false
+	}
+	sheet = make([]int32, len(idx))
+	for i := range sheet {
+		sheet[i] = -1
+	}
+	for start := range idx {
+		if sheet[start] >= 0 {
+			continue
+		}
+		id := int32(len(seeds))
+		seeds = append(seeds, int32(start))
+		sheet[start] = id
+		queue := []int32{int32(start)}
+		for len(queue) > 0 {
+			i := queue[0]
+			queue = queue[1:]
+			for v := range 3 {
+				a, b := idx[i][v], idx[i][(v+1)%3]
+				u := uses[edge{min(a, b), max(a, b)}]
+				j := u[0]
+				if j == i {
+					j = u[1]
+				}
+				switch {
+				case sheet[j] < 0:
+					sheet[j] = id
+					if runs(idx[j], a, b) {
+						idx[j][1], idx[j][2] = idx[j][2], idx[j][1]
+						tris[j][1], tris[j][2] = tris[j][2], tris[j][1]
+					}
+					queue = append(queue, j)
+				case runs(idx[j], a, b):
+					return nil, nil, fmt.Errorf("sampling: mesh cannot be oriented: at the edge from %v to %v (triangles %d and %d) the surface is not orientable; it intersects itself", vertex(a), vertex(b), i, j)
+				}
+			}
+		}
+	}
+	return sheet, seeds, nil
+}
+
+// outward reports, per sheet, whether it must be flipped to face outward:
+// just outside its largest triangle along the normal, the solid (the
+// BVH's even-odd test) must not contain the point, just inside it must.
+func (m *Mesh) outward(sheet, seeds []int32) ([]bool, error) {
 	largest := make([]int, len(seeds))
 	for k, i := range seeds {
 		largest[k] = int(i)
 	}
-	areaOf := func(i int) float64 {
-		n := cross3(sub3(m.tris[i][1], m.tris[i][0]), sub3(m.tris[i][2], m.tris[i][0]))
-		return math.Sqrt(dot3(n, n)) / 2
-	}
 	for i := range m.tris {
-		if r := sheet[i]; areaOf(i) > areaOf(largest[r]) {
+		if r := sheet[i]; triangleArea(m.tris[i]) > triangleArea(m.tris[largest[r]]) {
 			largest[r] = i
 		}
 	}
@@ -214,31 +248,7 @@ func NewMeshSolids(tris []Triangle, solids []string) (*Mesh, error) {
 		}
 		flip[r] = oi
 	}
-	m.normals = make([][3]float64, len(m.tris))
-	m.cum = make([]float64, len(m.tris))
-	mid := [3]float64{(m.lo[0] + m.hi[0]) / 2, (m.lo[1] + m.hi[1]) / 2, (m.lo[2] + m.hi[2]) / 2}
-	for i := range m.tris {
-		if flip[sheet[i]] {
-			m.tris[i][1], m.tris[i][2] = m.tris[i][2], m.tris[i][1]
-		}
-		t := m.tris[i]
-		m.normals[i] = unitNormal(t)
-		m.area += areaOf(i)
-		m.cum[i] = m.area
-		// about the box centre, not the origin: CAD parts often sit far
-		// from it, and the tetrahedra's volumes would then cancel
-		a, b, c := sub3(t[0], mid), sub3(t[1], mid), sub3(t[2], mid)
-		m.volume += dot3(a, cross3(b, c)) / 6
-	}
-	for i := range m.cum {
-		m.cum[i] /= m.area
-	}
-	m.cum[len(m.cum)-1] = 1
-	if !(m.volume > 0) {
-		return nil, fmt.Errorf("sampling: mesh encloses volume %g: not a solid", m.volume)
-	}
-	m.surfaces = meshSurfaces(m, solids)
-	return m, nil
+	return flip, nil
 }
 
 // MeshSurface is a named group of a Mesh's facets: a Domain that is the
@@ -256,50 +266,63 @@ type MeshSurface struct {
 
 var _ Domain = (*MeshSurface)(nil)
 
-// meshSurfaces groups the facets by solid name (two names at least).
+// meshSurfaces groups the facets by solid name when there are two names
+// at least: a surface per valid part name, in order of appearance, and one
+// unnamed surface for the facets of other names.
 func meshSurfaces(m *Mesh, solids []string) []*MeshSurface {
 	byName := map[string]*MeshSurface{}
 	var out []*MeshSurface
+	var rest *MeshSurface
 	for i, name := range solids {
-		if !partName.MatchString(name) {
-			continue
-		}
 		s := byName[name]
-		if s == nil {
+		switch {
+		case s != nil:
+		case partName.MatchString(name):
 			s = &MeshSurface{Name: name, mesh: m}
-			byName[name] = s
 			out = append(out, s)
+		default:
+			if rest == nil {
+				rest = &MeshSurface{mesh: m}
+			}
+			s = rest
 		}
+		byName[name] = s
 		s.tris = append(s.tris, int32(i))
 	}
-	distinct := map[string]bool{}
-	var rest []int32 // facets of no valid name: one unnamed group
-	for i, name := range solids {
-		distinct[name] = true
-		if !partName.MatchString(name) {
-			rest = append(rest, int32(i))
-		}
-	}
-	if len(distinct) < 2 {
+	if len(byName) < 2 {
 		return nil
 	}
-	if len(rest) > 0 {
-		out = append(out, &MeshSurface{mesh: m, tris: rest})
+	if rest != nil {
+		out = append(out, rest)
 	}
 	for _, s := range out {
-		s.cum = make([]float64, len(s.tris))
-		for k, t := range s.tris {
-			tr := m.tris[t]
-			n := cross3(sub3(tr[1], tr[0]), sub3(tr[2], tr[0]))
-			s.area += math.Sqrt(dot3(n, n)) / 2
-			s.cum[k] = s.area
-		}
-		for k := range s.cum {
-			s.cum[k] /= s.area
-		}
-		s.cum[len(s.cum)-1] = 1
+		s.cum, s.area = m.cumulativeAreas(s.tris)
 	}
 	return out
+}
+
+// cumulativeAreas returns the cumulative area fractions of the facets ids
+// (nil: all), the last exactly 1, and their total area.
+func (m *Mesh) cumulativeAreas(ids []int32) ([]float64, float64) {
+	n := len(ids)
+	if ids == nil {
+		n = len(m.tris)
+	}
+	cum := make([]float64, n)
+	total := 0.0
+	for k := range cum {
+		t := k
+		if ids != nil {
+			t = int(ids[k])
+		}
+		total += triangleArea(m.tris[t])
+		cum[k] = total
+	}
+	for k := range cum {
+		cum[k] /= total
+	}
+	cum[n-1] = 1
+	return cum, total
 }
 
 // Surfaces returns the named facet groups (nil for a mesh of one solid).
@@ -413,7 +436,7 @@ func (m *Mesh) crossings(o, d [3]float64) int {
 		inv[k] = 1 / d[k]
 	}
 	count := 0
-	stack := make([]int32, 0, 64)
+	stack := make([]int32, 0, 64) // stays on the stack: 0 allocations per query
 	stack = append(stack, 0)
 	for len(stack) > 0 {
 		n := &m.nodes[stack[len(stack)-1]]
@@ -479,7 +502,7 @@ func rayHitsTriangle(o, d [3]float64, t *Triangle) bool {
 func (m *Mesh) distance(x []float64, limit float64) float64 {
 	p := [3]float64{x[0], x[1], x[2]}
 	best := math.Inf(1)
-	stack := make([]int32, 0, 64)
+	stack := make([]int32, 0, 64) // stays on the stack: 0 allocations per query
 	stack = append(stack, 0)
 	for len(stack) > 0 {
 		n := &m.nodes[stack[len(stack)-1]]

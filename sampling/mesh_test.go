@@ -487,3 +487,20 @@ func TestMeshSurfaces(t *testing.T) {
 		checkShare(t, fmt.Sprint(tc.names), onTop, 1200, tc.share)
 	}
 }
+
+// BenchmarkMeshContains: the inside test of a 5120-facet sphere, per point.
+func BenchmarkMeshContains(b *testing.B) {
+	m, err := NewMesh(icosphere(4, [3]float64{}, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := Stream(1, 1)
+	pts := make([][]float64, 1024)
+	for i := range pts {
+		pts[i] = []float64{2*rng.Float64() - 1, 2*rng.Float64() - 1, 2*rng.Float64() - 1}
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		m.Contains(pts[i%len(pts)], 0)
+	}
+}

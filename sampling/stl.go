@@ -283,6 +283,12 @@ func unitNormal(t Triangle) [3]float64 {
 	return [3]float64{n[0] / l, n[1] / l, n[2] / l}
 }
 
+// triangleArea is the area of t.
+func triangleArea(t Triangle) float64 {
+	n := cross3(sub3(t[1], t[0]), sub3(t[2], t[0]))
+	return math.Sqrt(dot3(n, n)) / 2
+}
+
 func sub3(a, b [3]float64) [3]float64 { return [3]float64{a[0] - b[0], a[1] - b[1], a[2] - b[2]} }
 func dot3(a, b [3]float64) float64    { return a[0]*b[0] + a[1]*b[1] + a[2]*b[2] }
 func cross3(a, b [3]float64) [3]float64 {
