@@ -28,7 +28,12 @@ func (r *runner) writeVTK() error {
 	out := r.cfg.opts.OutDir
 	prob, evPts := r.prob, r.ev.Pts
 	predict := func(pts []float64) (fields, hidden [][]float64, err error) {
-		fields, hidden, _, err = r.pred.PredictAll(r.theta, pts)
+		if len(pts) > 0 && len(r.ev.Pts) > 0 && &pts[0] == &r.ev.Pts[0] {
+			// the test set itself: writeOutputs has just predicted it
+			fields, hidden, _, err = r.predictTestSet()
+		} else {
+			fields, hidden, _, err = r.pred.PredictAll(r.theta, pts)
+		}
 		return fields, hidden, err
 	}
 	if prob.Vector != nil {
