@@ -20,21 +20,28 @@ type Named struct {
 // PartNames lists the names of the named parts of d (depth first).
 func PartNames(d Domain) []string {
 	var out []string
-	add := func(name string) {
-		if name != "" && !slices.Contains(out, name) {
-			out = append(out, name)
-		}
-	}
 	for _, l := range csgLeaves(d, nil) {
-		switch v := l.(type) {
-		case Named:
-			add(v.Name)
-		case *MeshSurface:
-			add(v.parent)
-			add(v.Name)
+		for _, name := range leafNames(l) {
+			if !slices.Contains(out, name) {
+				out = append(out, name)
+			}
 		}
 	}
 	return out
+}
+
+// leafNames are the part names that select a leaf of csgLeaves: a named
+// shape's name; a mesh surface's own name and the name of the mesh it is
+// part of.
+func leafNames(l Domain) []string {
+	var names []string
+	switch v := l.(type) {
+	case Named:
+		names = []string{v.Name}
+	case *MeshSurface:
+		names = []string{v.parent, v.Name}
+	}
+	return slices.DeleteFunc(names, func(s string) bool { return s == "" })
 }
 
 // Parts returns the domain d whose Boundary draws only the points of d's
@@ -62,13 +69,7 @@ type partsOf struct {
 // Boundary draws n points of the selected parts' share of the boundary.
 func (p partsOf) Boundary(n int, s UnitSampler, rng *rand.Rand) (pts, normals []float64, err error) {
 	keep := func(l Domain) bool {
-		switch v := l.(type) {
-		case Named:
-			return slices.Contains(p.names, v.Name)
-		case *MeshSurface:
-			return slices.Contains(p.names, v.Name) || slices.Contains(p.names, v.parent)
-		}
-		return false
+		return slices.ContainsFunc(leafNames(l), func(s string) bool { return slices.Contains(p.names, s) })
 	}
 	if c, ok := p.Domain.(csgNode); ok {
 		return csgBoundary(c, keep, n, s, rng)
