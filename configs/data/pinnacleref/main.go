@@ -20,6 +20,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gopinn/gopinn/pde/reference"
 )
 
 var timeCol = regexp.MustCompile(`@ t=([-+0-9.eE]+)`)
@@ -86,43 +88,31 @@ func convert(in, out string, coords, fields []string) error {
 			return fmt.Errorf("%s: a row of %d columns, want %d", in, len(r), want)
 		}
 	}
-	w, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(w)
-	cols := append([]string(nil), coords...)
+	names := append([]string(nil), coords...)
 	if times != nil {
 		if len(fields) != 1 {
 			return fmt.Errorf("time-dependent export: give one field")
 		}
-		cols = append(cols, "t")
+		names = append(names, "t")
 	}
-	cols = append(cols, fields...)
-	fmt.Fprintln(bw, strings.Join(cols, ","))
-	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	if times != nil {
-		for k, t := range times { // t slowest, as the project's other references
-			for _, r := range rows {
-				var rec []string
-				for _, c := range r[:nc] {
-					rec = append(rec, g(c))
-				}
-				rec = append(rec, g(t), g(r[nc+k]))
-				fmt.Fprintln(bw, strings.Join(rec, ","))
+	names = append(names, fields...)
+	cols := make([][]float64, len(names))
+	if times == nil {
+		for _, r := range rows {
+			for j := range cols {
+				cols[j] = append(cols[j], r[j])
 			}
 		}
 	} else {
-		for _, r := range rows {
-			var rec []string
-			for _, c := range r {
-				rec = append(rec, g(c))
+		for k, t := range times { // t slowest, as the project's other references
+			for _, r := range rows {
+				for j := range nc {
+					cols[j] = append(cols[j], r[j])
+				}
+				cols[nc] = append(cols[nc], t)
+				cols[nc+1] = append(cols[nc+1], r[nc+k])
 			}
-			fmt.Fprintln(bw, strings.Join(rec, ","))
 		}
 	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	return w.Close()
+	return reference.WriteReferenceCSV(out, names, cols)
 }
