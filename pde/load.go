@@ -978,7 +978,7 @@ func (b *build) typedCondition(f map[string]entry, it *yaml.Node, path string, i
 func (b *build) model(n *yaml.Node) {
 	m := &b.s.Model
 	m.Layers, m.Activation = DefaultLayers, DefaultActivation
-	f := b.fields(n, "model", "layers", "activation", "output", "normalize", "architecture", "fourier", "separate", "fields", "type", "count")
+	f := b.fields(n, "model", "layers", "activation", "output", "normalize", "architecture", "fourier", "separate", "fields", "type", "count", "width")
 	b.modelType(f)
 	if e, ok := f["layers"]; ok {
 		if v := deref(e.val); m.Type == "gaussians" && v != nil && v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
@@ -1039,15 +1039,24 @@ func (b *build) modelType(f map[string]entry) {
 		m.Type, _ = b.oneOf(e.val, "model.type", "mlp", "gaussians")
 	}
 	e, ok := f["count"]
+	w, hasWidth := f["width"]
 	if m.Type != "gaussians" {
 		if ok {
 			b.errorf(e.key, "model.count: the number of Gaussians, for model.type gaussians only")
 		}
+		if hasWidth {
+			b.errorf(w.key, "model.width: the Gaussians' initial width, for model.type gaussians only")
+		}
 		return
 	}
-	m.Layers, m.Count = DefaultGaussianLayers, DefaultGaussians
+	m.Layers, m.Count, m.Width = DefaultGaussianLayers, DefaultGaussians, DefaultGaussianWidth
 	if ok {
 		m.Count, _ = b.intOf(e.val, "model.count", 1)
+	}
+	if hasWidth {
+		if v, ok := b.positive(w.val, "model.width"); ok {
+			m.Width = v
+		}
 	}
 	for _, k := range []string{"fourier", "architecture"} {
 		if x, ok := f[k]; ok && (k == "fourier" || deref(x.val).Value == "modified") {

@@ -503,14 +503,19 @@ func TestGaussianModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := s.Model; m.Type != "gaussians" || m.Count != DefaultGaussians || !reflect.DeepEqual(m.Layers, DefaultGaussianLayers) {
-		t.Errorf("model %+v: want gaussians, %d, layers %v", m, DefaultGaussians, DefaultGaussianLayers)
+	if m := s.Model; m.Type != "gaussians" || m.Count != DefaultGaussians || m.Width != DefaultGaussianWidth || !reflect.DeepEqual(m.Layers, DefaultGaussianLayers) {
+		t.Errorf("model %+v: want gaussians, %d, width %g, layers %v", m, DefaultGaussians, DefaultGaussianWidth, DefaultGaussianLayers)
+	}
+	if s, err := LoadBytes("pig.yaml", []byte(pigSpec), []string{"model.width=2.5"}); err != nil || s.Model.Width != 2.5 {
+		t.Errorf("model.width=2.5: %v, width %v", err, s)
 	}
 	for _, tc := range []struct{ model, want string }{
 		{"{type: gaussians, count: 0}", "model.count"},
 		{"{type: gaussians, fourier: {features: 8}}", "model.fourier: not with model.type gaussians"},
 		{"{type: gaussians, architecture: modified}", "model.architecture: not with model.type gaussians"},
 		{"{count: 5}", "model.count: the number of Gaussians, for model.type gaussians only"},
+		{"{width: 2}", "model.width: the Gaussians' initial width, for model.type gaussians only"},
+		{"{type: gaussians, width: 0}", "model.width"},
 		{"{type: splines}", "model.type"},
 		{"{layers: []}", "model.layers: want a list of positive integers"},
 	} {

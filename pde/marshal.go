@@ -214,6 +214,7 @@ func (s *Spec) fillDefaults(root *yaml.Node, rename func(string, string) string)
 	if s.Model.Type == "gaussians" {
 		def(m, "type", "gaussians")
 		def(m, "count", orInt(s.Model.Count, DefaultGaussians))
+		def(m, "width", orFloat(s.Model.Width, DefaultGaussianWidth))
 		def(m, "layers", append([]int{}, s.Model.Layers...)) // [] is the mixture alone
 	}
 	def(m, "layers", orInts(s.Model.Layers, DefaultLayers))

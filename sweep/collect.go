@@ -19,6 +19,7 @@ func RunDir(out string, i int) string { return filepath.Join(out, "runs", strcon
 // summary is what the tables read of a run's summary.json.
 type summary struct {
 	Status         string             `json:"status"`
+	Steps          int                `json:"steps"`
 	Loss           float64            `json:"loss"`
 	RelL2          map[string]float64 `json:"rel_l2"`
 	Parameters     map[string]float64 `json:"parameters"`
@@ -33,6 +34,18 @@ func Status(dir string) string {
 		return ""
 	}
 	return s.Status
+}
+
+// Done reports whether the run in dir needs no more training: its
+// summary.json says completed or, when the sweep cuts its runs
+// (MaxSteps), stopped at the cut or later.
+func (s *Sweep) Done(dir string) bool {
+	sum, err := readSummary(dir)
+	return err == nil && s.done(sum)
+}
+
+func (s *Sweep) done(sum *summary) bool {
+	return sum.Status == "completed" || s.MaxSteps > 0 && sum.Status == "stopped" && sum.Steps >= s.MaxSteps
 }
 
 func readSummary(dir string) (*summary, error) {
@@ -88,8 +101,8 @@ func figureOrder(names map[string]bool) []string {
 	return out
 }
 
-// WriteIndex writes DIR/sweep.csv: index, seed and the overrides of every
-// run.
+// WriteIndex writes DIR/sweep.csv: index, seed, the spec (with several)
+// and the overrides of every run.
 func (s *Sweep) WriteIndex(out string) error {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
@@ -115,13 +128,13 @@ type Table struct {
 // TableRow is one grid point × zip row over its seeds.
 type TableRow struct {
 	Overrides []Override
-	Runs      int // completed runs (seeds)
+	Runs      int // done runs (seeds; Done)
 	// Mean, Std (sample, n-1; 0 for one run) and Min by figure; absent
 	// when no completed run has the figure.
 	Mean, Std, Min map[string]float64
 }
 
-// Collect reads the summaries of the completed runs under out.
+// Collect reads the summaries of the done runs under out (Done).
 func (s *Sweep) Collect(out string) (*Table, error) {
 	t := &Table{Paths: s.Paths()}
 	points := s.Points()
@@ -130,7 +143,7 @@ func (s *Sweep) Collect(out string) (*Table, error) {
 	names := map[string]bool{}
 	for _, r := range s.Runs() {
 		sum, err := readSummary(RunDir(out, r.Index))
-		if err != nil || sum.Status != "completed" {
+		if err != nil || !s.done(sum) {
 			continue
 		}
 		runs[r.Point]++

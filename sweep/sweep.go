@@ -22,7 +22,10 @@ const MaxRuns = 1_000_000
 // Sweep is a loaded sweep file.
 type Sweep struct {
 	File string // the sweep file as given
-	Spec string // the spec, resolved against the sweep file's directory
+	// Specs are the specs the sweep trains (spec: one file or a list),
+	// the slowest-varying axis: every grid point × zip row × seed of the
+	// first, then of the next.
+	Specs []SpecFile
 	// Out is the sweep's directory (out:, relative to the working
 	// directory like a spec's output.dir); default
 	// results/sweeps/<file name without .yaml>.
@@ -30,10 +33,25 @@ type Sweep struct {
 	Grid []Axis // crossed, first axis slowest
 	Zip  []Axis // varied together, one row at a time
 	// Seeds are the seeds of every grid point × zip row; nil: one run
-	// with the spec's own seed (SpecSeed).
-	Seeds    []uint64
-	SpecSeed uint64
+	// with the spec's own seed (SpecFile.Seed).
+	Seeds []uint64
+	// MaxSteps, when > 0, cuts every run after this many optimizer steps
+	// (pinntrain sweep --steps: a smoke test); a run stopped there counts
+	// as done, for skipping and for the tables.
+	MaxSteps int
 }
+
+// SpecFile is one spec of a sweep.
+type SpecFile struct {
+	Name string // as written in the sweep file: the spec column's value
+	Path string // resolved against the sweep file's directory
+	Seed uint64 // the spec's own seed
+}
+
+// SpecColumn is the column (and override path) naming a run's spec when a
+// sweep has several; a spec has no top-level key spec, so no override
+// path is shadowed.
+const SpecColumn = "spec"
 
 // Axis is one override path with its values (YAML text, as --set takes).
 type Axis struct {
@@ -46,16 +64,24 @@ type Override struct{ Path, Value string }
 
 // Run is one training of the sweep.
 type Run struct {
-	Index     int
-	Point     int // grid point × zip row: the table row the run belongs to
-	Seed      uint64
-	Overrides []Override // grid then zip, in file order (the seed is separate)
+	Index int
+	Point int    // spec × grid point × zip row: the table row the run belongs to
+	Spec  string // the spec file it trains (SpecFile.Path)
+	Seed  uint64
+	// Overrides are the table row's: the spec's name first when the sweep
+	// has several specs (path SpecColumn), then grid, then zip, in file
+	// order (the seed is separate).
+	Overrides []Override
 }
 
-// Sets returns the run's overrides as --set arguments, seed included.
+// Sets returns the run's overrides as --set arguments, seed included
+// (the spec column is not an override).
 func (r Run) Sets() []string {
 	out := make([]string, 0, len(r.Overrides)+1)
 	for _, o := range r.Overrides {
+		if o.Path == SpecColumn || o.Path == "seed" {
+			continue // not an override; the seed is appended
+		}
 		out = append(out, o.Path+"="+o.Value)
 	}
 	return append(out, "seed="+strconv.FormatUint(r.Seed, 10))
@@ -203,17 +229,7 @@ func parse(path string, data []byte) (*Sweep, error) {
 			p.errorf(k, "unknown key %q (want spec, grid, zip, seeds, out)", k.Value)
 		}
 	}
-	if specNode == nil {
-		p.errorf(root, "spec: required (the spec file to sweep, relative to this file)")
-	} else if specNode.Kind != yaml.ScalarNode || specNode.Tag != "!!str" || specNode.Value == "" {
-		p.errorf(specNode, "spec: want a file name")
-		specNode = nil
-	} else {
-		sw.Spec = specNode.Value
-		if !filepath.IsAbs(sw.Spec) {
-			sw.Spec = filepath.Join(filepath.Dir(path), sw.Spec)
-		}
-	}
+	specNodes := p.specs(specNode, root, sw)
 	gridNodes := p.axes(gridNode, "grid", &sw.Grid)
 	zipNodes := p.axes(zipNode, "zip", &sw.Zip)
 	if len(sw.Zip) > 1 {
@@ -222,6 +238,16 @@ func parse(path string, data []byte) (*Sweep, error) {
 			if len(a.Values) != n {
 				p.errorf(zipNodes[i+1].key, "zip: %s has %d values, %s has %d (zipped lists vary together: give them one length)", a.Path, len(a.Values), sw.Zip[0].Path, n)
 			}
+		}
+	}
+	for i, a := range sw.Grid {
+		if a.Path == SpecColumn {
+			p.errorf(gridNodes[i].key, "grid: spec is not an override path (list the spec files in spec:)")
+		}
+	}
+	for i, a := range sw.Zip {
+		if a.Path == SpecColumn {
+			p.errorf(zipNodes[i].key, "zip: spec is not an override path (list the spec files in spec:)")
 		}
 	}
 	inGrid := map[string]bool{}
@@ -248,26 +274,73 @@ func parse(path string, data []byte) (*Sweep, error) {
 	if n := sw.count(); n > MaxRuns {
 		return nil, &Error{File: path, Line: root.Line, Col: root.Column, Msg: fmt.Sprintf("the sweep expands to %d runs (at most %d)", n, MaxRuns)}
 	}
-	// The spec must load, alone and with each override of the file.
-	spec, err := pde.Load(sw.Spec, nil)
-	if err != nil {
-		return nil, &Error{File: path, Line: specNode.Line, Col: specNode.Column, Msg: fmt.Sprintf("spec: %v", firstLine(err))}
-	}
-	sw.SpecSeed = spec.Seed
-	check := func(axes []Axis, nodes []axisNodes, what string) {
-		for i, a := range axes {
-			for j, v := range a.Values {
-				flag := a.Path + "=" + v
-				if _, err := pde.Load(sw.Spec, []string{flag}); err != nil {
-					msg := strings.TrimPrefix(firstLine(err), "--set "+flag+": ")
-					p.errorf(nodes[i].values[j], "%s: %s: %s", what, a.Path, msg)
+	// Every spec must load, alone and with each override of the file.
+	for i := range sw.Specs {
+		sf := &sw.Specs[i]
+		spec, err := pde.Load(sf.Path, nil)
+		if err != nil {
+			p.errorf(specNodes[i], "spec: %v", firstLine(err))
+			continue
+		}
+		sf.Seed = spec.Seed
+		check := func(axes []Axis, nodes []axisNodes, what string) {
+			for i, a := range axes {
+				for j, v := range a.Values {
+					flag := a.Path + "=" + v
+					if _, err := pde.Load(sf.Path, []string{flag}); err != nil {
+						msg := strings.TrimPrefix(firstLine(err), "--set "+flag+": ")
+						if len(sw.Specs) > 1 {
+							msg = sf.Name + ": " + msg
+						}
+						p.errorf(nodes[i].values[j], "%s: %s: %s", what, a.Path, msg)
+					}
 				}
 			}
 		}
+		check(sw.Grid, gridNodes, "grid")
+		check(sw.Zip, zipNodes, "zip")
 	}
-	check(sw.Grid, gridNodes, "grid")
-	check(sw.Zip, zipNodes, "zip")
 	return sw, p.err()
+}
+
+// specs reads spec:, one file name or a list of them, relative to the
+// sweep file, into sw.Specs; it returns their nodes, for errors.
+func (p *parser) specs(n, root *yaml.Node, sw *Sweep) []*yaml.Node {
+	if n == nil {
+		p.errorf(root, "spec: required (the spec file to sweep, or a list of them, relative to this file)")
+		return nil
+	}
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		if len(n.Content) == 0 {
+			p.errorf(n, "spec: empty list (give at least one spec file)")
+			return nil
+		}
+		items = n.Content
+	}
+	seen := map[string]bool{}
+	var nodes []*yaml.Node
+	for _, e := range items {
+		if e.Kind != yaml.ScalarNode || e.Tag != "!!str" || e.Value == "" {
+			p.errorf(e, "spec: want a file name or a list of file names")
+			continue
+		}
+		if seen[e.Value] {
+			p.errorf(e, "spec: %s appears twice", e.Value)
+			continue
+		}
+		seen[e.Value] = true
+		path := e.Value
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(filepath.Dir(p.file), path)
+		}
+		sw.Specs = append(sw.Specs, SpecFile{Name: e.Value, Path: path})
+		nodes = append(nodes, e)
+	}
+	return nodes
 }
 
 // axisNodes are the positions of an axis, for errors.
@@ -405,9 +478,9 @@ func (s *Sweep) count() int {
 	return n
 }
 
-// points is the number of grid points × zip rows (table rows).
+// points is the number of specs × grid points × zip rows (table rows).
 func (s *Sweep) points() int {
-	n := 1
+	n := max(1, len(s.Specs))
 	for _, a := range s.Grid {
 		if n > MaxRuns/len(a.Values)+1 {
 			return MaxRuns + 1
@@ -423,18 +496,23 @@ func (s *Sweep) points() int {
 // Count is the number of runs.
 func (s *Sweep) Count() int { return s.count() }
 
-// Points returns the overrides of every table row (grid point × zip row),
-// in run order.
+// Points returns the overrides of every table row (spec × grid point ×
+// zip row), in run order, with the spec's name first (path SpecColumn)
+// when the sweep has several specs.
 func (s *Sweep) Points() [][]Override {
 	np := s.points()
+	per := np / max(1, len(s.Specs)) // grid points × zip rows of one spec
 	nz := 1
 	if len(s.Zip) > 0 {
 		nz = len(s.Zip[0].Values)
 	}
 	out := make([][]Override, np)
 	for pt := range out {
-		g, z := pt/nz, pt%nz
 		var ov []Override
+		if len(s.Specs) > 1 {
+			ov = append(ov, Override{SpecColumn, s.Specs[pt/per].Name})
+		}
+		g, z := (pt%per)/nz, pt%nz
 		// grid index g in mixed radix, the last axis fastest
 		idx := make([]int, len(s.Grid))
 		for i := len(s.Grid) - 1; i >= 0; i-- {
@@ -453,26 +531,40 @@ func (s *Sweep) Points() [][]Override {
 	return out
 }
 
-// Runs returns every run in index order: grid points × zip rows × seeds,
-// seeds innermost.
+// Runs returns every run in index order: specs × grid points × zip rows ×
+// seeds, seeds innermost.
 func (s *Sweep) Runs() []Run {
-	seeds := s.Seeds
-	if seeds == nil {
-		seeds = []uint64{s.SpecSeed}
-	}
+	points := s.Points()
+	per := len(points) / max(1, len(s.Specs))
 	var runs []Run
-	for pt, ov := range s.Points() {
+	for pt, ov := range points {
+		sf := s.Specs[pt/per]
+		seeds := s.Seeds
+		if seeds == nil {
+			seeds = []uint64{sf.Seed}
+			// seed varied in grid or zip (allowed without seeds:)
+			for _, o := range ov {
+				if o.Path == "seed" {
+					if v, err := strconv.ParseUint(o.Value, 10, 64); err == nil {
+						seeds[0] = v
+					}
+				}
+			}
+		}
 		for _, seed := range seeds {
-			runs = append(runs, Run{Index: len(runs), Point: pt, Seed: seed, Overrides: ov})
+			runs = append(runs, Run{Index: len(runs), Point: pt, Spec: sf.Path, Seed: seed, Overrides: ov})
 		}
 	}
 	return runs
 }
 
-// Paths lists the override paths, grid then zip: the columns of sweep.csv
-// and of the tables.
+// Paths lists the columns of sweep.csv and of the tables before the
+// figures: the spec (with several), then the override paths, grid then zip.
 func (s *Sweep) Paths() []string {
 	var out []string
+	if len(s.Specs) > 1 {
+		out = append(out, SpecColumn)
+	}
 	for _, a := range append(append([]Axis(nil), s.Grid...), s.Zip...) {
 		out = append(out, a.Path)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -85,7 +86,7 @@ seeds: [5, 6]
 	}
 	// every run's overrides load
 	for _, r := range runs[:4] {
-		if _, err := pde.Load(sw.Spec, r.Sets()); err != nil {
+		if _, err := pde.Load(r.Spec, r.Sets()); err != nil {
 			t.Errorf("run %d: %v", r.Index, err)
 		}
 	}
@@ -117,6 +118,104 @@ func TestSeedsForms(t *testing.T) {
 	}
 }
 
+// TestSeveralSpecs: spec: as a list is the slowest axis; each spec keeps
+// its own seed, the spec column leads sweep.csv and the tables, and it is
+// not an override.
+func TestSeveralSpecs(t *testing.T) {
+	path := writeSweep(t, "spec: [tiny.yaml, other.yaml]\ngrid: {training.lr: [0.1, 0.2]}\n")
+	other := strings.Replace(strings.Replace(tinySpec, "seed: 7", "seed: 9", 1), "name: tiny", "name: other", 1)
+	if err := os.WriteFile(filepath.Join(filepath.Dir(path), "other.yaml"), []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sw, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := sw.Runs()
+	if len(runs) != 4 {
+		t.Fatalf("%d runs, want 4", len(runs))
+	}
+	dir := filepath.Dir(path)
+	want := []struct {
+		spec string
+		seed uint64
+		sets []string
+	}{
+		{"tiny.yaml", 7, []string{"training.lr=0.1", "seed=7"}},
+		{"tiny.yaml", 7, []string{"training.lr=0.2", "seed=7"}},
+		{"other.yaml", 9, []string{"training.lr=0.1", "seed=9"}},
+		{"other.yaml", 9, []string{"training.lr=0.2", "seed=9"}},
+	}
+	for i, w := range want {
+		r := runs[i]
+		if r.Spec != filepath.Join(dir, w.spec) || r.Seed != w.seed || r.Point != i || !reflect.DeepEqual(r.Sets(), w.sets) {
+			t.Errorf("run %d: spec %s seed %d point %d sets %v; want %+v", i, r.Spec, r.Seed, r.Point, r.Sets(), w)
+		}
+		if r.Overrides[0] != (Override{SpecColumn, w.spec}) {
+			t.Errorf("run %d: first override %v", i, r.Overrides[0])
+		}
+	}
+	if !reflect.DeepEqual(sw.Paths(), []string{"spec", "training.lr"}) {
+		t.Errorf("Paths %v", sw.Paths())
+	}
+	out := t.TempDir()
+	if err := sw.WriteIndex(out); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "sweep.csv")); !strings.HasPrefix(string(b), "index,seed,spec,training.lr\n0,7,tiny.yaml,0.1\n") {
+		t.Errorf("sweep.csv:\n%s", b)
+	}
+}
+
+// TestSeedInZip: without seeds:, seed may be varied in grid or zip; the
+// run's seed is that value (sweep.csv and --set agree).
+func TestSeedInZip(t *testing.T) {
+	sw, err := Load(writeSweep(t, "spec: tiny.yaml\nzip:\n  seed: [1, 2]\n  training.lr: [0.1, 0.2]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := sw.Runs()
+	for i, want := range []uint64{1, 2} {
+		r := runs[i]
+		if r.Seed != want || !reflect.DeepEqual(r.Sets(), []string{"training.lr=" + []string{"0.1", "0.2"}[i], "seed=" + strconv.FormatUint(want, 10)}) {
+			t.Errorf("run %d: seed %d, sets %v; want seed %d", i, r.Seed, r.Sets(), want)
+		}
+		spec, err := pde.Load(r.Spec, r.Sets())
+		if err != nil || spec.Seed != want {
+			t.Errorf("run %d: loaded seed %v (%v), want %d", i, spec, err, want)
+		}
+	}
+}
+
+// TestMaxStepsDone: with MaxSteps a run stopped at the cut (or later) is
+// done and counted; one stopped before it, or without MaxSteps, is not.
+func TestMaxStepsDone(t *testing.T) {
+	sw, err := Load(writeSweep(t, "spec: tiny.yaml\nseeds: [0, 1]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	for i, steps := range []int{5, 4} {
+		dir := RunDir(out, i)
+		os.MkdirAll(dir, 0o755)
+		b, _ := json.Marshal(map[string]any{"status": "stopped", "steps": steps, "loss": 1.0, "rel_l2": map[string]float64{"u": 0.5}})
+		if err := os.WriteFile(filepath.Join(dir, "summary.json"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if sw.Done(RunDir(out, 0)) {
+		t.Error("a stopped run is done without MaxSteps")
+	}
+	sw.MaxSteps = 5
+	if !sw.Done(RunDir(out, 0)) || sw.Done(RunDir(out, 1)) {
+		t.Errorf("MaxSteps 5: done %v %v, want true false", sw.Done(RunDir(out, 0)), sw.Done(RunDir(out, 1)))
+	}
+	tab, err := sw.Collect(out)
+	if err != nil || tab.Rows[0].Runs != 1 {
+		t.Errorf("collected %v runs (%v), want 1", tab.Rows[0].Runs, err)
+	}
+}
+
 // TestBadSweeps: every malformed sweep file is an error at file:line:col.
 func TestBadSweeps(t *testing.T) {
 	cases := []struct{ name, src, want string }{
@@ -140,6 +239,11 @@ func TestBadSweeps(t *testing.T) {
 		{"not a mapping", "- 1\n", "s.yaml:1:1: sweep: want a mapping"},
 		{"empty", "", "empty sweep file"},
 		{"duplicate key", "spec: tiny.yaml\nspec: tiny.yaml\n", `s.yaml:2:1: sweep: key "spec" appears twice`},
+		{"empty spec list", "spec: []\n", "s.yaml:1:7: spec: empty list"},
+		{"spec listed twice", "spec: [tiny.yaml, tiny.yaml]\n", "s.yaml:1:19: spec: tiny.yaml appears twice"},
+		{"spec not a name", "spec: [tiny.yaml, [a]]\n", "s.yaml:1:19: spec: want a file name or a list of file names"},
+		{"missing spec in list", "spec: [tiny.yaml, nope.yaml]\n", "s.yaml:1:19: spec: "},
+		{"spec as a path", "spec: tiny.yaml\ngrid: {spec: [a.yaml]}\n", "s.yaml:2:8: grid: spec is not an override path"},
 		{"too many runs", "spec: tiny.yaml\nseeds: {from: 0, count: 2000000}\n", "s.yaml:2:25: seeds.count: want 1 to 1000000"},
 	}
 	for _, c := range cases {

@@ -6,8 +6,8 @@
 //	pinntrain eval RUN_DIR --points FILE.csv [--out FILE.csv]
 //	pinntrain resume RUN_DIR [--steps N] [--quiet]
 //	pinntrain discover RUN_DIR [--degree N] [--extra EXPR]... [--max-rel-error E] [--threshold T] [--form strong|weak] [--hidden NAME]
-//	pinntrain reproduce NAME|all [--quick]
-//	pinntrain sweep SWEEP.yaml [--jobs N] [--index I] [--out DIR] [--quiet] [--count] [--collect]
+//	pinntrain reproduce NAME|all [--quick] [--jobs N] [--collect] [--quiet]
+//	pinntrain sweep SWEEP.yaml [--jobs N] [--index I] [--out DIR] [--steps N] [--quiet] [--count] [--collect]
 //	pinntrain version
 //
 // Exit codes: 0 success; 1 the run failed (with a one-line reason); 2 the
@@ -50,8 +50,8 @@ const usage = `usage:
   pinntrain eval RUN_DIR --points FILE.csv [--out FILE.csv]
   pinntrain resume RUN_DIR [--steps N] [--quiet]
   pinntrain discover RUN_DIR [--degree N] [--extra EXPR]... [--max-rel-error E] [--threshold T] [--form strong|weak] [--hidden NAME] [--quiet]
-  pinntrain reproduce NAME|all [--quick] [--quiet]
-  pinntrain sweep SWEEP.yaml [--jobs N] [--index I] [--out DIR] [--quiet] [--count] [--collect]
+  pinntrain reproduce NAME|all [--quick] [--jobs N] [--collect] [--quiet]
+  pinntrain sweep SWEEP.yaml [--jobs N] [--index I] [--out DIR] [--steps N] [--quiet] [--count] [--collect]
   pinntrain version
   mpirun -np N pinntrain train|resume ...   (built with -tags mpi: data-parallel)
 pinntrain COMMAND --help prints that command's line; docs/cli.md has every flag.`

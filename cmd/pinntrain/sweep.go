@@ -35,7 +35,7 @@ const (
 )
 
 func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	p, err := parseArgs(args, flagSpec{"jobs": true, "index": true, "out": true, "quiet": false, "count": false, "collect": false, "no-tables": false})
+	p, err := parseArgs(args, flagSpec{"jobs": true, "index": true, "out": true, "steps": true, "quiet": false, "count": false, "collect": false, "no-tables": false})
 	if err != nil {
 		return err
 	}
@@ -69,6 +69,14 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !hasJobs {
 		jobs = 1
 	}
+	steps, hasSteps, err := p.intFlag("steps")
+	if err != nil {
+		return err
+	}
+	if hasSteps && steps < 1 {
+		return usagef("flag --steps: want at least 1, got %d", steps)
+	}
+	sw.MaxSteps = steps
 	index, hasIndex, err := sweepIndex(p, hasJobs)
 	if err != nil {
 		return err
@@ -92,15 +100,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if hasIndex {
 			runs = runs[index : index+1]
 		}
-		res := runSweep(ctx, path, sw, out, runs, jobs, quiet, stdout, stderr)
-		for _, r := range res {
-			switch r.outcome {
-			case runFailed:
-				failed = append(failed, fmt.Sprintf("run %d: %s", r.index, r.msg))
-			case runInterrupted:
-				interrupted = true
-			}
-		}
+		failed, interrupted = outcomes(runSweep(ctx, path, sw, out, runs, jobs, hasIndex, quiet, stdout, stderr))
 	}
 	if p.set["no-tables"] {
 		// a worker of a sweep with --jobs: the parent writes the tables
@@ -130,6 +130,20 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("%d run(s) failed (%s)", len(failed), failed[0])
 	}
 	return nil
+}
+
+// outcomes sums up a sweep's results: the failed runs, one line each, and
+// whether any was interrupted.
+func outcomes(res []runResult) (failed []string, interrupted bool) {
+	for _, r := range res {
+		switch r.outcome {
+		case runFailed:
+			failed = append(failed, fmt.Sprintf("run %d: %s", r.index, r.msg))
+		case runInterrupted:
+			interrupted = true
+		}
+	}
+	return failed, interrupted
 }
 
 // sweepIndex is --index, else (without --jobs) SLURM_ARRAY_TASK_ID or
@@ -175,12 +189,15 @@ type runResult struct {
 	msg     string
 }
 
-// runSweep trains the given runs, jobs at a time: one at a time in this
-// process, or with jobs > 1 each in a child process of its own (runs share
-// nothing; a child killed takes only its run with it). Workers take runs
-// from one queue, so no run is started twice by this sweep; a run another
-// process is writing (its directory locked) is left to it.
-func runSweep(ctx context.Context, path string, sw *sweep.Sweep, out string, runs []sweep.Run, jobs int, quiet bool, stdout, stderr io.Writer) []runResult {
+// runSweep trains the given runs, jobs at a time, each in a child process
+// of its own (pinntrain sweep FILE --index I): runs share nothing, a child
+// killed takes only its run with it, and each run's summary reports its
+// own peak memory. inProcess trains them here instead (the one run of an
+// --index invocation: a Slurm or Kubernetes task, or such a child).
+// Workers take runs from one queue, so no run is started twice by this
+// sweep; a run another process is writing (its directory locked) is left
+// to it.
+func runSweep(ctx context.Context, path string, sw *sweep.Sweep, out string, runs []sweep.Run, jobs int, inProcess, quiet bool, stdout, stderr io.Writer) []runResult {
 	var mu sync.Mutex // serialises the output lines
 	say := func(format string, args ...any) {
 		if quiet {
@@ -200,10 +217,10 @@ func runSweep(ctx context.Context, path string, sw *sweep.Sweep, out string, run
 			defer wg.Done()
 			for r := range queue {
 				var res runResult
-				if jobs == 1 {
+				if inProcess {
 					res = runOne(sw, out, r, quiet, stdout, &mu)
 				} else {
-					res = runWorker(ctx, path, out, r, jobs, quiet, stdout, &mu)
+					res = runWorker(ctx, path, sw, out, r, jobs, quiet, stdout, &mu)
 				}
 				switch res.outcome {
 				case runSkipped:
@@ -257,16 +274,19 @@ func runOne(sw *sweep.Sweep, out string, r sweep.Run, quiet bool, stdout io.Writ
 		return res
 	}
 	defer unlock()
-	if sweep.Status(dir) == "completed" {
+	if sw.Done(dir) {
 		res.outcome = runSkipped
 		return res
 	}
-	args := []string{"train", sw.Spec, "--out", dir, "--quiet"}
+	args := []string{"train", r.Spec, "--out", dir, "--quiet"}
 	for _, s := range r.Sets() {
 		args = append(args, "--set", s)
 	}
 	if st, err := os.Stat(filepath.Join(dir, "checkpoint.npz")); err == nil && st.Mode().IsRegular() {
 		args = []string{"resume", dir, "--quiet"}
+	}
+	if sw.MaxSteps > 0 {
+		args = append(args, "--steps", strconv.Itoa(sw.MaxSteps))
 	}
 	if !quiet {
 		mu.Lock()
@@ -301,9 +321,12 @@ func runOne(sw *sweep.Sweep, out string, r sweep.Run, quiet bool, stdout io.Writ
 
 // runWorker runs run r in a child process (pinntrain sweep FILE --index I
 // --no-tables), whose output lines (already prefixed) it passes on.
-func runWorker(ctx context.Context, path, out string, r sweep.Run, jobs int, quiet bool, stdout io.Writer, mu *sync.Mutex) runResult {
+func runWorker(ctx context.Context, path string, sw *sweep.Sweep, out string, r sweep.Run, jobs int, quiet bool, stdout io.Writer, mu *sync.Mutex) runResult {
 	res := runResult{index: r.Index}
 	args := []string{"sweep", path, "--index", strconv.Itoa(r.Index), "--out", out, "--no-tables"}
+	if sw.MaxSteps > 0 {
+		args = append(args, "--steps", strconv.Itoa(sw.MaxSteps))
+	}
 	if quiet {
 		args = append(args, "--quiet")
 	}

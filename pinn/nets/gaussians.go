@@ -36,14 +36,10 @@ import (
 // reverse pass differentiates through the centres and shapes too. The
 // centres are parameters of their own (not folded into a bias) so that an
 // optimizer step moves them by about its learning rate, whatever the width.
-// gaussWidth is the initial width of a Gaussian in units of the centres'
-// mean spacing. Strongly overlapping Gaussians train better than ones as
-// wide as the spacing, too wide ones worse: on the 1-D multi-scale Poisson
-// problem (configs/papers/pig/poisson1d_multiscale_pig.yaml: 100
-// Gaussians, a 16-wide network, 3000 Adam steps) the relative L2 error was
-// 0.27 at width 2, 5.2e-2 at 4 and 3.4 at 8 (measured 2026-12-07 with
-// this constant changed; results/pig.md).
-const gaussWidth = 4.0
+// The initial width of a Gaussian is model.width (pde.DefaultGaussianWidth)
+// times the centres' mean spacing: strongly overlapping Gaussians train
+// better than ones as wide as the spacing, too wide ones worse (the sweep
+// configs/papers/pig/width.yaml measures it; results/pig.md).
 
 type gaussians struct {
 	K, n  int
@@ -112,7 +108,11 @@ func (m *MLP) addGaussians(g *G.ExprGraph, dt tensor.Dtype, mc pde.Model) error 
 	}
 	// Initial width: gaussWidth times the spacing of K points spread over
 	// [-1, 1]^n.
-	gs.sigma = 2 * gaussWidth / math.Pow(float64(K), 1/float64(n))
+	width := mc.Width
+	if width <= 0 {
+		width = pde.DefaultGaussianWidth // a Model not from the loader
+	}
+	gs.sigma = 2 * width / math.Pow(float64(K), 1/float64(n))
 	m.gauss = gs
 	h := m.Sizes[1]
 	m.W[0] = G.NewMatrix(g, dt, G.WithShape(K, h), G.WithName(m.name+"/W0"), G.WithValue(tensors.New(dt, K, h)))
