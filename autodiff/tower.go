@@ -77,6 +77,7 @@ func init() {
 	Register(atanTower{})
 	Register(absTower{})
 	Register(signTower{})
+	Register(heavisideTower{})
 }
 
 // powers returns x^0..x^n as nodes, x^0 being nil (meaning 1).
@@ -714,6 +715,39 @@ func (signTower) Float64(y float64, K int) []float64 {
 		out[0] = 1
 	case y < 0:
 		out[0] = -1
+	}
+	return out
+}
+
+// heavisideTower: heaviside(y) = 1 for y > 0, else 0, the value of a
+// comparison; piecewise constant, so every derivative is zero (away from
+// 0).
+type heavisideTower struct{}
+
+func (heavisideTower) Name() string { return "heaviside" }
+
+func (heavisideTower) Derivs(y *G.Node, K int) ([]*G.Node, error) {
+	out := make([]*G.Node, K+1)
+	// (sign(y) + |sign(y)|)/2: 1, 0, 0 for y > 0, y = 0, y < 0
+	s, err := G.Sign(y)
+	if err != nil {
+		return nil, err
+	}
+	a, err := G.Abs(s)
+	if err != nil {
+		return nil, err
+	}
+	if s, err = G.Add(s, a); err != nil {
+		return nil, err
+	}
+	out[0], err = scaleNode(s, 0.5)
+	return out, err
+}
+
+func (heavisideTower) Float64(y float64, K int) []float64 {
+	out := make([]float64, K+1)
+	if y > 0 {
+		out[0] = 1
 	}
 	return out
 }

@@ -158,7 +158,7 @@ func (d differ) diffCall(n *Call, v string) (Expr, error) {
 			return div(p, da, mul(p, num(p, 2), call(p, "sqrt", a))), nil
 		case "abs":
 			outer = call(p, "sign", a)
-		case "sign":
+		case "sign", "heaviside":
 			return num(p, 0), nil
 		case "tanh":
 			outer = sub(p, one, pow(p, call(p, "tanh", a), num(p, 2)))

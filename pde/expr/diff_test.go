@@ -35,6 +35,9 @@ var fdCases = []fdCase{
 	{src: "max(sin(x), cos(y))*exp(x)", kink: "sin(x) - cos(y)"},
 	{src: "(1 + x^2)^(sin(y) + 2)"},
 	{src: "a*x^2 + b*y"}, // a, b are constants to Diff (0 derivative)
+	// piecewise: comparisons and where differentiate along the active piece
+	{src: "where(x > y, x^2*y, sin(x*y))", kink: "x - y"},
+	{src: "(x < 0.5)*x^3 + (x >= 0.5)*exp(x)", kink: "x - 0.5"},
 }
 
 // TestDiffFiniteDifferences checks Diff against central finite differences

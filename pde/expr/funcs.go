@@ -10,24 +10,27 @@ type builtin struct {
 }
 
 // builtins are the elementwise functions of SPEC.md §2, plus sign, which
-// Diff needs for the derivative of abs (and of min and max). sign is an
-// ordinary function to the compiler: its derivatives are all zero.
+// Diff needs for the derivative of abs (and of min and max), and
+// heaviside, the value of a comparison. Both are ordinary functions to the
+// compiler whose derivatives are all zero (they are constant piece by
+// piece).
 var builtins = map[string]builtin{
-	"sin":     {arity: 1, f1: math.Sin},
-	"cos":     {arity: 1, f1: math.Cos},
-	"tan":     {arity: 1, f1: math.Tan},
-	"exp":     {arity: 1, f1: math.Exp},
-	"log":     {arity: 1, f1: math.Log},
-	"sqrt":    {arity: 1, f1: math.Sqrt},
-	"abs":     {arity: 1, f1: math.Abs},
-	"tanh":    {arity: 1, f1: math.Tanh},
-	"sinh":    {arity: 1, f1: math.Sinh},
-	"cosh":    {arity: 1, f1: math.Cosh},
-	"arctan":  {arity: 1, f1: math.Atan},
-	"sigmoid": {arity: 1, f1: sigmoid},
-	"sign":    {arity: 1, f1: sign},
-	"min":     {arity: 2, f2: math.Min},
-	"max":     {arity: 2, f2: math.Max},
+	"sin":       {arity: 1, f1: math.Sin},
+	"cos":       {arity: 1, f1: math.Cos},
+	"tan":       {arity: 1, f1: math.Tan},
+	"exp":       {arity: 1, f1: math.Exp},
+	"log":       {arity: 1, f1: math.Log},
+	"sqrt":      {arity: 1, f1: math.Sqrt},
+	"abs":       {arity: 1, f1: math.Abs},
+	"tanh":      {arity: 1, f1: math.Tanh},
+	"sinh":      {arity: 1, f1: math.Sinh},
+	"cosh":      {arity: 1, f1: math.Cosh},
+	"arctan":    {arity: 1, f1: math.Atan},
+	"sigmoid":   {arity: 1, f1: sigmoid},
+	"sign":      {arity: 1, f1: sign},
+	"heaviside": {arity: 1, f1: heaviside},
+	"min":       {arity: 2, f2: math.Min},
+	"max":       {arity: 2, f2: math.Max},
 }
 
 // sigmoid avoids exp overflow for large |x| by using the form whose
@@ -38,6 +41,18 @@ func sigmoid(x float64) float64 {
 	}
 	z := math.Exp(x)
 	return z / (1 + z)
+}
+
+// heaviside is 1 for x > 0, 0 for x <= 0 (NaN stays NaN): the value of a
+// comparison (a < b is heaviside(b - a)).
+func heaviside(x float64) float64 {
+	switch {
+	case x > 0:
+		return 1
+	case x <= 0:
+		return 0
+	}
+	return x
 }
 
 func sign(x float64) float64 {

@@ -11,7 +11,7 @@ const (
 	tokEOF tokKind = iota
 	tokNum
 	tokIdent
-	tokOp // one of + - * / ^ ( ) [ ] , =
+	tokOp // one of + - * / ^ ( ) [ ] , = < <= > >=
 )
 
 type token struct {
@@ -84,6 +84,14 @@ func lex(src string) ([]token, error) {
 				i++
 			}
 			toks = append(toks, token{kind: tokIdent, text: src[start:i], pos: pos(start)})
+		case c == '<' || c == '>':
+			// comparisons: < <= > >=
+			n := 1
+			if i+1 < len(src) && src[i+1] == '=' {
+				n = 2
+			}
+			toks = append(toks, token{kind: tokOp, text: src[i : i+n], pos: pos(i)})
+			i += n
 		case c == '+' || c == '-' || c == '*' || c == '/' || c == '^' ||
 			c == '(' || c == ')' || c == '[' || c == ']' || c == ',' || c == '=':
 			toks = append(toks, token{kind: tokOp, text: src[i : i+1], pos: pos(i)})

@@ -50,6 +50,10 @@ func TestPrecedence(t *testing.T) {
 		{"x = y", 1},
 		{"2*x = y + 1", 3},
 		{"(x + y)*(x - y)", 5},
+		// comparisons are 1 where they hold, else 0; looser than + -
+		{"x < y", 0}, {"x > y", 1}, {"x >= 3", 1}, {"x <= 3", 1}, {"x < 3", 0}, {"x > 3", 0},
+		{"x + 1 > y*2", 0}, {"x + 1 >= y*2", 1}, {"(x > 1)*(y > 1)", 1}, {"2*(y <= 1) + 1", 1},
+		{"where(x > y, x, y)", 3}, {"where(x < y, 1, 2) + 1", 3}, {"where((x > 2)*(y > 2), 1, -1)", -1},
 	} {
 		e := mustParse(t, c.src)
 		got, err := Eval(e, vars, at)
@@ -107,6 +111,9 @@ func TestParseErrors(t *testing.T) {
 		msg string
 	}{
 		{"u_xx - * 2", 8, `unexpected "*"`},
+		{"x < y < 1", 7, "comparisons do not chain"},
+		{"x <", 4, "unexpected end of expression"},
+		{"where(x > 0, 1)", 1, "where(...) takes a condition and two values, got 2"},
 		{"x +", 4, "unexpected end of expression"},
 		{"", 1, "unexpected end of expression"},
 		{"(x+1", 1, "unbalanced parenthesis"},

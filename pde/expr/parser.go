@@ -3,7 +3,8 @@ package expr
 // Parse parses one expression of the language of SPEC.md §2.
 //
 // Precedence, loosest first: "=" (at most one, "lhs = rhs" becomes
-// Binary{'-', lhs, rhs}), then + - (left-associative), * / (left), unary
+// Binary{'-', lhs, rhs}), then one comparison < <= > >= (parseExpr), then
+// + - (left-associative), * / (left), unary
 // minus, ^ (right-associative, binding tighter than unary minus, so -x^2 is
 // -(x^2); its right operand may itself start with a minus: 2^-1).
 //
@@ -75,7 +76,47 @@ func (p *parser) unexpected(t token) error {
 	return Errorf(t.pos, "unexpected %s", t.describe())
 }
 
+// parseExpr parses a sum, or a comparison of two sums: a < b is
+// heaviside(b - a), 1 where it holds and 0 elsewhere (a constant piece by
+// piece, so its derivatives are zero); a <= b is 1 - heaviside(a - b).
+// Comparisons do not chain.
 func (p *parser) parseExpr() (Expr, error) {
+	l, err := p.parseSum()
+	if err != nil {
+		return nil, err
+	}
+	t := p.peek()
+	if !isComparison(t) {
+		return l, nil
+	}
+	p.next()
+	r, err := p.parseSum()
+	if err != nil {
+		return nil, err
+	}
+	if n := p.peek(); isComparison(n) {
+		return nil, Errorf(n.pos, "comparisons do not chain: write (a < b)*(b < c) for a < b < c")
+	}
+	h := func(x Expr) Expr { return &Call{P: t.pos, Func: "heaviside", Args: []Expr{x}} }
+	diff := func(a, b Expr) Expr { return &Binary{P: t.pos, Op: '-', L: a, R: b} }
+	one := func() Expr { return &Num{P: t.pos, Value: 1} }
+	switch t.text {
+	case "<":
+		return h(diff(r, l)), nil
+	case ">":
+		return h(diff(l, r)), nil
+	case "<=":
+		return diff(one(), h(diff(l, r))), nil
+	default: // >=
+		return diff(one(), h(diff(r, l))), nil
+	}
+}
+
+func isComparison(t token) bool {
+	return t.kind == tokOp && (t.text == "<" || t.text == "<=" || t.text == ">" || t.text == ">=")
+}
+
+func (p *parser) parseSum() (Expr, error) {
 	p.depth++
 	defer func() { p.depth-- }()
 	if p.depth > maxDepth {
@@ -274,6 +315,18 @@ func (p *parser) parseCall(name token) (Expr, error) {
 		if id, ok := firstIdent(args); ok && len(args) == 4 {
 			return &IndexedSum{P: name.pos, Var: id.Name, From: args[1], To: args[2], Body: args[3]}, nil
 		}
+	case "where":
+		// where(c, a, b) = c*a + (1 - c)*b for a condition c of value 0 or 1
+		// (a comparison, or a product of them for "and"); both branches are
+		// evaluated everywhere.
+		if len(args) != 3 {
+			return nil, Errorf(name.pos, "where(...) takes a condition and two values, got %d argument(s)", len(args))
+		}
+		c, a, b := args[0], args[1], args[2]
+		notC := withPos(c, c.Position()) // a second copy: trees are not shared
+		return &Binary{P: name.pos, Op: '+',
+			L: &Binary{P: name.pos, Op: '*', L: c, R: a},
+			R: &Binary{P: name.pos, Op: '*', L: &Binary{P: name.pos, Op: '-', L: &Num{P: name.pos, Value: 1}, R: notC}, R: b}}, nil
 	}
 	return &Call{P: name.pos, Func: name.text, Args: args}, nil
 }

@@ -633,6 +633,8 @@ func derivs2(name string, a float64) (f, f1, f2 float64, ok bool) {
 		return math.Abs(a), sign(a), 0, true
 	case "sign":
 		return sign(a), 0, 0, true
+	case "heaviside":
+		return heaviside(a), 0, 0, true
 	case "tanh":
 		t := math.Tanh(a)
 		return t, 1 - t*t, -2 * t * (1 - t*t), true
