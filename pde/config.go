@@ -62,6 +62,13 @@ type Model struct {
 	// Width is the Gaussians' initial width in units of the centres' mean
 	// spacing (default DefaultGaussianWidth; the result depends on it).
 	Width float64
+	// Subdomains (type fbpinn: finite-basis PINNs, Moseley et al. 2023)
+	// is the number of overlapping subdomains along each network input
+	// (one entry per input, or one for all), each with a network of
+	// Layers; Overlap is how far a subdomain reaches past its tile on each
+	// side, as a fraction of the tile's width (default DefaultOverlap).
+	Subdomains []int
+	Overlap    float64
 	// Architecture is mlp (default) or modified: the modified MLP of Wang,
 	// Teng & Perdikaris (2021), whose hidden layers are gated between two
 	// encoders of the input (all hidden widths must be equal).
@@ -135,6 +142,10 @@ const (
 	// the centres' spacing (PIG on the multi-scale Poisson problem of
 	// results/pig.md: 0.27 at 2, 5.2e-2 at 4, 3.4 at 8).
 	DefaultGaussianWidth = 4.0
+	DefaultOverlap       = 0.25
+	// MaxSubdomains bounds model.type fbpinn's subdomains (one network
+	// each, every network evaluated at every point).
+	MaxSubdomains = 256
 )
 
 // DefaultGaussianLayers is the small network after physics-informed

@@ -85,8 +85,11 @@
 //     "boundary" selects the sphere of the ball or every face of the box
 //     (Face.Var == BoundaryFace), and "x == c" is refused.
 //   - model: type mlp | gaussians (physics-informed Gaussians, Kang et al.
-//     2025: count Gaussians with trainable centres and covariances feed
-//     16-wide layers by default; layers: [] is the mixture), architecture mlp | modified (Wang, Teng & Perdikaris 2021),
+//     2025: count Gaussians with trainable centres and covariances, of
+//     initial width width, feed 16-wide layers by default; layers: [] is
+//     the mixture) | fbpinn (finite-basis PINNs, Moseley et al. 2023:
+//     subdomains tiles of the normalised inputs, each with its own network
+//     of layers and a window; overlap), architecture mlp | modified (Wang, Teng & Perdikaris 2021),
 //     fourier: {features, scale} (random Fourier features of the inputs),
 //     separate: true (one network per field, Model.Separate) and
 //     fields: {f: {layers, activation}} (that field's own network,

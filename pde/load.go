@@ -978,7 +978,7 @@ func (b *build) typedCondition(f map[string]entry, it *yaml.Node, path string, i
 func (b *build) model(n *yaml.Node) {
 	m := &b.s.Model
 	m.Layers, m.Activation = DefaultLayers, DefaultActivation
-	f := b.fields(n, "model", "layers", "activation", "output", "normalize", "architecture", "fourier", "separate", "fields", "type", "count", "width")
+	f := b.fields(n, "model", "layers", "activation", "output", "normalize", "architecture", "fourier", "separate", "fields", "type", "count", "width", "subdomains", "overlap")
 	b.modelType(f)
 	if e, ok := f["layers"]; ok {
 		if v := deref(e.val); m.Type == "gaussians" && v != nil && v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
@@ -1036,8 +1036,9 @@ func (b *build) modelType(f map[string]entry) {
 	m := &b.s.Model
 	m.Type = DefaultModelType
 	if e, ok := f["type"]; ok {
-		m.Type, _ = b.oneOf(e.val, "model.type", "mlp", "gaussians")
+		m.Type, _ = b.oneOf(e.val, "model.type", "mlp", "gaussians", "fbpinn")
 	}
+	b.fbpinn(f)
 	e, ok := f["count"]
 	w, hasWidth := f["width"]
 	if m.Type != "gaussians" {
@@ -1065,6 +1066,60 @@ func (b *build) modelType(f map[string]entry) {
 	}
 	if x, ok := f["separate"]; ok && deref(x.val).Value == "true" {
 		b.errorf(x.key, "model.separate: not with model.type gaussians yet (one mixture with an output per field)")
+	}
+}
+
+// fbpinn reads model.subdomains and model.overlap (model.type fbpinn
+// only).
+func (b *build) fbpinn(f map[string]entry) {
+	m := &b.s.Model
+	sd, hasSD := f["subdomains"]
+	ov, hasOv := f["overlap"]
+	if m.Type != "fbpinn" {
+		if hasSD {
+			b.errorf(sd.key, "model.subdomains: for model.type fbpinn only")
+		}
+		if hasOv {
+			b.errorf(ov.key, "model.overlap: for model.type fbpinn only")
+		}
+		return
+	}
+	m.Overlap = DefaultOverlap
+	if !hasSD {
+		b.errorf(f["type"].val, "model.type fbpinn needs model.subdomains: the number of subdomains along each input (one per variable, e.g. [8, 2], or one number for all)")
+	} else if v := deref(sd.val); v != nil && v.Kind == yaml.ScalarNode {
+		if k, ok := b.intOf(v, "model.subdomains", 1); ok {
+			m.Subdomains = []int{k}
+		}
+	} else {
+		m.Subdomains, _ = b.widths(sd.val, "model.subdomains")
+	}
+	if n := len(b.p.Variables); b.p.Vector == nil && n > 0 && len(m.Subdomains) > 1 && len(m.Subdomains) != n {
+		b.errorf(sd.val, "model.subdomains: %d entries for %d variables (give one per variable, in order, or one number for all)", len(m.Subdomains), n)
+	}
+	total := 1
+	for _, k := range m.Subdomains {
+		total *= k
+		if total > MaxSubdomains {
+			b.errorf(sd.val, "model.subdomains: more than %d subdomains (each has a network evaluated at every point)", MaxSubdomains)
+			break
+		}
+	}
+	if hasOv {
+		if v, ok := b.positive(ov.val, "model.overlap"); ok {
+			if v > 1 {
+				b.errorf(ov.val, "model.overlap: want a fraction of the tile width in (0, 1], got %g", v)
+			}
+			m.Overlap = v
+		}
+	}
+	for _, k := range []string{"fourier", "architecture"} {
+		if x, ok := f[k]; ok && (k == "fourier" || deref(x.val).Value == "modified") {
+			b.errorf(x.key, "model.%s: not with model.type fbpinn (each subdomain's network is a plain MLP)", k)
+		}
+	}
+	if x, ok := f["normalize"]; ok && deref(x.val).Value == "false" {
+		b.errorf(x.key, "model.normalize: model.type fbpinn tiles the normalised inputs [-1, 1]^n: keep normalize true")
 	}
 }
 

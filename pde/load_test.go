@@ -526,6 +526,39 @@ func TestGaussianModel(t *testing.T) {
 	}
 }
 
+// TestFBPINNModel: model.type fbpinn reads subdomains (a list or one
+// number) and overlap (default DefaultOverlap); its conflicts are errors at
+// their keys.
+func TestFBPINNModel(t *testing.T) {
+	fb := strings.Replace(pigSpec, "{type: gaussians, count: 12}", "{type: fbpinn, subdomains: [4], layers: [8]}", 1)
+	s, err := LoadBytes("fb.yaml", []byte(fb), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := s.Model; m.Type != "fbpinn" || !reflect.DeepEqual(m.Subdomains, []int{4}) || m.Overlap != DefaultOverlap {
+		t.Errorf("model %+v", m)
+	}
+	if s, err := LoadBytes("fb.yaml", []byte(fb), []string{"model.subdomains=3", "model.overlap=0.5"}); err != nil || !reflect.DeepEqual(s.Model.Subdomains, []int{3}) || s.Model.Overlap != 0.5 {
+		t.Errorf("subdomains=3, overlap=0.5: %v", err)
+	}
+	for _, tc := range []struct{ model, want string }{
+		{"{type: fbpinn}", "model.type fbpinn needs model.subdomains"},
+		{"{type: fbpinn, subdomains: [0]}", "model.subdomains: want a list of positive integers"},
+		{"{type: fbpinn, subdomains: [4, 2]}", "model.subdomains: 2 entries for 1 variables"},
+		{"{type: fbpinn, subdomains: [20, 20]}", "model.subdomains: more than 256 subdomains"},
+		{"{type: fbpinn, subdomains: 2, overlap: 2}", "model.overlap: want a fraction of the tile width in (0, 1]"},
+		{"{type: fbpinn, subdomains: 2, fourier: {features: 8}}", "model.fourier: not with model.type fbpinn"},
+		{"{type: fbpinn, subdomains: 2, normalize: false}", "model.normalize: model.type fbpinn tiles the normalised inputs"},
+		{"{subdomains: [2]}", "model.subdomains: for model.type fbpinn only"},
+		{"{overlap: 0.1}", "model.overlap: for model.type fbpinn only"},
+	} {
+		_, err := LoadBytes("fb.yaml", []byte(strings.Replace(pigSpec, "{type: gaussians, count: 12}", tc.model, 1)), nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("model %s: error %v, want %q", tc.model, err, tc.want)
+		}
+	}
+}
+
 const separateSpec = `name: sep
 variables: {x: [0, 1]}
 fields: [u, v]

@@ -217,6 +217,11 @@ func (s *Spec) fillDefaults(root *yaml.Node, rename func(string, string) string)
 		def(m, "width", orFloat(s.Model.Width, DefaultGaussianWidth))
 		def(m, "layers", append([]int{}, s.Model.Layers...)) // [] is the mixture alone
 	}
+	if s.Model.Type == "fbpinn" {
+		def(m, "type", "fbpinn")
+		def(m, "subdomains", s.Model.Subdomains)
+		def(m, "overlap", orFloat(s.Model.Overlap, DefaultOverlap))
+	}
 	def(m, "layers", orInts(s.Model.Layers, DefaultLayers))
 	def(m, "activation", orStr(s.Model.Activation, DefaultActivation))
 	def(m, "normalize", !s.Model.NoNormalize)

@@ -109,8 +109,8 @@ func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 		return "it has evaluation.reference"
 	case cfg.Model.Fourier != nil:
 		return "it uses model.fourier"
-	case cfg.Model.Type == "gaussians":
-		return "it uses model.type gaussians"
+	case cfg.Model.Type != "" && cfg.Model.Type != "mlp":
+		return "it uses model.type " + cfg.Model.Type
 	case cfg.Model.Architecture != "" && cfg.Model.Architecture != "mlp":
 		return "it uses model.architecture " + cfg.Model.Architecture
 	case cfg.Balance != nil:

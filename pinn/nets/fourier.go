@@ -57,8 +57,13 @@ func (m *MLP) Extend(g *G.ExprGraph, dt tensor.Dtype, mc pde.Model, seed uint64)
 			return fmt.Errorf("model.type gaussians takes neither model.fourier nor architecture modified: the Gaussians are the input embedding")
 		}
 		return m.addGaussians(g, dt, mc)
+	case "fbpinn":
+		if mc.Fourier != nil || arch == "modified" {
+			return fmt.Errorf("model.type fbpinn takes neither model.fourier nor architecture modified: each subdomain's network is a plain MLP")
+		}
+		return m.addFBPINN(g, dt, mc)
 	default:
-		return fmt.Errorf("model.type %q is not known (want mlp or gaussians)", mc.Type)
+		return fmt.Errorf("model.type %q is not known (want mlp, gaussians or fbpinn)", mc.Type)
 	}
 	if mc.Fourier != nil {
 		F := mc.Fourier.Features

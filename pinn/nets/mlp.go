@@ -45,6 +45,7 @@ type MLP struct {
 
 	four  *fourier   // Fourier features of the input; nil: the input itself
 	gauss *gaussians // model.type gaussians: the first layer acts on the Gaussians' values
+	fb    *fbpinn    // model.type fbpinn: one network per subdomain (W, B empty)
 	W0s   *G.Node    // with four: the first layer's weights on the sines
 	enc   []*encoder // modified MLP: the encoders U and V; nil: plain layers
 }
@@ -65,7 +66,7 @@ func NewMLP(g *G.ExprGraph, dt tensor.Dtype, name string, in int, hidden []int, 
 // Plain reports whether the network is a plain MLP (no Fourier features,
 // no gates): the only kind the fused kernel and the high-dimensional path
 // know.
-func (m *MLP) Plain() bool { return m.four == nil && m.enc == nil && m.gauss == nil }
+func (m *MLP) Plain() bool { return m.four == nil && m.enc == nil && m.gauss == nil && m.fb == nil }
 
 // Params lists the weight nodes in checkpoint order: per layer l the
 // weights W[l] (with Fourier features, layer 0 has W0c = W[0] then W0s) and
@@ -89,6 +90,9 @@ type paramInfo struct {
 
 // layout is Params() with shapes; every flat-vector walk follows it.
 func (m *MLP) layout() []paramInfo {
+	if m.fb != nil {
+		return m.fb.layout()
+	}
 	var ps []paramInfo
 	for l := range m.W {
 		fanIn := m.Sizes[l]
@@ -139,6 +143,13 @@ func (m *MLP) Glorot(flat []float64, rng *rand.Rand) {
 // network. Linear layers act on every coefficient; the activation acts by
 // Faà di Bruno through its derivative tower.
 func (m *MLP) Forward(x autodiff.Jet) (autodiff.Jet, error) {
+	if m.fb != nil {
+		j, err := m.fb.forward(x)
+		if err != nil {
+			return j, fmt.Errorf("%s subdomains: %w", m.name, err)
+		}
+		return j, nil
+	}
 	// the first layer's inputs: x, or cos(2 pi x B) and sin(2 pi x B)
 	in, err := m.embed(x)
 	if err != nil {
@@ -230,6 +241,9 @@ func (m *MLP) Fused(x *G.Node, dirs []autodiff.Direction) (*autodiff.FusedJets, 
 // Forward64 is the same network in plain float64 on one input row, from a
 // flat weight vector laid out as Params(). Prediction and tests use it.
 func (m *MLP) Forward64(flat []float64, x []float64) []float64 {
+	if m.fb != nil {
+		return m.fb.forward64(flat, x)
+	}
 	vals := map[*G.Node][]float64{}
 	off := 0
 	for _, q := range m.layout() {

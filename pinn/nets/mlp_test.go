@@ -51,6 +51,8 @@ var models = []struct {
 	{"modified+fourier", pde.Model{Layers: []int{5, 5}, Activation: "gelu", Architecture: "modified", Fourier: &pde.Fourier{Features: 3, Scale: 0.8}}},
 	{"gaussians", pde.Model{Type: "gaussians", Count: 5, Layers: []int{}}},
 	{"gaussians+net", pde.Model{Type: "gaussians", Count: 6, Layers: []int{4}, Activation: "tanh"}},
+	{"fbpinn", pde.Model{Type: "fbpinn", Subdomains: []int{3, 2}, Overlap: 0.3, Layers: []int{4}, Activation: "tanh"}},
+	{"fbpinn 1-D tiles", pde.Model{Type: "fbpinn", Subdomains: []int{4, 1}, Layers: []int{5, 3}, Activation: "tanh"}},
 }
 
 // TestForwardMatchesForward64 holds the graph network (value jets of three
@@ -100,6 +102,8 @@ func TestLayout(t *testing.T) {
 			3*5 + 3*5 + 5 + 5*5 + 5 + 5*1 + 1 + 2*(3*5+3*5+5)},
 		// W0 (K x 1), b0, L (n x Kn), mu (K x n)
 		{"gaussians", pde.Model{Type: "gaussians", Count: 5, Layers: []int{}}, 5*1 + 1 + 2*10 + 10},
+		// 3 × 2 subdomains (one number for both inputs: 3 × 3), each a 2-5-1 network
+		{"fbpinn", pde.Model{Type: "fbpinn", Subdomains: []int{3}, Layers: []int{5}}, 9 * (2*5 + 5 + 5 + 1)},
 	} {
 		g := G.NewGraph()
 		act, _ := Activation("")
@@ -201,6 +205,78 @@ func TestGaussianJets(t *testing.T) {
 			if math.Abs(got-want[k]) > 1e-6*(1+math.Abs(want[k])) {
 				t.Errorf("%d Gaussians, layers %v: order %d: jet %.12g, finite differences %.12g", mc.Count, mc.Layers, k, got, want[k])
 			}
+		}
+	}
+}
+
+// TestFBPINNJets: the jets of a finite-basis network along a direction v
+// (orders 1 to 3) equal finite differences of Forward64 along v, at points
+// inside tiles and in an overlap (central differences at h = 2e-3 and
+// 1e-3 with one Richardson step: error O(h^4), ~1e-8 relative for windows
+// whose scale is 0.05; tolerance 1e-6).
+func TestFBPINNJets(t *testing.T) {
+	mc := pde.Model{Type: "fbpinn", Subdomains: []int{3, 2}, Overlap: 0.3, Layers: []int{4}, Activation: "tanh"}
+	v := []float64{0.6, 0.8}
+	for _, x0 := range [][]float64{{0.1, -0.5}, {-1 / 3.0, 0.02}, {0.95, 0.9}} {
+		g, m, flat := build(t, mc, 4)
+		in := G.NewMatrix(g, tensor.Float64, G.WithShape(1, 2), G.WithName("x"), G.WithValue(tensor.New(tensor.WithShape(1, 2), tensor.WithBacking(append([]float64(nil), x0...)))))
+		dir := G.NewMatrix(g, tensor.Float64, G.WithShape(1, 2), G.WithName("v"), G.WithValue(tensor.New(tensor.WithShape(1, 2), tensor.WithBacking(append([]float64(nil), v...)))))
+		jet := autodiff.Const(in, 3)
+		jet.C[1] = dir
+		out, err := m.Forward(jet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vals := make([]G.Value, 4)
+		for k := range vals {
+			G.Read(out.C[k], &vals[k]) // the tape reuses buffers
+		}
+		vm := G.NewTapeMachine(g)
+		if err := vm.RunAll(); err != nil {
+			t.Fatal(err)
+		}
+		vm.Close()
+		f := func(s float64) float64 { return m.Forward64(flat, []float64{x0[0] + s*v[0], x0[1] + s*v[1]})[0] }
+		// C[k] is the k-th derivative along v; central differences with
+		// one Richardson step (error O(h^4))
+		fd := func(h float64) []float64 {
+			return []float64{f(0), (f(h) - f(-h)) / (2 * h), (f(h) - 2*f(0) + f(-h)) / (h * h),
+				(f(2*h) - 2*f(h) + 2*f(-h) - f(-2*h)) / (2 * h * h * h)}
+		}
+		a, b := fd(2e-3), fd(1e-3)
+		want := make([]float64, 4)
+		for k := range want {
+			want[k] = (4*b[k] - a[k]) / 3
+		}
+		for k := range 4 {
+			got := vals[k].Data().([]float64)[0]
+			if math.Abs(got-want[k]) > 1e-6*(1+math.Abs(want[k])) {
+				t.Errorf("at %v: order %d: jet %.12g, finite differences %.12g", x0, k, got, want[k])
+			}
+		}
+	}
+}
+
+// TestFBPINNPartitionOfUnity: with every subdomain network replaced by the
+// same function (equal weights), the windowed sum is that function: the
+// windows divided by their sum add to 1 everywhere, edges and corners
+// included.
+func TestFBPINNPartitionOfUnity(t *testing.T) {
+	mc := pde.Model{Type: "fbpinn", Subdomains: []int{4, 3}, Overlap: 0.5, Layers: []int{3}, Activation: "tanh"}
+	_, m, flat := build(t, mc, 2)
+	// every subdomain's output bias 1, every other weight 0: N_k = 1
+	for i := range flat {
+		flat[i] = 0
+	}
+	off := 0
+	for _, s := range m.fb.subs {
+		np := s.NumParams()
+		flat[off+np-1] = 1
+		off += np
+	}
+	for _, z := range [][]float64{{-1, -1}, {1, 1}, {-0.5, 1 / 3.0}, {0.49, -0.02}, {0.999, -1}} {
+		if got := m.Forward64(flat, z)[0]; math.Abs(got-1) > 1e-14 {
+			t.Errorf("at %v: windowed sum of ones %.16g, want 1", z, got)
 		}
 	}
 }
