@@ -41,7 +41,7 @@ import (
 type fbpinn struct {
 	m       []int // tiles per axis
 	overlap float64
-	subs []*MLP // one per subdomain, in row-major order of the tile grid
+	subs    []*MLP // one per subdomain, in row-major order of the tile grid
 	// per subdomain: the tile's index along each axis
 	tile  [][]int
 	out   int
