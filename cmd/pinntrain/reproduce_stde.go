@@ -97,8 +97,8 @@ func renderSTDE(rep *paperReport) (string, error) {
 		if !r.done {
 			fmt.Fprintf(&b, "`configs/papers/stde/huge.yaml`: %s.\n", r.row.Status())
 		} else {
-			fmt.Fprintf(&b, "`configs/papers/stde/huge.yaml` (d = 100,000, 5 steps, one evaluation on 200 points): %.1f s/step (wall %.1f s in all, set-up %.0f s and evaluation %.0f s included), peak RSS %.0f MB; the paper (A100): 283 it/s, 1063 MB; 10,000 steps would take about %.1f h here. ",
-				1/r.itps, r.wall, r.row.Done[0].SetupSeconds, r.row.Done[0].EvalSeconds, r.rss, 10000/r.itps/3600)
+			fmt.Fprintf(&b, "`configs/papers/stde/huge.yaml` (d = %d, %d steps, one evaluation on %d points): %.1f s/step (wall %.1f s in all, set-up %.0f s and evaluation %.0f s included), peak RSS %.0f MB; the paper (A100, d = 100,000): 283 it/s, 1063 MB; 10,000 steps would take about %.1f h here. ",
+				r.dim, r.steps, r.row.Spec.Evaluation.Points, 1/r.itps, r.wall, r.row.Done[0].SetupSeconds, r.row.Done[0].EvalSeconds, r.rss, 10000/r.itps/3600)
 		}
 		b.WriteString(stdeHugeText)
 	}
