@@ -9,7 +9,8 @@
 //
 // Without times in the header the columns after the coordinates are taken
 // as the fields named by -field (comma-separated) and no t column is
-// written.
+// written. -every N keeps every N-th time of a time-dependent export (the
+// first included), for exports too large to keep whole.
 package main
 
 import (
@@ -31,14 +32,19 @@ func main() {
 	out := flag.String("out", "", "CSV to write")
 	coords := flag.String("coords", "x", "coordinate column names, comma-separated")
 	field := flag.String("field", "u", "field name(s), comma-separated")
+	every := flag.Int("every", 1, "keep every N-th time of a time-dependent export")
 	flag.Parse()
-	if err := convert(*in, *out, strings.Split(*coords, ","), strings.Split(*field, ",")); err != nil {
+	if *every < 1 {
+		fmt.Fprintln(os.Stderr, "pinnacleref: -every: want at least 1")
+		os.Exit(2)
+	}
+	if err := convert(*in, *out, strings.Split(*coords, ","), strings.Split(*field, ","), *every); err != nil {
 		fmt.Fprintln(os.Stderr, "pinnacleref:", err)
 		os.Exit(1)
 	}
 }
 
-func convert(in, out string, coords, fields []string) error {
+func convert(in, out string, coords, fields []string, every int) error {
 	f, err := os.Open(in)
 	if err != nil {
 		return err
@@ -105,6 +111,9 @@ func convert(in, out string, coords, fields []string) error {
 		}
 	} else {
 		for k, t := range times { // t slowest, as the project's other references
+			if k%every != 0 {
+				continue
+			}
 			for _, r := range rows {
 				for j := range nc {
 					cols[j] = append(cols[j], r[j])

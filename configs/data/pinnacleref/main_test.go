@@ -17,22 +17,29 @@ func TestConvert(t *testing.T) {
 0.5                       -1                       -0.25
 `), 0o644)
 	out := filepath.Join(dir, "a.csv")
-	if err := convert(in, out, []string{"x"}, []string{"u"}); err != nil {
+	if err := convert(in, out, []string{"x"}, []string{"u"}, 1); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(out)
 	if want := "x,t,u\n-1,0,0\n0.5,0,-1\n-1,0.5,0\n0.5,0.5,-0.25\n"; string(got) != want {
 		t.Errorf("time-dependent:\n%s\nwant\n%s", got, want)
 	}
+	// -every 2 keeps t = 0 only
+	if err := convert(in, out, []string{"x"}, []string{"u"}, 2); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(out); string(got) != "x,t,u\n-1,0,0\n0.5,0,-1\n" {
+		t.Errorf("every 2:\n%s", got)
+	}
 	os.WriteFile(in, []byte("% x y u\n0 1 2\n3 4 5\n"), 0o644)
-	if err := convert(in, out, []string{"x", "y"}, []string{"u"}); err != nil {
+	if err := convert(in, out, []string{"x", "y"}, []string{"u"}, 1); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(out); string(got) != "x,y,u\n0,1,2\n3,4,5\n" {
 		t.Errorf("steady:\n%s", got)
 	}
 	os.WriteFile(in, []byte("% x y u\n0 1 2\n3 4\n"), 0o644)
-	if err := convert(in, out, []string{"x", "y"}, []string{"u"}); err == nil {
+	if err := convert(in, out, []string{"x", "y"}, []string{"u"}, 1); err == nil {
 		t.Error("a short row was accepted")
 	}
 }
