@@ -169,14 +169,16 @@ type paperSweep struct {
 // paperRow is one table row of a reproduction (a spec × grid point × zip
 // row of one of its sweeps) with everything its runs left.
 type paperRow struct {
-	Sweep string            // the sweep file's name without .yaml
-	Key   string            // the spec's file name without .yaml; overrides appended as " path=value"
-	Spec  *pde.Spec         // the row's spec with its overrides
-	Cells sweep.TableRow    // mean, std and min of the done runs' figures
-	Dirs  []string          // every run directory of the row (one per seed)
-	Done  []*pinn.Summary   // the summaries of its done runs, in seed order
-	Sums  []*pinn.Summary   // every run's summary (nil: not run)
-	Paper map[string]string // its paper.csv row (nil: none)
+	Sweep string          // the sweep file's name without .yaml
+	Key   string          // the spec's file name without .yaml; overrides appended as " path=value"
+	Spec  *pde.Spec       // the row's spec with its overrides
+	Cells sweep.TableRow  // mean, std and min of the done runs' figures
+	Dirs  []string        // every run directory of the row (one per seed)
+	Done  []*pinn.Summary // the summaries of its done runs, in seed order
+	// DoneDirs are the done runs' directories, beside Done
+	DoneDirs []string
+	Sums     []*pinn.Summary   // every run's summary (nil: not run)
+	Paper    map[string]string // its paper.csv row (nil: none)
 }
 
 // Label is the row's paper.csv label, else its key.
@@ -232,13 +234,13 @@ func (r *paperRow) Mean(figure string) float64 {
 func (rep *paperReport) Rows() ([]paperRow, error) {
 	var rows []paperRow
 	for _, ps := range rep.Sweeps {
-		runs := ps.Sweep.Runs()
+		byPoint := make([][]sweep.Run, len(ps.Table.Rows))
+		for _, r := range ps.Sweep.Runs() {
+			byPoint[r.Point] = append(byPoint[r.Point], r)
+		}
 		for pt, cells := range ps.Table.Rows {
 			row := paperRow{Cells: cells, Sweep: strings.TrimSuffix(filepath.Base(ps.File), ".yaml")}
-			for _, r := range runs {
-				if r.Point != pt {
-					continue
-				}
+			for _, r := range byPoint[pt] {
 				dir := sweep.RunDir(ps.Out, r.Index)
 				row.Dirs = append(row.Dirs, dir)
 				s, err := readSummary(filepath.Join(dir, "summary.json"))
@@ -247,7 +249,7 @@ func (rep *paperReport) Rows() ([]paperRow, error) {
 				}
 				row.Sums = append(row.Sums, s)
 				if s != nil && ps.Sweep.Done(dir) {
-					row.Done = append(row.Done, s)
+					row.Done, row.DoneDirs = append(row.Done, s), append(row.DoneDirs, dir)
 				}
 				if row.Spec == nil {
 					spec, err := pde.Load(r.Spec, r.Sets())

@@ -40,7 +40,7 @@ func renderConvergence(rep *paperReport) (string, error) {
 			r.err = errors.New(row.Status())
 		} else {
 			r.sum = *row.Done[0]
-			r.causal = lastColumn(filepath.Join(row.Dirs[0], "metrics.csv"), "causal_min_")
+			r.causal = lastColumn(filepath.Join(row.DoneDirs[0], "metrics.csv"), "causal_min_")
 		}
 		res = append(res, r)
 	}

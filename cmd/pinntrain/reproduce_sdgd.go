@@ -37,7 +37,7 @@ func renderSDGD(rep *paperReport) (string, error) {
 		}
 		s := r.Done[0]
 		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %.1f | %.0f | %.0f | %s |\n", r.Label(), d, s.Steps,
-			fmtE(minColumn(filepath.Join(r.Dirs[0], "metrics.csv"), "rel_l2_u")), fmtE(s.RelL2["u"]), s.StepsPerSecond, s.PeakRSSMB, s.WallSeconds, r.Status())
+			fmtE(minColumn(filepath.Join(r.DoneDirs[0], "metrics.csv"), "rel_l2_u")), fmtE(s.RelL2["u"]), s.StepsPerSecond, s.PeakRSSMB, s.WallSeconds, r.Status())
 	}
 	if rep.Notes != "" {
 		fmt.Fprintf(&b, "\n%s\n", rep.Notes)

@@ -49,7 +49,7 @@ func stdeOf(r paperRow) stdeRun {
 	if len(r.Done) == 0 {
 		return s
 	}
-	sum, dir := r.Done[0], r.Dirs[0]
+	sum, dir := r.Done[0], r.DoneDirs[0]
 	s.done = true
 	s.steps, s.itps, s.rss, s.wall, s.lastRel = sum.Steps, sum.StepsPerSecond, sum.PeakRSSMB, sum.WallSeconds, sum.RelL2["u"]
 	s.minRel = minColumn(filepath.Join(dir, "metrics.csv"), "rel_l2_u")
@@ -297,7 +297,7 @@ func writeSTDESemilinear(b *strings.Builder, semi []stdeRun) {
 			fmt.Fprintf(b, "| %s | %d | %s | | %s | | %s | | |\n", r.row.Label(), r.dim, r.row.Status(), ref, paper)
 			continue
 		}
-		at0, err := valueAt(r.row.Dirs[0], []float64{0, 0})
+		at0, err := valueAt(r.row.DoneDirs[0], []float64{0, 0})
 		if err != nil {
 			fmt.Fprintf(b, "| %s | %d | %d | %v | %s | | %s | | |\n", r.row.Label(), r.dim, r.steps, err, ref, paper)
 			continue

@@ -90,9 +90,9 @@ func renderUPINN(rep *paperReport) (string, error) {
 			}
 			continue
 		}
-		rs, err := upinnCollect(row, r.Dirs[0])
+		rs, err := upinnCollect(row, r.DoneDirs[0])
 		if err != nil {
-			return "", fmt.Errorf("%s: %w", r.Dirs[0], err)
+			return "", fmt.Errorf("%s: %w", r.DoneDirs[0], err)
 		}
 		results = append(results, rs...)
 	}
