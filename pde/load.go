@@ -1059,13 +1059,20 @@ func (b *build) modelType(f map[string]entry) {
 			m.Width = v
 		}
 	}
-	for _, k := range []string{"fourier", "architecture"} {
-		if x, ok := f[k]; ok && (k == "fourier" || deref(x.val).Value == "modified") {
-			b.errorf(x.key, "model.%s: not with model.type gaussians (the Gaussians are the input embedding)", k)
-		}
-	}
+	b.plainOnly(f, "gaussians (the Gaussians are the input embedding)")
 	if x, ok := f["separate"]; ok && deref(x.val).Value == "true" {
 		b.errorf(x.key, "model.separate: not with model.type gaussians yet (one mixture with an output per field)")
+	}
+}
+
+// plainOnly refuses model.fourier and architecture modified for a model
+// type that has its own input embedding or networks (typ says which, and
+// why).
+func (b *build) plainOnly(f map[string]entry, typ string) {
+	for _, k := range []string{"fourier", "architecture"} {
+		if x, ok := f[k]; ok && (k == "fourier" || deref(x.val).Value == "modified") {
+			b.errorf(x.key, "model.%s: not with model.type %s", k, typ)
+		}
 	}
 }
 
@@ -1113,11 +1120,7 @@ func (b *build) fbpinn(f map[string]entry) {
 			m.Overlap = v
 		}
 	}
-	for _, k := range []string{"fourier", "architecture"} {
-		if x, ok := f[k]; ok && (k == "fourier" || deref(x.val).Value == "modified") {
-			b.errorf(x.key, "model.%s: not with model.type fbpinn (each subdomain's network is a plain MLP)", k)
-		}
-	}
+	b.plainOnly(f, "fbpinn (each subdomain's network is a plain MLP)")
 	if x, ok := f["normalize"]; ok && deref(x.val).Value == "false" {
 		b.errorf(x.key, "model.normalize: model.type fbpinn tiles the normalised inputs [-1, 1]^n: keep normalize true")
 	}

@@ -13,6 +13,23 @@ import (
 	"github.com/gopinn/gopinn/sampling"
 )
 
+// trainSpecText loads a spec from text (relative files are relative to
+// name) and trains it, with outputs in outDir ("" writes none).
+func trainSpecText(t *testing.T, name, text, outDir string) *Result {
+	t.Helper()
+	spec, err := pde.LoadBytes(name, []byte(text), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := OptionsFromSpec(spec)
+	opts.OutDir = outDir
+	res, err := Train(context.Background(), spec.Problem, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // compileSpec loads a spec from text (relative files are relative to name)
 // and compiles it, for tests that look at the drawn points before
 // training; opts write no outputs.
@@ -218,7 +235,7 @@ training: {steps: 1}
 // (prediction, checkpoint layout, evaluation).
 func TestGaussianModelTrains(t *testing.T) {
 	for _, layers := range []string{"[]", "[16]"} {
-		spec, err := pde.LoadBytes("pig.yaml", []byte(`
+		res := trainSpecText(t, "pig.yaml", `
 name: pig
 seed: 1
 variables: {x: [0, 1]}
@@ -230,16 +247,7 @@ conditions:
 model: {type: gaussians, count: 24, layers: `+layers+`}
 training: {steps: 1500, lr: 1.0e-2}
 evaluation: {exact: {u: "sin(2*pi*x)"}, points: 500, every: 1000}
-`), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opts := OptionsFromSpec(spec)
-		opts.OutDir = ""
-		res, err := Train(context.Background(), spec.Problem, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+`, "")
 		if e := res.Summary.RelL2["u"]; !(e < 1e-2) {
 			t.Fatalf("Gaussians, layers %s, on 1-D Poisson: rel L2 %.3e, want < 1e-2", layers, e)
 		} else {

@@ -212,7 +212,7 @@ func TestSummaryTimes(t *testing.T) {
 // max abs error 3e-3 of a solution of size 0.06). Tolerance 1e-1: the
 // sides swapped (a wrong comparison) give u = -u*, an error of 2.
 func TestPiecewiseForcing(t *testing.T) {
-	spec, err := pde.LoadBytes("piecewise.yaml", []byte(`
+	res := trainSpecText(t, "piecewise.yaml", `
 name: piecewise
 seed: 1
 variables: {x: [0, 1]}
@@ -224,16 +224,7 @@ conditions:
 model: {layers: [24, 24]}
 training: {steps: 1500, lr: 5e-3, then: {optimizer: lbfgs, steps: 300}}
 evaluation: {exact: {u: "where(x < 0.5, -x^2 + 0.5*x, x^2 - 1.5*x + 0.5)"}, points: 400, every: 10000}
-`), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := OptionsFromSpec(spec)
-	opts.OutDir = ""
-	res, err := Train(context.Background(), spec.Problem, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+`, "")
 	if e := res.Summary.RelL2["u"]; !(e <= 1e-1) {
 		t.Errorf("rel_l2 %.3e > 1e-1", e)
 	}
@@ -247,7 +238,7 @@ evaluation: {exact: {u: "where(x < 0.5, -x^2 + 0.5*x, x^2 - 1.5*x + 0.5)"}, poin
 // 500 Adam + 400 L-BFGS steps), tolerance 1e-1 as for TestTrainPoisson2D:
 // a wrong jet or window stalls at O(1).
 func TestFBPINNPoisson2D(t *testing.T) {
-	spec, err := pde.LoadBytes("fb2d.yaml", []byte(`
+	res := trainSpecText(t, "fb2d.yaml", `
 name: fb2d
 seed: 2
 variables: {x: [0, 1], y: [0, 1]}
@@ -259,16 +250,7 @@ conditions:
 model: {type: fbpinn, subdomains: [2, 2], overlap: 0.5, layers: [12]}
 training: {steps: 500, lr: 1e-2, then: {optimizer: lbfgs, steps: 400}}
 evaluation: {exact: {u: "sin(pi*x)*sin(pi*y)"}, points: 400, every: 10000}
-`), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := OptionsFromSpec(spec)
-	opts.OutDir = t.TempDir()
-	res, err := Train(context.Background(), spec.Problem, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+`, t.TempDir())
 	if e := res.Summary.RelL2["u"]; !(e <= 1e-1) {
 		t.Errorf("rel_l2 %.3e > 1e-1", e)
 	}

@@ -146,47 +146,38 @@ func (f *fbpinn) layout() []paramInfo {
 }
 
 // window returns the window factor of a tile along one axis as a jet of
-// the axis' coordinate z (P × 1).
+// the axis' coordinate z (P × 1): σ((z - a)/s) unless the tile is the
+// first, times σ((b - z)/s) unless it is the last (a zero jet C: nil when
+// it is both: no factor).
 func (f *fbpinn) window(z autodiff.Jet, i, m int, s float64) (autodiff.Jet, error) {
 	a, b := tileEdges(i, m)
-	w := autodiff.Jet{}
-	have := false
-	mul := func(x autodiff.Jet) error {
-		if !have {
-			w, have = x, true
+	var w autodiff.Jet
+	// sig is σ(c z + d)
+	sig := func(c, d float64) error {
+		x, err := autodiff.Scale(z, c)
+		if err == nil {
+			x, err = autodiff.AddConst(x, d)
+		}
+		if err == nil {
+			x, err = autodiff.Apply(x, f.sigma)
+		}
+		if err != nil {
+			return err
+		}
+		if w.C == nil {
+			w = x
 			return nil
 		}
-		var err error
 		w, err = autodiff.Mul(w, x)
 		return err
 	}
-	if i > 0 { // σ((z - a)/s)
-		x, err := autodiff.Scale(z, 1/s)
-		if err == nil {
-			x, err = autodiff.AddConst(x, -a/s)
-		}
-		if err == nil {
-			x, err = autodiff.Apply(x, f.sigma)
-		}
-		if err == nil {
-			err = mul(x)
-		}
-		if err != nil {
+	if i > 0 {
+		if err := sig(1/s, -a/s); err != nil {
 			return w, err
 		}
 	}
-	if i < m-1 { // σ((b - z)/s)
-		x, err := autodiff.Scale(z, -1/s)
-		if err == nil {
-			x, err = autodiff.AddConst(x, b/s)
-		}
-		if err == nil {
-			x, err = autodiff.Apply(x, f.sigma)
-		}
-		if err == nil {
-			err = mul(x)
-		}
-		if err != nil {
+	if i < m-1 {
+		if err := sig(-1/s, b/s); err != nil {
 			return w, err
 		}
 	}
