@@ -8,6 +8,7 @@ import (
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pinn/internal/testprob"
+	"github.com/gopinn/gopinn/sweep"
 )
 
 // TestCoordinatesMatchFastPath holds the general compiler, taking a vector
@@ -105,6 +106,9 @@ func TestPaperVectorConfigsTakeFastPath(t *testing.T) {
 	files = append(files, sdgd...)
 	n := 0
 	for _, f := range files {
+		if sweep.IsSweepFile(f) {
+			continue // the sweeps over the specs
+		}
 		spec, err := pde.Load(f, nil)
 		if err != nil {
 			t.Fatal(err)
