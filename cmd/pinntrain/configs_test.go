@@ -1,8 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -42,7 +43,8 @@ func TestConfigs(t *testing.T) {
 	if len(pinnacle) < 2 {
 		t.Fatalf("only %d PINNacle configs", len(pinnacle))
 	}
-	// Each in a process of its own (the test binary as pinntrain, TestMain):
+	// Each in a process of its own (runChild: the test binary as pinntrain,
+	// TestMain, as a sweep's workers):
 	// one takes 1.4-2.5 GB (peak RSS of a 2-step run), and with all eleven in
 	// this process the test binary was killed for memory at 22.7 GB
 	// (2026-12-07, dmesg; why the runs' memory added up is not known yet).
@@ -50,10 +52,9 @@ func TestConfigs(t *testing.T) {
 		if sweep.IsSweepFile(f) {
 			continue // validated above
 		}
-		cmd := exec.Command(os.Args[0], "train", f, "--steps", "2", "--out", t.TempDir(), "--quiet", "--set", "evaluation.points=64")
-		cmd.Env = append(os.Environ(), childEnv+"=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("train %s: %v: %s", f, err, out)
+		var out bytes.Buffer
+		if code, stderr := runChild(context.Background(), []string{"train", f, "--steps", "2", "--out", t.TempDir(), "--quiet", "--set", "evaluation.points=64"}, 1, &out); code != exitOK {
+			t.Errorf("train %s: exit %d: %s", f, code, stderr)
 		}
 	}
 }

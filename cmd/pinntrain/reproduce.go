@@ -207,19 +207,10 @@ func (r *paperRow) Status() string {
 		}
 	}
 	var parts []string
-	for _, k := range sortedStrings(counts) {
+	for _, k := range sortedNames(counts) {
 		parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
 	}
 	return strings.Join(parts, ", ")
-}
-
-func sortedStrings(m map[string]int) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // Mean is the mean of a figure over the row's done runs (NaN: none).
@@ -529,31 +520,51 @@ func meanText(r paperRow, figure, format string) string {
 	return fmt.Sprintf(format, v)
 }
 
-// metricsColumn is the column of a metrics.csv whose name starts with
-// prefix (the first such), its empty and unparsable cells left out.
-func metricsColumn(path, prefix string) []float64 {
+// csvColumns reads a CSV with a header (metrics.csv, prediction.csv)
+// into its columns, row-aligned; a cell that is empty or not a number is
+// NaN.
+func csvColumns(path string) (header []string, cols [][]float64, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil
+		return nil, nil, err
 	}
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(rows) < 2 {
+	if err != nil || len(rows) == 0 {
+		return nil, nil, fmt.Errorf("%s: no header (%v)", path, err)
+	}
+	cols = make([][]float64, len(rows[0]))
+	for _, r := range rows[1:] {
+		for i := range cols {
+			v := math.NaN()
+			if i < len(r) {
+				if x, err := strconv.ParseFloat(r[i], 64); err == nil {
+					v = x
+				}
+			}
+			cols[i] = append(cols[i], v)
+		}
+	}
+	return rows[0], cols, nil
+}
+
+// metricsColumn is the column of a metrics.csv whose name starts with
+// prefix (the first such), its empty and unparsable cells left out.
+func metricsColumn(path, prefix string) []float64 {
+	hdr, cols, err := csvColumns(path)
+	if err != nil {
 		return nil
 	}
-	for i, h := range rows[0] {
-		if !strings.HasPrefix(h, prefix) {
-			continue
-		}
-		var out []float64
-		for _, r := range rows[1:] {
-			if i < len(r) {
-				if v, err := strconv.ParseFloat(r[i], 64); err == nil && !math.IsNaN(v) {
+	for i, h := range hdr {
+		if strings.HasPrefix(h, prefix) {
+			var out []float64
+			for _, v := range cols[i] {
+				if !math.IsNaN(v) {
 					out = append(out, v)
 				}
 			}
+			return out
 		}
-		return out
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -342,7 +341,7 @@ func fmtE(x float64) string {
 // k = <u*, q>/<q, q>, q = 1 - |x|² (PAPERS.md: at high d u* is dominated by
 // (1 - |x|²) sin(1) Σc, so this baseline is already small).
 func bestConstant(predCSV string) float64 {
-	hdr, cols, err := readCSVCols(predCSV)
+	hdr, cols, err := csvColumns(predCSV)
 	if err != nil {
 		return math.NaN()
 	}
@@ -372,26 +371,4 @@ func bestConstant(predCSV string) float64 {
 		num += e * e
 	}
 	return math.Sqrt(num / uu)
-}
-
-// readCSVCols reads a numeric CSV with a header into columns.
-func readCSVCols(path string) ([]string, [][]float64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(recs) == 0 {
-		return nil, nil, fmt.Errorf("%s: %v", path, err)
-	}
-	hdr := recs[0]
-	cols := make([][]float64, len(hdr))
-	for _, rec := range recs[1:] {
-		for i := range hdr {
-			v, _ := strconv.ParseFloat(rec[i], 64)
-			cols[i] = append(cols[i], v)
-		}
-	}
-	return hdr, cols, nil
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/gopinn/gopinn/pinn"
@@ -182,7 +181,7 @@ func writeUPINNMarkdown(w io.Writer, rs []upinnResult, notes string) {
 			rel = fmt.Sprintf("%.2e", *r.relL2)
 		}
 		var fe []string
-		for _, k := range sortedKeys(r.fieldErr) {
+		for _, k := range sortedNames(r.fieldErr) {
 			fe = append(fe, fmt.Sprintf("%s %.1e", k, r.fieldErr[k]))
 		}
 		coef := "–"
@@ -215,13 +214,4 @@ func writeUPINNMarkdown(w io.Writer, rs []upinnResult, notes string) {
 			fmt.Fprintf(w, "- `%s`: %s\n", r.row.File, r.row.Paper)
 		}
 	}
-}
-
-func sortedKeys(m map[string]float64) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
