@@ -42,10 +42,12 @@ type fbpinn struct {
 	m       []int // tiles per axis
 	overlap float64
 	subs    []*MLP // one per subdomain, in row-major order of the tile grid
-	// per subdomain: the tile's index along each axis
-	tile  [][]int
-	out   int
-	sigma autodiff.Tower
+	// per subdomain and axis: the tile's index, and the subdomain's centre
+	// c and half-width h (its network sees (z - c)/h)
+	tile         [][]int
+	centre, half [][]float64
+	out          int
+	sigma        autodiff.Tower
 	// graph constants: the selector of each axis (n × 1), each
 	// subdomain's input map (n × n diagonal 1/h, 1 × n bias -c/h), and
 	// a 1 × out row of ones (a window times every output)
@@ -119,14 +121,14 @@ func (m *MLP) addFBPINN(g *G.ExprGraph, dt tensor.Dtype, mc pde.Model) error {
 		for j, r := n-1, k; j >= 0; j-- {
 			idx[j], r = r%tiles[j], r/tiles[j]
 		}
-		f.tile = append(f.tile, idx)
 		diag, bias := make([]float64, n*n), make([]float64, n)
+		c, h := make([]float64, n), make([]float64, n)
 		for j := range n {
 			a, b := tileEdges(idx[j], tiles[j])
-			delta := overlap * (b - a)
-			c, h := (a+b)/2, (b-a)/2+delta
-			diag[j*n+j], bias[j] = 1/h, -c/h
+			c[j], h[j] = (a+b)/2, (b-a)/2+overlap*(b-a)
+			diag[j*n+j], bias[j] = 1/h[j], -c[j]/h[j]
 		}
+		f.tile, f.centre, f.half = append(f.tile, idx), append(f.centre, c), append(f.half, h)
 		f.scale = append(f.scale, constant(fmt.Sprintf("fbscale%d", k), n, n, diag))
 		f.off = append(f.off, constant(fmt.Sprintf("fboff%d", k), 1, n, bias))
 		f.subs = append(f.subs, NewMLP(g, dt, fmt.Sprintf("%s/sub%d", m.name, k), n, hidden, out, m.Act))
@@ -194,6 +196,21 @@ func (f *fbpinn) forward(x autodiff.Jet) (autodiff.Jet, error) {
 			return x, err
 		}
 	}
+	// the window factor of every tile of every axis, once (subdomains
+	// share them: in 2-D each axis' factor serves a row of subdomains)
+	win := make([][]autodiff.Jet, len(z))
+	for j := range z {
+		if f.m[j] == 1 {
+			continue
+		}
+		for i := range f.m[j] {
+			wj, err := f.window(z[j], i, f.m[j], f.windowScale(f.m[j]))
+			if err != nil {
+				return x, err
+			}
+			win[j] = append(win[j], wj)
+		}
+	}
 	var num, den autodiff.Jet
 	for k, sub := range f.subs {
 		xk, err := autodiff.MatMul(x, f.scale[k])
@@ -212,10 +229,7 @@ func (f *fbpinn) forward(x autodiff.Jet) (autodiff.Jet, error) {
 			if f.m[j] == 1 {
 				continue
 			}
-			wj, err := f.window(z[j], f.tile[k][j], f.m[j], f.windowScale(f.m[j]))
-			if err != nil {
-				return x, err
-			}
+			wj := win[j][f.tile[k][j]]
 			if w.C == nil {
 				w = wj
 			} else if w, err = autodiff.Mul(w, wj); err != nil {
@@ -256,9 +270,7 @@ func (f *fbpinn) forward64(flat []float64, z []float64) []float64 {
 		np := sub.NumParams()
 		xk := make([]float64, len(z))
 		for j := range z {
-			a, b := tileEdges(f.tile[k][j], f.m[j])
-			h := (b-a)/2 + f.overlap*(b-a)
-			xk[j] = (z[j] - (a+b)/2) / h
+			xk[j] = (z[j] - f.centre[k][j]) / f.half[k][j]
 		}
 		nk := sub.Forward64(flat[off:off+np], xk)
 		off += np

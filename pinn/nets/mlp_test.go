@@ -257,26 +257,38 @@ func TestFBPINNJets(t *testing.T) {
 	}
 }
 
-// TestFBPINNPartitionOfUnity: with every subdomain network replaced by the
-// same function (equal weights), the windowed sum is that function: the
-// windows divided by their sum add to 1 everywhere, edges and corners
-// included.
+// TestFBPINNPartitionOfUnity: with every subdomain network outputting 1
+// the windowed sum is 1 everywhere, edges and corners included (the sum of
+// windows never vanishes there); with network k outputting 1 and the
+// others 0 the sum is subdomain k's share w_k/Σw, which at the centre of
+// its tile is most of it (the neighbours leak σ(-4) ≈ 0.018 each through
+// an overlap of 0.5: the bound is 0.9), so each window sits on its tile.
 func TestFBPINNPartitionOfUnity(t *testing.T) {
 	mc := pde.Model{Type: "fbpinn", Subdomains: []int{4, 3}, Overlap: 0.5, Layers: []int{3}, Activation: "tanh"}
 	_, m, flat := build(t, mc, 2)
-	// every subdomain's output bias 1, every other weight 0: N_k = 1
-	for i := range flat {
-		flat[i] = 0
+	// every weight 0, subdomain k's output bias bias(k): N_k = bias(k)
+	set := func(bias func(k int) float64) {
+		for i := range flat {
+			flat[i] = 0
+		}
+		off := 0
+		for k, s := range m.fb.subs {
+			np := s.NumParams()
+			flat[off+np-1] = bias(k)
+			off += np
+		}
 	}
-	off := 0
-	for _, s := range m.fb.subs {
-		np := s.NumParams()
-		flat[off+np-1] = 1
-		off += np
-	}
+	set(func(int) float64 { return 1 })
 	for _, z := range [][]float64{{-1, -1}, {1, 1}, {-0.5, 1 / 3.0}, {0.49, -0.02}, {0.999, -1}} {
 		if got := m.Forward64(flat, z)[0]; math.Abs(got-1) > 1e-14 {
 			t.Errorf("at %v: windowed sum of ones %.16g, want 1", z, got)
+		}
+	}
+	for k := range m.fb.subs {
+		set(func(i int) float64 { return map[bool]float64{true: 1}[i == k] })
+		z := m.fb.centre[k]
+		if got := m.Forward64(flat, z)[0]; !(got >= 0.9 && got <= 1) {
+			t.Errorf("at the centre %v of tile %v: its share %.4f, want 0.9..1", z, m.fb.tile[k], got)
 		}
 	}
 }
