@@ -9,8 +9,13 @@ import (
 	G "gorgonia.org/gorgonia"
 )
 
-// residual compiles the residual: fields and lap(field) become graph nodes,
-// every field-free subexpression a fed column.
+// residual compiles the residual with the one expression compiler
+// (exprGraph, jetexpr.go); the leaves are the vector problem's: the field,
+// u_t, u_tt and lap(field) as graph nodes; inside an elementwise sum whose
+// body uses the field, x, d(u, x) and d(u, x, x) per sampled coordinate
+// (P·B×1: x_j, u_j, u_jj); every field-free subexpression a fed column. A
+// form the fast path cannot compile is a fastPathError (the router hands
+// the problem to the general compiler).
 func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.Node) (*G.Node, error) {
 	field := prob.Fields[0]
 	usesField := func(x expr.Expr) bool {
@@ -26,9 +31,14 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 		})
 		return found
 	}
-	// elem: inside an elementwise sum whose body uses the field: values are
-	// per sampled coordinate (P·B×1), x is x_j, d(u, x) is u_j
+	// elem: inside an elementwise sum whose body uses the field
 	elem := false
+	rows := func() int {
+		if elem {
+			return h.P * h.B
+		}
+		return h.P
+	}
 	// lift makes a per-point column (P×1) per-sample inside a coordinate sum
 	lift := func(n *G.Node) *G.Node {
 		if !elem {
@@ -36,144 +46,139 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 		}
 		return m.keep(autodiff.Tile(n, h.B))
 	}
-	var comp, compField func(x expr.Expr) (*G.Node, error)
-	comp = func(x expr.Expr) (*G.Node, error) {
+	type constKey struct {
+		v    float64
+		rows int
+	}
+	consts := map[constKey]*G.Node{}
+	g := exprGraph{konst: func(v float64) *G.Node {
+		k := constKey{v, rows()}
+		if n, ok := consts[k]; ok {
+			return n
+		}
+		n := m.fixed(fmt.Sprintf("%sconst%d", h.prefix, len(consts)), k.rows, 1, filled(k.rows, v))
+		consts[k] = n
+		return n
+	}}
+	node := func(n *G.Node) (autodiff.Jet, bool, error) { return autodiff.Const(n, 0), true, m.err }
+	fail := func(err error) (autodiff.Jet, bool, error) { return autodiff.Jet{}, true, err }
+	limit := func(x expr.Expr) (autodiff.Jet, bool, error) {
+		return fail(fastPathLimit(fmt.Errorf("%s is not supported in residuals on the high-dimensional path", x)))
+	}
+	// arithmetic: the forms exprGraph compiles from their operands
+	arithmetic := func(x expr.Expr) bool {
+		switch n := x.(type) {
+		case *expr.Num, *expr.Unary, *expr.Binary:
+			return true
+		case *expr.Call:
+			if n.Func == "min" || n.Func == "max" {
+				return len(n.Args) == 2
+			}
+			_, ok := autodiff.Lookup(n.Func)
+			return ok && len(n.Args) == 1
+		}
+		return false
+	}
+	var leaf leafFunc
+	leaf = func(x expr.Expr) (autodiff.Jet, bool, error) {
 		if n, ok := x.(*expr.Call); ok && n.Func == "sum" && !elem && usesField(n.Args[0]) {
 			if h.faces != nil {
-				return nil, errValueOnly(x)
+				return fail(errValueOnly(x))
 			}
-			return h.coordSum(m, n.Args[0], func(body expr.Expr) (*G.Node, error) {
+			s, err := h.coordSum(m, n.Args[0], func(body expr.Expr) (*G.Node, error) {
 				elem = true
 				defer func() { elem = false }()
-				return comp(body)
-			})
-		}
-		if elem && !usesField(x) && expr.Mentions(x, h.vec.Name) {
-			switch n := x.(type) {
-			case *expr.Num:
-				return m.scalar(n.Value), nil
-			case *expr.Ident:
-				c, err := h.coordCols(m)
+				j, err := g.jet(body, 0, leaf)
 				if err != nil {
 					return nil, err
 				}
-				return c.xj, nil
+				return j.C[0], nil
+			})
+			if err != nil {
+				return fail(err)
 			}
-			// an expression of x_j: compiled below, like one of the field
-		} else if !usesField(x) {
-			if n, ok := x.(*expr.Num); ok {
-				return m.scalar(n.Value), nil
+			return node(s)
+		}
+		if !usesField(x) {
+			if _, ok := x.(*expr.Num); ok {
+				return autodiff.Jet{}, false, nil
+			}
+			if elem && expr.Mentions(x, h.vec.Name) {
+				// an expression of x_j: arithmetic on the x_j column
+				if _, ok := x.(*expr.Ident); ok {
+					c, err := h.coordCols(m)
+					if err != nil {
+						return fail(err)
+					}
+					return node(c.xj)
+				}
+				if arithmetic(x) {
+					return autodiff.Jet{}, false, nil
+				}
+				return limit(x)
 			}
 			kn, err := h.known(m, x, prob)
 			if err != nil {
-				return nil, err
+				return fail(err)
 			}
-			return lift(kn), m.err
+			return node(lift(kn))
 		}
 		switch n := x.(type) {
-		case *expr.Ident:
-			return lift(u), m.err
+		case *expr.Ident: // the field
+			return node(lift(u))
 		case *expr.Deriv:
 			if h.faces != nil {
-				return nil, errValueOnly(x)
+				return fail(errValueOnly(x))
 			}
-			if id, ok := n.Of.(*expr.Ident); ok && id.Name == field && n.Wrt[0] == h.vec.Name {
+			id, ok := n.Of.(*expr.Ident)
+			if !ok || id.Name != field {
+				return limit(x)
+			}
+			if n.Wrt[0] == h.vec.Name {
 				if !elem {
-					return nil, fastPathLimit(fmt.Errorf("%s outside an elementwise sum", x))
+					return fail(fastPathLimit(fmt.Errorf("%s outside an elementwise sum", x)))
 				}
 				c, err := h.coordCols(m)
 				if err != nil {
-					return nil, err
+					return fail(err)
 				}
 				if len(n.Wrt) == 1 {
-					return c.uj, nil
+					return node(c.uj)
 				}
-				return c.ujj, nil
+				return node(c.ujj)
 			}
-			if id, ok := n.Of.(*expr.Ident); ok && id.Name == field && h.ut != nil {
-				allT := true
-				for _, w := range n.Wrt {
-					allT = allT && w == "t"
-				}
-				switch {
-				case allT && len(n.Wrt) == 1:
-					return lift(h.ut), m.err
-				case allT && len(n.Wrt) == 2:
-					return lift(h.utt), m.err
-				}
+			allT := h.ut != nil
+			for _, w := range n.Wrt {
+				allT = allT && w == "t"
 			}
-		}
-		return compField(x)
-	}
-	compField = func(x expr.Expr) (*G.Node, error) {
-		switch n := x.(type) {
-		case *expr.Unary:
-			a, err := comp(n.X)
-			if err != nil {
-				return nil, err
+			switch {
+			case allT && len(n.Wrt) == 1:
+				return node(lift(h.ut))
+			case allT && len(n.Wrt) == 2:
+				return node(lift(h.utt))
 			}
-			return m.keep(G.Neg(a)), m.err
-		case *expr.Binary:
-			a, err := comp(n.L)
-			if err != nil {
-				return nil, err
-			}
-			if n.Op == '^' {
-				num, ok := n.R.(*expr.Num)
-				if !ok {
-					return nil, fastPathLimit(fmt.Errorf("%s: only constant exponents of fields on the high-dimensional path", x))
-				}
-				switch num.Value {
-				case 1:
-					return a, nil
-				case 2:
-					return m.keep(G.Square(a)), m.err
-				case 3:
-					return m.mul(m.keep(G.Square(a)), a), m.err
-				}
-				return m.keep(G.Pow(a, m.scalar(num.Value))), m.err
-			}
-			b, err := comp(n.R)
-			if err != nil {
-				return nil, err
-			}
-			switch n.Op {
-			case '+':
-				return m.keep(G.Add(a, b)), m.err
-			case '-':
-				return m.keep(G.Sub(a, b)), m.err
-			case '*':
-				return m.keep(G.HadamardProd(a, b)), m.err
-			case '/':
-				return m.keep(G.HadamardDiv(a, b)), m.err
-			}
+			return limit(x)
 		case *expr.Call:
 			if n.Func == "lap" {
 				if h.faces != nil {
-					return nil, errValueOnly(x)
+					return fail(errValueOnly(x))
 				}
 				if id, ok := n.Args[0].(*expr.Ident); ok && id.Name == field {
-					return lift(lap), m.err
+					return node(lift(lap))
 				}
-				return nil, fastPathLimit(fmt.Errorf("%s: only lap(%s) of the field on the high-dimensional path", x, field))
-			}
-			if len(n.Args) == 1 {
-				a, err := comp(n.Args[0])
-				if err != nil {
-					return nil, err
-				}
-				fns := map[string]func(*G.Node) (*G.Node, error){
-					"sin": G.Sin, "cos": G.Cos, "exp": G.Exp, "log": G.Log, "sqrt": G.Sqrt,
-					"tanh": G.Tanh, "abs": G.Abs, "sigmoid": G.Sigmoid,
-				}
-				if f, ok := fns[n.Func]; ok {
-					return m.keep(f(a)), m.err
-				}
+				return fail(fastPathLimit(fmt.Errorf("%s: only lap(%s) of the field on the high-dimensional path", x, field)))
 			}
 		}
-		return nil, fastPathLimit(fmt.Errorf("%s is not supported in residuals on the high-dimensional path", x))
+		if arithmetic(x) {
+			return autodiff.Jet{}, false, nil
+		}
+		return limit(x)
 	}
-	return comp(e)
+	j, err := g.jet(e, 0, leaf)
+	if err != nil {
+		return nil, err
+	}
+	return j.C[0], m.err
 }
 
 // known makes a field-free subexpression of the residual a fed column

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gopinn/gopinn/autodiff"
 	"github.com/gopinn/gopinn/pde/expr"
+	G "gorgonia.org/gorgonia"
 )
 
 // leafFunc compiles the leaves whose meaning depends on the context (a
@@ -12,26 +13,40 @@ import (
 // jetExpr.
 type leafFunc func(e expr.Expr) (autodiff.Jet, bool, error)
 
+// exprGraph is the one compiler of expressions into Gorgonia jets, shared
+// by every kind of point set: a batch of the general compiler and the
+// equation and conditions of a vector problem (highdim_residual.go). What
+// differs between them is only the meaning of the leaves (leafFunc) and the
+// rows of a constant column (konst: P for a per-point value, P·B for a
+// per-sampled-coordinate one).
+type exprGraph struct {
+	konst func(v float64) *G.Node
+}
+
 // jetExpr compiles an expression into a jet of order K. leaf handles the
 // names and operators whose meaning depends on the context (fields,
 // derivatives, network outputs); everything else is arithmetic on jets.
 func (b *batch) jetExpr(e expr.Expr, K int, leaf leafFunc) (autodiff.Jet, error) {
+	return exprGraph{konst: b.constCol}.jet(e, K, leaf)
+}
+
+func (g exprGraph) jet(e expr.Expr, K int, leaf leafFunc) (autodiff.Jet, error) {
 	if j, ok, err := leaf(e); ok || err != nil {
 		return j, err
 	}
 	switch n := e.(type) {
 	case *expr.Num:
-		return autodiff.Const(b.constCol(n.Value), K), nil
+		return autodiff.Const(g.konst(n.Value), K), nil
 	case *expr.Unary:
-		x, err := b.jetExpr(n.X, K, leaf)
+		x, err := g.jet(n.X, K, leaf)
 		if err != nil {
 			return x, err
 		}
 		return autodiff.Neg(x)
 	case *expr.Binary:
-		return b.binary(n, K, leaf)
+		return g.binary(n, K, leaf)
 	case *expr.Call:
-		return b.call(n, K, leaf)
+		return g.call(n, K, leaf)
 	}
 	return autodiff.Jet{}, expr.Errorf(e.Position(), "%s is not supported here", e.String())
 }
@@ -43,7 +58,7 @@ func numValue(e expr.Expr) (float64, bool) {
 	return 0, false
 }
 
-func (b *batch) binary(n *expr.Binary, K int, leaf leafFunc) (autodiff.Jet, error) {
+func (g exprGraph) binary(n *expr.Binary, K int, leaf leafFunc) (autodiff.Jet, error) {
 	lv, lnum := numValue(n.L)
 	rv, rnum := numValue(n.R)
 	if lnum && rnum { // unfolded constant arithmetic such as 2*pi
@@ -51,19 +66,19 @@ func (b *batch) binary(n *expr.Binary, K int, leaf leafFunc) (autodiff.Jet, erro
 		if err != nil {
 			return autodiff.Jet{}, err
 		}
-		return autodiff.Const(b.constCol(v), K), nil
+		return autodiff.Const(g.konst(v), K), nil
 	}
 	// A numeric operand stays a number (Scale, AddConst, Pow): no constant
 	// column and no jet product for it.
 	var l, r autodiff.Jet
 	var err error
 	if !lnum || n.Op == '/' || (n.Op == '^' && rnum) {
-		if l, err = b.jetExpr(n.L, K, leaf); err != nil {
+		if l, err = g.jet(n.L, K, leaf); err != nil {
 			return l, err
 		}
 	}
 	if !rnum {
-		if r, err = b.jetExpr(n.R, K, leaf); err != nil {
+		if r, err = g.jet(n.R, K, leaf); err != nil {
 			return r, err
 		}
 	}
@@ -103,7 +118,7 @@ func (b *batch) binary(n *expr.Binary, K int, leaf leafFunc) (autodiff.Jet, erro
 	case '^':
 		switch {
 		case rnum:
-			return b.power(l, rv)
+			return g.power(l, rv)
 		case lnum:
 			// c^r = exp(r ln c)
 			if lv <= 0 {
@@ -113,10 +128,10 @@ func (b *batch) binary(n *expr.Binary, K int, leaf leafFunc) (autodiff.Jet, erro
 			if err != nil {
 				return s, err
 			}
-			return b.apply("exp", s, n.P)
+			return g.apply("exp", s, n.P)
 		}
 		// l^r = exp(r log l)
-		lg, err := b.apply("log", l, n.P)
+		lg, err := g.apply("log", l, n.P)
 		if err != nil {
 			return lg, err
 		}
@@ -124,17 +139,17 @@ func (b *batch) binary(n *expr.Binary, K int, leaf leafFunc) (autodiff.Jet, erro
 		if err != nil {
 			return p, err
 		}
-		return b.apply("exp", p, n.P)
+		return g.apply("exp", p, n.P)
 	}
 	return autodiff.Jet{}, expr.Errorf(n.P, "unknown operator %q", string(n.Op))
 }
 
 // power raises a jet to a constant power; small integer powers are exact
 // products (valid for negative bases).
-func (b *batch) power(x autodiff.Jet, p float64) (autodiff.Jet, error) {
+func (g exprGraph) power(x autodiff.Jet, p float64) (autodiff.Jet, error) {
 	switch p {
 	case 0:
-		return autodiff.Const(b.constCol(1), x.Order()), nil
+		return autodiff.Const(g.konst(1), x.Order()), nil
 	case 1:
 		return x, nil
 	case 2:
@@ -155,7 +170,7 @@ func (b *batch) power(x autodiff.Jet, p float64) (autodiff.Jet, error) {
 	return autodiff.Pow(x, p)
 }
 
-func (b *batch) apply(fn string, x autodiff.Jet, p expr.Pos) (autodiff.Jet, error) {
+func (g exprGraph) apply(fn string, x autodiff.Jet, p expr.Pos) (autodiff.Jet, error) {
 	t, ok := autodiff.Lookup(fn)
 	if !ok {
 		return x, expr.Errorf(p, "function %s has no Taylor rule", fn)
@@ -163,10 +178,10 @@ func (b *batch) apply(fn string, x autodiff.Jet, p expr.Pos) (autodiff.Jet, erro
 	return autodiff.Apply(x, t)
 }
 
-func (b *batch) call(n *expr.Call, K int, leaf leafFunc) (autodiff.Jet, error) {
+func (g exprGraph) call(n *expr.Call, K int, leaf leafFunc) (autodiff.Jet, error) {
 	args := make([]autodiff.Jet, len(n.Args))
 	for i, a := range n.Args {
-		j, err := b.jetExpr(a, K, leaf)
+		j, err := g.jet(a, K, leaf)
 		if err != nil {
 			return j, err
 		}
@@ -186,7 +201,7 @@ func (b *batch) call(n *expr.Call, K int, leaf leafFunc) (autodiff.Jet, error) {
 		if err != nil {
 			return d, err
 		}
-		ad, err := b.apply("abs", d, n.P)
+		ad, err := g.apply("abs", d, n.P)
 		if err != nil {
 			return ad, err
 		}
@@ -204,5 +219,5 @@ func (b *batch) call(n *expr.Call, K int, leaf leafFunc) (autodiff.Jet, error) {
 	if len(args) != 1 {
 		return autodiff.Jet{}, expr.Errorf(n.P, "%s(...) is not supported here", n.Func)
 	}
-	return b.apply(n.Func, args[0], n.P)
+	return g.apply(n.Func, args[0], n.P)
 }

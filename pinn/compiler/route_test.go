@@ -38,6 +38,23 @@ model:
   output: "(1 + t)*(1 - norm2(x))*N + t*sum(sin(x)) + norm2(x)"
 training: {steps: 5}
 `,
+		// forms the fast path compiles through the shared expression
+		// compiler (exprGraph) since it has no residual compiler of its own:
+		// a field in an exponent, max of two operands, a comparison
+		"shared forms": `name: hd-forms
+seed: 5
+domain: {type: ball, dim: 5, radius: 1, variable: x}
+fields: [u]
+equations:
+  - name: pde
+    residual: "lap(u) + 2^u + u^(1 + norm2(x)) + max(u, 0.1) + where(u > 0, u, -u) + sum(sin(x)*d(u, x)^2) - 3"
+    points: 7
+    sampler: ball-radial
+model:
+  layers: [10, 10]
+  output: "(1 - norm2(x))*N + 1"
+training: {steps: 5}
+`,
 	}
 	for name, src := range specs {
 		t.Run(name, func(t *testing.T) {
@@ -127,14 +144,14 @@ func TestPaperVectorConfigsTakeFastPath(t *testing.T) {
 }
 
 // TestFastPathFormFallsBack: a residual of the fast path's shape whose form
-// it does not compile (a field in an exponent) goes to the general compiler
+// it does not compile (biharm: fourth-order jets) goes to the general compiler
 // with method taylor, and is refused naming the form with method stde.
 func TestFastPathFormFallsBack(t *testing.T) {
 	src := `name: form
 domain: {type: ball, dim: 4, radius: 1, variable: x}
 fields: [u]
 equations:
-  - {name: pde, residual: "lap(u) - 8 + 2^u - 2^norm2(x)", points: 10, sampler: ball-radial}
+  - {name: pde, residual: "biharm(u) - 8 + 2^u - 2^norm2(x)", points: 10, sampler: ball-radial}
 model: {layers: [8]}
 derivatives: {method: METHOD, samples: 2}
 `
@@ -147,7 +164,7 @@ derivatives: {method: METHOD, samples: 2}
 		t.Fatal(err)
 	}
 	spec = testprob.SpecText(t, strings.Replace(src, "METHOD", "stde", 1))
-	if _, err := Check(spec.Problem, NewConfig(specSettings(spec))); err == nil || !strings.Contains(err.Error(), "2^u") {
+	if _, err := Check(spec.Problem, NewConfig(specSettings(spec))); err == nil || !strings.Contains(err.Error(), "biharm(u)") {
 		t.Fatalf("stde: %v, want the form refused", err)
 	}
 }
