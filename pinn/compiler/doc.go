@@ -30,6 +30,10 @@
 // feature applies, up to D = 1000 — or by the high-dimensional fast path
 // (highdim*.go), a special case for the STDE papers' problems at any D that
 // never forms D directions per point and runs the stochastic estimators.
+// The two share the expression compiler (exprGraph: the fast path supplies
+// its own leaves) and the program's assembly (Program.assemble: weighted
+// losses, loss balancing, the reverse pass), so what differs is only how
+// the jets along the vector's coordinates are formed and fed.
 // Route decides, in one place, at every entry point; both give the same
 // loss and gradient where both apply (TestCoordinatesMatchFastPath).
 //

@@ -87,9 +87,18 @@ type hdTransform struct {
 
 func hdWorkers(P int) int { return max(1, min(runtime.NumCPU(), P)) }
 
-// offersHighDim: the program of a vector problem draws new points and
-// estimator directions every step and compiles no residual programs.
-var offersHighDim = optim.Offers{Why: "a vector-variable problem draws new points and directions every step and has no residual Jacobians yet; use adam"}
+// offersHighDim is what the program of a vector problem offers the
+// methods. A stage whose method needs a fixed objective holds the points and
+// directions (the runner does not resample): with the exact Laplacian
+// (method taylor) the loss is then one fixed function; with a stochastic
+// estimator it would be one draw of the estimate, which a line search would
+// fit. No residual programs (Jacobians) are compiled.
+func offersHighDim(cfg *Config) optim.Offers {
+	if cfg.Deriv.Method == "taylor" {
+		return optim.Offers{FixedObjective: true, Why: "the high-dimensional path compiles no residual Jacobians"}
+	}
+	return optim.Offers{Why: "with derivatives.method stde the loss is a random estimate redrawn every step: use method taylor for a fixed objective, or adam"}
+}
 
 // buildHighDim compiles the training program of a vector problem.
 func buildHighDim(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, error) {
@@ -107,7 +116,7 @@ func buildHighDim(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, er
 	case len(prob.Hidden) > 0 || len(prob.Parameters) > 0:
 		return nil, fmt.Errorf("problem %q: the high-dimensional path takes no hidden terms or parameters", prob.Name)
 	}
-	if err := checkMethods(cfg, offersHighDim); err != nil {
+	if err := checkMethods(cfg, offersHighDim(cfg)); err != nil {
 		return nil, fmt.Errorf("problem %q: %w", prob.Name, err)
 	}
 	eq := prob.Equations[0]
@@ -196,41 +205,10 @@ func buildHighDim(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, er
 		if r := cfg.Ranks(); r > 1 {
 			t.share = 1 / float64(r) // every rank draws its own points
 		}
-		p.scaleShare(t)
-		wl := t.loss
-		if t.weight != 1 {
-			wl = m.keep(G.HadamardProd(t.loss, m.scalar(t.weight)))
-		}
-		if p.loss == nil {
-			p.loss = wl
-		} else {
-			p.loss = m.add(p.loss, wl)
-		}
-		G.Read(t.loss, &t.lossVal)
 	}
-	if m.err != nil {
-		return nil, m.err
-	}
-	if err := p.checkTermsDepend(); err != nil {
+	if err := p.assemble(bo); err != nil {
 		return nil, err
 	}
-	G.Read(p.loss, &p.total)
-	reach := reachable(p.loss)
-	var wrt []*G.Node
-	for _, n := range m.params {
-		m.used[n] = reach[n]
-		if reach[n] {
-			wrt = append(wrt, n)
-		}
-	}
-	if m.err != nil {
-		return nil, m.err
-	}
-	if _, err := G.Grad(p.loss, wrt...); err != nil {
-		return nil, fmt.Errorf("reverse pass: %w", err)
-	}
-	p.grads = wrt
-	p.vm = G.NewTapeMachine(m.g, G.BindDualValues(wrt...))
 	return p, nil
 }
 

@@ -199,6 +199,18 @@ func Build(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, error) {
 	if len(p.terms) == 0 {
 		return nil, fmt.Errorf("problem %q has no equations, conditions or data", prob.Name)
 	}
+	if err := p.assemble(bo); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// assemble adds the terms' weighted losses into the total and builds what
+// bo's objective differentiates: one assembly for every kind of term (the
+// batches of the general compiler and the equation and conditions of a
+// vector problem, highdim.go).
+func (p *Program) assemble(bo BuildOptions) error {
+	m := p.model
 	// total = sum of weight x mean square
 	for _, t := range p.terms {
 		p.scaleShare(t)         // a data-parallel rank's share (parallel.go)
@@ -213,10 +225,10 @@ func Build(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, error) {
 		}
 	}
 	if m.err != nil {
-		return nil, m.err
+		return m.err
 	}
 	if err := p.checkTermsDepend(); err != nil {
-		return nil, err
+		return err
 	}
 	G.Read(p.loss, &p.total)
 	target := p.loss
@@ -229,7 +241,7 @@ func Build(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, error) {
 				if bo.objective != objResidualSum {
 					continue
 				}
-				w := m.input(fmt.Sprintf("%s/w%d", t.batches[0].name, j), t.P, 1)
+				w := m.input(fmt.Sprintf("w%d_%d/%d", t.kind, t.index, j), t.P, 1)
 				t.resW = append(t.resW, w)
 				wr := m.keep(G.Sum(m.mul(w, r)))
 				if target == nil {
@@ -240,7 +252,7 @@ func Build(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, error) {
 			}
 		}
 		if m.err != nil {
-			return nil, m.err
+			return m.err
 		}
 	}
 	if target != nil {
@@ -256,7 +268,7 @@ func Build(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, error) {
 			}
 		}
 		if _, err := G.Grad(target, wrt...); err != nil {
-			return nil, fmt.Errorf("reverse pass: %w", err)
+			return fmt.Errorf("reverse pass: %w", err)
 		}
 		p.grads = wrt
 		if !bo.CheckOnly {
@@ -268,7 +280,7 @@ func Build(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, error) {
 		}
 		p.vm = G.NewTapeMachine(m.g)
 	}
-	return p, nil
+	return nil
 }
 
 // setPoints feeds arbitrary points (row-major, t.P rows) and their outward

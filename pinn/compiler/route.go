@@ -19,7 +19,8 @@ import (
 // weights, evaluation.reference. The high-dimensional fast path
 // (highdim*.go) is a special case of it for the problems of the STDE
 // papers — one field, one equation of the field's value, lap(u) and
-// coordinate sums, value conditions, Adam — at any dimension: it never
+// coordinate sums, value conditions, Adam (and L-BFGS with the exact
+// Laplacian), loss balancing — at any dimension: it never
 // materialises D directions per point (a direction e_j through the first
 // layer is a gathered row of W1) and it runs the stochastic estimators. A
 // problem the fast path can run takes it; any other goes to the general
@@ -62,6 +63,9 @@ func Route(prob *pde.Problem, cfg *Config) (*pde.Problem, *Config, error) {
 	}
 	v := prob.Vector
 	if cfg.Deriv.Method == "stde" {
+		if err := checkMethods(cfg, offersHighDim(cfg)); err != nil {
+			return nil, nil, &InputError{Err: fmt.Errorf("problem %q: %w", prob.Name, err)} // names the method and why
+		}
 		return nil, nil, &InputError{Err: fmt.Errorf("problem %q: %s, which the stochastic estimators (derivatives.method stde) do not support; use derivatives.method taylor (exact, up to dimension %d)", prob.Name, why, maxCoordinates)}
 	}
 	if v.Dim > maxCoordinates {
@@ -113,13 +117,11 @@ func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 		return "it uses model.type " + cfg.Model.Type
 	case cfg.Model.Architecture != "" && cfg.Model.Architecture != "mlp":
 		return "it uses model.architecture " + cfg.Model.Architecture
-	case cfg.Balance != nil:
-		return "it uses training.balance"
 	case cfg.Causal != nil:
 		return "it uses training.causal"
 	}
 	for _, st := range cfg.Stages {
-		if m, err := optim.New(st.Optimizer, 0); err != nil || optim.Check(st.Optimizer, m, offersHighDim) != nil {
+		if m, err := optim.New(st.Optimizer, 0); err != nil || optim.Check(st.Optimizer, m, offersHighDim(cfg)) != nil {
 			return "it uses optimizer " + st.Optimizer
 		}
 	}

@@ -107,6 +107,23 @@ training: {steps: 5}
 					t.Fatalf("gradient %d: %.15g (fast) vs %.15g (general), max |g| %g", i, gf[i], gg[i], scale)
 				}
 			}
+			// loss balancing runs through the one assembly (fed weights):
+			// the factors of one update agree too
+			for _, p := range []*Program{fast, gen} {
+				p.cfg.Balance = &pde.Balance{Every: 1, Alpha: 0.5}
+				if err := p.ConvergenceStep(0, theta, true); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fw, gw := fast.BalanceWeights(), gen.BalanceWeights()
+			for k, v := range fw {
+				if math.Abs(v-gw[k]) > 1e-10*math.Abs(v) {
+					t.Errorf("balance factor %s: %.15g (fast) vs %.15g (general)", k, v, gw[k])
+				}
+			}
+			if len(fw) != len(fast.terms) || (len(fw) > 1 && fw[fast.terms[0].name] == 1) {
+				t.Errorf("balance factors %v: want one per term, updated", fw)
+			}
 		})
 	}
 }
