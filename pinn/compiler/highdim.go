@@ -32,9 +32,11 @@ type hdTerm struct {
 	d, P, B int
 	prefix  string // of its input nodes' names: "hd/" for the equation
 	kind    int    // kindEquation, or kindCondition (its points' stream)
-	// faces, for a condition: the term is the field's value on them (one
-	// primal pass, no jets); nil for the equation
-	faces   []pde.Face
+	// valueOnly: the term takes the field's value only (a condition, data):
+	// one primal pass per point, no jets
+	valueOnly bool
+	faces     []pde.Face // a condition's faces
+	fixed     []float64  // a data term's points (raw, P × stride): never redrawn
 	taylor  bool                 // exact Laplacian: all coordinates
 	dense   *autodiff.Hutchinson // estimator rademacher | gaussian: dense directions
 	V       *G.Node              // the dense directions, P·B × d (dense only)
@@ -111,10 +113,6 @@ func buildHighDim(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, er
 		return nil, fmt.Errorf("problem %q: the high-dimensional path takes one field", prob.Name)
 	case len(prob.Equations) != 1:
 		return nil, fmt.Errorf("problem %q: the high-dimensional path takes one equation", prob.Name)
-	case len(prob.Data) > 0:
-		return nil, fmt.Errorf("problem %q: the high-dimensional path takes no data", prob.Name)
-	case len(prob.Hidden) > 0 || len(prob.Parameters) > 0:
-		return nil, fmt.Errorf("problem %q: the high-dimensional path takes no hidden terms or parameters", prob.Name)
 	}
 	if err := checkMethods(cfg, offersHighDim(cfg)); err != nil {
 		return nil, fmt.Errorf("problem %q: %w", prob.Name, err)
@@ -197,12 +195,19 @@ func buildHighDim(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, er
 		}
 		p.terms = append(p.terms, ct)
 	}
+	for i := range prob.Data {
+		dt, err := h.data(m, prob, cfg, &prob.Data[i], i)
+		if err != nil {
+			return nil, fmt.Errorf("data %q: %w", prob.Data[i].Name, err)
+		}
+		p.terms = append(p.terms, dt)
+	}
 	for _, t := range p.terms {
 		if err := p.sample(t, 0); err != nil {
 			return nil, err
 		}
 		p.feed(t)
-		if r := cfg.Ranks(); r > 1 {
+		if r := cfg.Ranks(); r > 1 && t.share == 0 {
 			t.share = 1 / float64(r) // every rank draws its own points
 		}
 	}
@@ -305,7 +310,7 @@ func (h *hdTerm) transform(out expr.Expr, prob *pde.Problem) error {
 	if tr.cEv, err = h.compileLap(C, prob); err != nil {
 		return fmt.Errorf("model.output: %w", err)
 	}
-	if h.lay.nt > 0 && h.faces == nil {
+	if h.lay.nt > 0 && !h.valueOnly {
 		// ∂_t and ∂_tt of A and C, symbolically (zero ones are left out)
 		for k, e := range []expr.Expr{A, C} {
 			if e == nil {

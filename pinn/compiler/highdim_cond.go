@@ -45,7 +45,7 @@ func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *Config, c pde.Condi
 	}
 	ch := &hdTerm{
 		vec: h.vec, d: h.d, P: max(c.Points, 1), prefix: fmt.Sprintf("hd/c%d/", i),
-		kind: kindCondition, index: i, faces: c.On, cfg: h.cfg, lay: h.lay,
+		kind: kindCondition, index: i, valueOnly: true, faces: c.On, cfg: h.cfg, lay: h.lay,
 		sampler: c.Sampler.Type, ptsEpoch: -1, drawn: -1,
 	}
 	if checkPoints > 0 {
@@ -202,4 +202,67 @@ func (l hdLayout) drawFaces(faces []pde.Face, sampler string, n int, rng *rand.R
 		}
 	}
 	return out
+}
+
+// data builds the loss term of data set ds (index i) beside the equation
+// term h: the field's value at the observations' coordinates x[1..D] (and
+// t) against the observed column, the mean square of the difference, as
+// on the general compiler. A data-parallel rank fits its share of the rows.
+func (h *hdTerm) data(m *model, prob *pde.Problem, cfg *Config, ds *pde.DataSet, i int) (*term, error) {
+	n := ds.Len()
+	if n == 0 {
+		return nil, fmt.Errorf("no rows")
+	}
+	field := prob.Fields[0]
+	y, ok := ds.Targets[field]
+	if !ok {
+		return nil, fmt.Errorf("no field columns to fit")
+	}
+	st := h.lay.stride()
+	pts := make([]float64, n*st)
+	cols := make([]string, 0, st)
+	for k := 1; k <= h.d; k++ {
+		cols = append(cols, pde.CoordinateName(h.vec.Name, k))
+	}
+	cols = append(cols, h.lay.scalars()...)
+	for j, name := range cols {
+		col, ok := ds.Inputs[name]
+		if !ok {
+			return nil, fmt.Errorf("no column for %q", name)
+		}
+		for r := range n {
+			pts[r*st+j] = col[r]
+		}
+	}
+	share := 0.0
+	if ranks := cfg.Ranks(); ranks > 1 {
+		pts, y = splitRows(pts, st, cfg.Rank(), ranks), splitRows(y, 1, cfg.Rank(), ranks)
+		if len(y) == 0 {
+			return nil, &InputError{Err: fmt.Errorf("data %q: its %d rows cannot be split between %d ranks (fewer rows than ranks)", ds.Name, n, ranks)}
+		}
+		share = float64(len(y)) / float64(n)
+		n = len(y)
+	}
+	dh := &hdTerm{
+		vec: h.vec, d: h.d, P: n, prefix: fmt.Sprintf("hd/d%d/", i),
+		kind: kindData, index: i, valueOnly: true, fixed: pts, cfg: h.cfg, lay: h.lay,
+		every: math.MaxInt32, ptsEpoch: -1, drawn: -1,
+	}
+	if err := dh.transform(cfg.Model.Output[field], prob); err != nil {
+		return nil, err
+	}
+	u, err := dh.valueGraph(m)
+	if err != nil {
+		return nil, err
+	}
+	target := m.fixed(dh.prefix+"target", n, 1, y)
+	r := m.sub(u, target)
+	G.Read(r, &dh.resVal)
+	t := &term{name: ds.Name, kind: kindData, index: i, weight: ds.Weight, period: -1, P: n, hd: dh, share: share}
+	if t.weight == 0 {
+		t.weight = 1
+	}
+	t.residuals = []*G.Node{r}
+	t.loss = m.meanSquare(r)
+	return t, m.err
 }

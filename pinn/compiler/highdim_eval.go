@@ -111,9 +111,11 @@ func (s *hdTestSet) each(fn func(start int, pts []float64) error) error {
 	return nil
 }
 
-// vectorColumn evaluates a field-free vector expression (its evaluators'
-// pool) at every point (rows of lay.stride() columns), in parallel.
-func vectorColumn(pool *evalPool, lay hdLayout, pts []float64) ([]float64, error) {
+// vectorColumn evaluates a vector expression (its evaluators' pool) at
+// every point (rows of lay.stride() columns), in parallel. extra[k][i] is
+// the value of the pool's scalar k after the layout's own (t) at point i:
+// the field for a hidden term's input.
+func vectorColumn(pool *evalPool, lay hdLayout, pts []float64, extra ...[]float64) ([]float64, error) {
 	rows := len(pts) / lay.stride()
 	nw := max(1, min(runtime.NumCPU(), rows))
 	evs := make([]*expr.VectorEval, nw)
@@ -132,8 +134,16 @@ func vectorColumn(pool *evalPool, lay hdLayout, pts []float64) ([]float64, error
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			var scx []float64
 			for i := w; i < rows; i += nw {
 				x, sc := lay.split(pts, i)
+				if extra != nil {
+					scx = append(scx[:0], sc...)
+					for _, col := range extra {
+						scx = append(scx, col[i])
+					}
+					sc = scx
+				}
 				v, err := evs[w].Value(sc, x)
 				if err != nil && errs[w] == nil {
 					errs[w] = err
@@ -179,13 +189,15 @@ func (p *evalPool) put(ev *expr.VectorEval) {
 	p.mu.Unlock()
 }
 
-// newEvalPool is an empty pool of evaluators of e (nil e: nil pool).
-func newEvalPool(e expr.Expr, prob *pde.Problem, lay hdLayout) *evalPool {
+// newEvalPool is an empty pool of evaluators of e (nil e: nil pool), a
+// function of the vector, the layout's scalars and then extra scalars.
+func newEvalPool(e expr.Expr, prob *pde.Problem, lay hdLayout, extra ...string) *evalPool {
 	if e == nil {
 		return nil
 	}
+	names := append(lay.scalars(), extra...)
 	return &evalPool{compile: func() (*expr.VectorEval, error) {
-		return expr.CompileVector(e, lay.scalars(), prob.Vector.Name, prob.Vector.Dim, prob.VectorConstants)
+		return expr.CompileVector(e, names, prob.Vector.Name, prob.Vector.Dim, prob.VectorConstants)
 	}}
 }
 
@@ -236,6 +248,10 @@ type hdPredictor struct {
 	aPool     *evalPool // evaluators of A and C (nil: no such part)
 	cPool     *evalPool
 	chunkRows int
+	// inPools[k][i] evaluates input i of hidden term k, a function of x,
+	// t and the field (the router keeps derivatives of the field out of
+	// them)
+	inPools [][]*evalPool
 }
 
 func newHDPredictor(prob *pde.Problem, cfg *Config) (*Predictor, error) {
@@ -256,18 +272,43 @@ func newHDPredictor(prob *pde.Problem, cfg *Config) (*Predictor, error) {
 		hp.A, hp.C = A, C
 		hp.aPool, hp.cPool = newEvalPool(A, prob, lay), newEvalPool(C, prob, lay)
 	}
+	for _, h := range prob.Hidden {
+		var pools []*evalPool
+		for _, in := range h.Inputs {
+			pools = append(pools, newEvalPool(in, prob, lay, prob.Fields[0]))
+		}
+		hp.inPools = append(hp.inPools, pools)
+	}
 	return &Predictor{m: m, E: hp.chunkRows, hd: hp}, nil
 }
 
 func (hp *hdPredictor) predictAll(m *model, theta, pts []float64) (fields, hidden [][]float64, inputs [][][]float64, err error) {
-	if set := hdLookup(pts); set != nil {
-		u := make([]float64, 0, set.n)
-		err := set.each(func(_ int, block []float64) error {
-			ub, err := hp.predictPoints(m, theta, block)
-			u = append(u, ub...)
+	hidden = make([][]float64, len(hp.inPools))
+	inputs = make([][][]float64, len(hp.inPools))
+	for k, pools := range hp.inPools {
+		inputs[k] = make([][]float64, len(pools))
+	}
+	var u []float64
+	// predict appends the field, hidden terms and their inputs at the rows
+	// of full
+	predict := func(full []float64) error {
+		ub, err := hp.predictPoints(m, theta, full)
+		if err != nil {
 			return err
-		})
-		return [][]float64{u}, nil, nil, err
+		}
+		u = append(u, ub...)
+		hb, ib, err := hp.hiddenAt(m, theta, full, ub)
+		for k := range hb {
+			hidden[k] = append(hidden[k], hb[k]...)
+			for i := range ib[k] {
+				inputs[k][i] = append(inputs[k][i], ib[k][i]...)
+			}
+		}
+		return err
+	}
+	if set := hdLookup(pts); set != nil {
+		err := set.each(func(_ int, block []float64) error { return predict(block) })
+		return [][]float64{u}, hidden, inputs, err
 	}
 	// radii along the diagonal ray (then t)
 	d, nt := hp.lay.d, hp.lay.nt
@@ -281,8 +322,40 @@ func (hp *hdPredictor) predictAll(m *model, theta, pts []float64) (fields, hidde
 		}
 		full = append(full, pts[i*(1+nt)+1:(i+1)*(1+nt)]...)
 	}
-	u, err := hp.predictPoints(m, theta, full)
-	return [][]float64{u}, nil, nil, err
+	err = predict(full)
+	return [][]float64{u}, hidden, inputs, err
+}
+
+// hiddenAt is every hidden term and its inputs at the rows of full, where
+// the field is u: the inputs in float64 from x, t and u,
+// the networks by their float64 forward pass.
+func (hp *hdPredictor) hiddenAt(m *model, theta, full, u []float64) (hidden [][]float64, inputs [][][]float64, err error) {
+	if len(hp.inPools) == 0 {
+		return nil, nil, nil
+	}
+	off := m.solParams()
+	for k, pools := range hp.inPools {
+		net := m.hidden[k]
+		cols := make([][]float64, len(pools))
+		for i, pool := range pools {
+			if cols[i], err = vectorColumn(pool, hp.lay, full, u); err != nil {
+				return nil, nil, fmt.Errorf("hidden %q input %d: %w", hp.prob.Hidden[k].Name, i+1, err)
+			}
+		}
+		out := make([]float64, len(u))
+		in := make([]float64, len(pools))
+		flat := theta[off : off+net.NumParams()]
+		for r := range out {
+			for i := range cols {
+				in[i] = cols[i][r]
+			}
+			out[r] = net.Forward64(flat, in)[0]
+		}
+		off += net.NumParams()
+		hidden = append(hidden, out)
+		inputs = append(inputs, cols)
+	}
+	return hidden, inputs, nil
 }
 
 // predictPoints is u at the rows of full (raw coordinates).

@@ -25,7 +25,7 @@ func (h *hdTerm) draw(e int) {
 		}
 	}
 	switch {
-	case h.faces != nil: // values only: no directions
+	case h.valueOnly: // no directions
 	case h.taylor:
 		for p := 0; p < h.P; p++ {
 			for j := 0; j < h.d; j++ {
@@ -112,7 +112,7 @@ func (h *hdTerm) feed() {
 	for _, k := range h.knowns {
 		tensors.Set(k.node.Value().(tensor.Tensor), k.vals)
 	}
-	if tr := h.trans; tr != nil && h.faces != nil {
+	if tr := h.trans; tr != nil && h.valueOnly {
 		h.feedValues(tr)
 	} else if tr != nil {
 		a0, a1 := make([]float64, P), make([]float64, P*B)

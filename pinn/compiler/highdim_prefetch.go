@@ -26,6 +26,9 @@ type hdPrefetch struct {
 
 // drawPoints draws the points of epoch pe from its stream.
 func (h *hdTerm) drawPoints(pe int) []float64 {
+	if h.fixed != nil {
+		return h.fixed
+	}
 	rng := h.cfg.pointStream(uint64(h.kind), uint64(h.index), uint64(pe))
 	if h.faces != nil {
 		return h.lay.drawFaces(h.faces, h.sampler, h.P, rng)

@@ -11,21 +11,43 @@ import (
 
 // residual compiles the residual with the one expression compiler
 // (exprGraph, jetexpr.go); the leaves are the vector problem's: the field,
-// u_t, u_tt and lap(field) as graph nodes; inside an elementwise sum whose
+// u_t, u_tt, lap(field), the trainable parameters and the hidden-term
+// networks (on their compiled arguments) as graph nodes; inside an elementwise sum whose
 // body uses the field, x, d(u, x) and d(u, x, x) per sampled coordinate
 // (P·B×1: x_j, u_j, u_jj); every field-free subexpression a fed column. A
 // form the fast path cannot compile is a fastPathError (the router hands
 // the problem to the general compiler).
 func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.Node) (*G.Node, error) {
 	field := prob.Fields[0]
+	param := func(name string) int {
+		for k, p := range prob.Parameters {
+			if p.Name == name {
+				return k
+			}
+		}
+		return -1
+	}
+	hidden := func(name string) int {
+		for k, h := range prob.Hidden {
+			if h.Name == name {
+				return k
+			}
+		}
+		return -1
+	}
+	// usesField: x depends on what is trained (the field, a derivative of
+	// it, a trainable parameter, a hidden-term network), so it is a graph
+	// node, not a fed column
 	usesField := func(x expr.Expr) bool {
 		found := false
 		expr.Walk(x, func(y expr.Expr) bool {
 			switch n := y.(type) {
 			case *expr.Ident:
-				found = found || n.Name == field
+				found = found || n.Name == field || param(n.Name) >= 0
 			case *expr.Deriv:
 				found = true
+			case *expr.Call:
+				found = found || hidden(n.Func) >= 0
 			}
 			return !found
 		})
@@ -82,7 +104,7 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 	var leaf leafFunc
 	leaf = func(x expr.Expr) (autodiff.Jet, bool, error) {
 		if n, ok := x.(*expr.Call); ok && n.Func == "sum" && !elem && usesField(n.Args[0]) {
-			if h.faces != nil {
+			if h.valueOnly {
 				return fail(errValueOnly(x))
 			}
 			s, err := h.coordSum(m, n.Args[0], func(body expr.Expr) (*G.Node, error) {
@@ -124,10 +146,16 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 			return node(lift(kn))
 		}
 		switch n := x.(type) {
-		case *expr.Ident: // the field
-			return node(lift(u))
+		case *expr.Ident:
+			if k := param(n.Name); k >= 0 {
+				// broadcast to the rows by a product with a ones column,
+				// which keeps the reverse pass a matrix product
+				m.used[m.scalars[k]] = true
+				return node(m.matmul(g.konst(1), m.scalars[k]))
+			}
+			return node(lift(u)) // the field
 		case *expr.Deriv:
-			if h.faces != nil {
+			if h.valueOnly {
 				return fail(errValueOnly(x))
 			}
 			id, ok := n.Of.(*expr.Ident)
@@ -159,8 +187,26 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 			}
 			return limit(x)
 		case *expr.Call:
+			if k := hidden(n.Func); k >= 0 {
+				if len(n.Args) != m.hidden[k].Sizes[0] {
+					return fail(expr.Errorf(n.P, "%s takes %d inputs, got %d", n.Func, m.hidden[k].Sizes[0], len(n.Args)))
+				}
+				cols := make([]*G.Node, len(n.Args))
+				for i, a := range n.Args {
+					j, err := g.jet(a, 0, leaf)
+					if err != nil {
+						return fail(err)
+					}
+					cols[i] = j.C[0]
+				}
+				out, err := m.hiddenForward(k, fmt.Sprintf("%sh%d", h.prefix, rows()), cols)
+				if err != nil {
+					return fail(err)
+				}
+				return node(out)
+			}
 			if n.Func == "lap" {
-				if h.faces != nil {
+				if h.valueOnly {
 					return fail(errValueOnly(x))
 				}
 				if id, ok := n.Args[0].(*expr.Ident); ok && id.Name == field {

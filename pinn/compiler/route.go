@@ -19,8 +19,9 @@ import (
 // weights, evaluation.reference. The high-dimensional fast path
 // (highdim*.go) is a special case of it for the problems of the STDE
 // papers — one field, one equation of the field's value, lap(u) and
-// coordinate sums, value conditions, Adam (and L-BFGS with the exact
-// Laplacian), loss balancing — at any dimension: it never
+// coordinate sums, trainable parameters, hidden terms of the field's value,
+// value conditions, data, Adam (and L-BFGS with the exact Laplacian), loss
+// balancing — at any dimension: it never
 // materialises D directions per point (a direction e_j through the first
 // layer is a gathered row of W1) and it runs the stochastic estimators. A
 // problem the fast path can run takes it; any other goes to the general
@@ -103,12 +104,6 @@ func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 		return "it has several fields"
 	case len(prob.Equations) != 1:
 		return "it has several equations"
-	case len(prob.Data) > 0:
-		return "it has data"
-	case len(prob.Parameters) > 0:
-		return "it has trainable parameters"
-	case len(prob.Hidden) > 0:
-		return "it has hidden terms"
 	case prob.Reference != nil:
 		return "it has evaluation.reference"
 	case cfg.Model.Fourier != nil:
@@ -119,6 +114,13 @@ func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 		return "it uses model.architecture " + cfg.Model.Architecture
 	case cfg.Causal != nil:
 		return "it uses training.causal"
+	}
+	for _, h := range prob.Hidden {
+		for _, in := range h.Inputs {
+			if derivativeOfField(in, prob.Fields) {
+				return "hidden term " + h.Name + " takes a derivative of the field as an input"
+			}
+		}
 	}
 	for _, st := range cfg.Stages {
 		if m, err := optim.New(st.Optimizer, 0); err != nil || optim.Check(st.Optimizer, m, offersHighDim(cfg)) != nil {
@@ -151,6 +153,11 @@ func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 	for _, e := range cfg.Model.Output {
 		if _, _, ok := linearInN(e, "N"); !ok {
 			return "its output transform is not of the form A*N + C"
+		}
+		for _, p := range prob.Parameters {
+			if expr.Mentions(e, p.Name) {
+				return "its output transform uses the trainable parameter " + p.Name
+			}
 		}
 	}
 	return ""

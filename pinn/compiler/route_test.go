@@ -1,7 +1,10 @@
 package compiler
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,9 +19,13 @@ import (
 // problems both can run (method taylor: the exact Laplacian): on the fast
 // path's points, with the same parameters (scaled by 2: far from linear),
 // every term's loss (relative to the larger of it and the total loss) and
-// the gradient (relative to its largest component) agree to 1e-12. Covered: a ball with a transform, vector constants
-// and an indexed-sum forcing; a vector box in time with a Dirichlet
-// condition on t == 0 and on the faces; coordinate sums of derivatives.
+// the gradient (relative to its largest component) agree to 1e-12, and so
+// do the factors of one loss-balancing update. Covered: a ball with a
+// transform, vector constants and an indexed-sum forcing; a vector box in
+// time with a Dirichlet condition on t == 0 and on the faces; coordinate
+// sums of derivatives; forms of the shared expression compiler; data from
+// a CSV file (x[1..D]) and trainable parameters in the equation, in a
+// coordinate sum and in a condition.
 func TestCoordinatesMatchFastPath(t *testing.T) {
 	specs := map[string]string{
 		"ball": strings.NewReplacer("DIM", "8", "METHOD", "taylor").Replace(testprob.HDSpec),
@@ -55,10 +62,42 @@ model:
   output: "(1 - norm2(x))*N + 1"
 training: {steps: 5}
 `,
+		// data and a trainable parameter (an inverse problem), in the
+		// equation and a condition
+		"data and parameter": `name: hd-inverse
+seed: 6
+domain: {type: ball, dim: 5, radius: 1, variable: x}
+fields: [u]
+parameters: {k: {init: 0.7}, c: {init: -0.2}}
+equations:
+  - {name: pde, residual: "k*lap(u) + c*u^2 + sum(k*x*d(u, x)) - 2", points: 6, sampler: ball-radial}
+conditions:
+  - {name: wall, on: boundary, residual: "u - 1 - c", points: 4}
+data:
+  - {name: obs, file: obs.csv, weight: 3}
+model: {layers: [8, 8]}
+`,
+		// a hidden term, of the field and of a coordinate sum, called in
+		// the equation and inside a coordinate sum
+		"hidden term": `name: hd-hidden
+seed: 8
+domain: {type: box, dim: 4, range: [-1, 1], variable: x}
+fields: [u]
+parameters: {k: {init: 1.3}}
+hidden:
+  h: {inputs: [u, "sum(x)"], layers: [6]}
+equations:
+  - {name: pde, residual: "lap(u) - k*h(u, sum(x)) + sum(h(u, x)*d(u, x))", points: 5, sampler: uniform}
+conditions:
+  - {name: wall, on: boundary, type: dirichlet, value: "0.5", points: 6}
+model: {layers: [8]}
+`,
 	}
 	for name, src := range specs {
 		t.Run(name, func(t *testing.T) {
-			spec := testprob.SpecText(t, src)
+			dir := t.TempDir()
+			writeObservations(t, filepath.Join(dir, "obs.csv"), 5, 20, func(x []float64) float64 { return 1 + x[0]*x[1] })
+			spec := testprob.SpecFile(t, filepath.Join(dir, "spec.yaml"), src)
 			fast, _, theta := hdProgram(t, spec, 2)
 			if fast.terms[0].hd == nil {
 				t.Fatal("the spec did not take the fast path")
@@ -124,6 +163,46 @@ training: {steps: 5}
 			if len(fw) != len(fast.terms) || (len(fw) > 1 && fw[fast.terms[0].name] == 1) {
 				t.Errorf("balance factors %v: want one per term, updated", fw)
 			}
+			if len(spec.Problem.Hidden) == 0 {
+				return
+			}
+			// the fast path's float64 predictor gives the hidden terms and
+			// their inputs that the general one computes in its graph
+			full := append([]float64(nil), fast.terms[0].hd.pts...)
+			fpred, err := NewPredictor(spec.Problem, NewConfig(specSettings(spec)), 16)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, err := fpred.PredictCoordinates(theta, full)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fh, fin, err := fpred.hd.hiddenAt(fpred.m, theta, full, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gpred, err := NewPredictor(q, qcfg, 16)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gfields, gh, gin, err := gpred.PredictAll(theta, full)
+			if err != nil {
+				t.Fatal(err)
+			}
+			near := func(what string, a, b []float64) {
+				for i := range a {
+					if math.Abs(a[i]-b[i]) > 1e-12*math.Max(1, math.Abs(b[i])) {
+						t.Errorf("%s row %d: %.15g (fast) vs %.15g (general)", what, i, a[i], b[i])
+					}
+				}
+			}
+			near("u", u, gfields[0])
+			for k := range gh {
+				near("hidden", fh[k], gh[k])
+				for i := range gin[k] {
+					near(fmt.Sprintf("hidden input %d", i), fin[k][i], gin[k][i])
+				}
+			}
 		})
 	}
 }
@@ -183,5 +262,28 @@ derivatives: {method: METHOD, samples: 2}
 	spec = testprob.SpecText(t, strings.Replace(src, "METHOD", "stde", 1))
 	if _, err := Check(spec.Problem, NewConfig(specSettings(spec))); err == nil || !strings.Contains(err.Error(), "biharm(u)") {
 		t.Fatalf("stde: %v, want the form refused", err)
+	}
+}
+
+// writeObservations writes a CSV of rows points x in the unit ball of R^dim
+// (columns x[1]..x[dim], u = f(x)).
+func writeObservations(t *testing.T, path string, dim, rows int, f func(x []float64) float64) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	var sb strings.Builder
+	for k := 1; k <= dim; k++ {
+		fmt.Fprintf(&sb, "x[%d],", k)
+	}
+	sb.WriteString("u\n")
+	for range rows {
+		x := make([]float64, dim)
+		for k := range x {
+			x[k] = (2*rng.Float64() - 1) / math.Sqrt(float64(dim))
+			fmt.Fprintf(&sb, "%.17g,", x[k])
+		}
+		fmt.Fprintf(&sb, "%.17g\n", f(x))
+	}
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
