@@ -35,35 +35,40 @@ type hdTerm struct {
 	// valueOnly: the term takes the field's value only (a condition, data):
 	// one primal pass per point, no jets
 	valueOnly bool
-	faces     []pde.Face // a condition's faces
-	fixed     []float64  // a data term's points (raw, P × stride): never redrawn
-	taylor  bool                 // exact Laplacian: all coordinates
-	dense   *autodiff.Hutchinson // estimator rademacher | gaussian: dense directions
-	V       *G.Node              // the dense directions, P·B × d (dense only)
-	dirs    []float64            // their values
-	every   int                  // point epochs: new points every this many steps
-	cfg     *Config              // its streams (seed and rank: Config.pointStream)
-	index   int
-	lay     hdLayout // point storage and input normalisation (x, then t)
-	sampler string
-	rows    *autodiff.Rows
-	X       *G.Node // P × d, normalised
-	trans   *hdTransform
-	a0, a1  *G.Node   // transform columns: A (P×1), ∂_j A (PB×1)
-	a2s, c0 *G.Node   // Σ_J ∂_jj A, C (P×1)
-	c2s     *G.Node   // Σ_J ∂_jj C (P×1)
-	tcols   []*G.Node // with time: A_t, A_tt, C_t, C_tt (P×1 each; nil when zero)
-	ut, utt *G.Node   // with time: u_t, u_tt (P×1)
+	faces     []pde.Face           // a condition's faces
+	fixed     []float64            // a data term's points (raw, P × stride): never redrawn
+	taylor    bool                 // exact Laplacian: all coordinates
+	dense     *autodiff.Hutchinson // estimator rademacher | gaussian: dense directions
+	V         *G.Node              // the dense directions, P·B × d (dense only)
+	dirs      []float64            // their values
+	every     int                  // point epochs: new points every this many steps
+	cfg       *Config              // its streams (seed and rank: Config.pointStream)
+	index     int
+	lay       hdLayout // point storage and input normalisation (x, then t)
+	sampler   string
+	rows      *autodiff.Rows
+	X         *G.Node // P × d, normalised
+	trans     *hdTransform
+	a0, a1    *G.Node   // transform columns: A (P×1), ∂_j A (PB×1)
+	a2s, c0   *G.Node   // Σ_J ∂_jj A, C (P×1)
+	c2s       *G.Node   // Σ_J ∂_jj C (P×1)
+	tcols     []*G.Node // with time: A_t, A_tt, C_t, C_tt (P×1 each; nil when zero)
+	ut, utt   *G.Node   // with time: u_t, u_tt (P×1)
 	// network jets (P×1, P·B×1, P·B×1) and, when the residual has
 	// coordinate sums, the per-sample columns (P·B×1 each)
 	N0, N1, N2 *G.Node
 	coord      *hdCoord
-	knowns     []*hdKnown
-	pts        []float64 // raw points, P × stride (x, then t)
-	xn         []float64 // normalised points, reused by feed (P × d: 80 MB at 100K-D)
-	ptsEpoch   int
-	pre        *hdPrefetch // the next epoch's points, computed ahead (highdim_prefetch.go)
-	drawn      int         // step whose points and coordinates are drawn
+	// a condition with dn(u): the outward normals (fed, P × stride, zero
+	// in the time column), ∇A·n and ∇C·n of the transform (fed, P×1) and
+	// dn(u) from one first-order jet along the normal
+	nrm, an, cn *G.Node
+	dn          *G.Node
+	knowns      []*hdKnown
+	pts         []float64 // raw points, P × stride (x, then t)
+	xn          []float64 // normalised points, reused by feed (P × d: 80 MB at 100K-D)
+	ptsEpoch    int
+	pre         *hdPrefetch // the next epoch's points, computed ahead (highdim_prefetch.go)
+	drawn       int         // step whose points and coordinates are drawn
 	// read-outs of the latest run (tests)
 	uVal, lapVal  G.Value
 	utVal, uttVal G.Value

@@ -28,15 +28,23 @@ import (
 // errValueOnly is the fast path's limit on a derivative in a condition of a
 // vector problem: the general compiler takes it.
 func errValueOnly(x expr.Expr) error {
-	return fastPathLimit(fmt.Errorf("%s: on the high-dimensional path a condition takes the field's value only", x))
+	return fastPathLimit(fmt.Errorf("%s: on the high-dimensional path a condition takes the field's value and dn(u) on the boundary only", x))
 }
 
 // condition builds the loss term of condition c (index i) beside the
 // equation term h: its own points and inputs, the same network and output
 // transform.
 func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *Config, c pde.Condition, i, checkPoints int) (*term, error) {
-	if c.Type != "" && c.Type != "dirichlet" {
-		return nil, fastPathLimit(fmt.Errorf("type %s is not supported on the high-dimensional path (dirichlet, or a residual of the field's value)", c.Type))
+	switch c.Type {
+	case "", "dirichlet", "neumann", "robin":
+	default:
+		return nil, fastPathLimit(fmt.Errorf("type %s is not supported on the high-dimensional path (dirichlet, neumann, robin, or a residual of the field's value and dn(u))", c.Type))
+	}
+	withNormal := usesDn(c.Residual)
+	for _, f := range c.On {
+		if withNormal && f.Var != pde.BoundaryFace {
+			return nil, fastPathLimit(fmt.Errorf("dn(u) on the time slice %s == %g: on the high-dimensional path dn(u) is taken on the boundary (the sphere or the box faces)", f.Var, f.Value))
+		}
 	}
 	for _, f := range c.On {
 		if f.Var != pde.BoundaryFace && f.Var != "t" {
@@ -61,7 +69,7 @@ func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *Config, c pde.Condi
 	if err := ch.transform(cfg.Model.Output[prob.Fields[0]], prob); err != nil {
 		return nil, err
 	}
-	u, err := ch.valueGraph(m)
+	u, err := ch.valueGraph(m, withNormal)
 	if err != nil {
 		return nil, err
 	}
@@ -79,24 +87,124 @@ func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *Config, c pde.Condi
 	return t, m.err
 }
 
-// valueGraph builds u (P×1) at the term's points by one primal pass.
-func (h *hdTerm) valueGraph(m *model) (*G.Node, error) {
-	h.X = m.input(h.prefix+"x", h.P, h.lay.stride())
-	c0 := m.keep(autodiff.InputMatMul(h.X, m.net.W[0]))
+// valueGraph builds u (P×1) at the term's points by one primal pass; with
+// withNormal also h.dn = dn(u) = ∇u·n from a first-order jet along the
+// outward normal n (it enters as n·W1: O(d·width) per point), through the
+// transform u = A·N + C: dn(u) = (∇A·n) N + A ∂_n N + ∇C·n.
+func (h *hdTerm) valueGraph(m *model, withNormal bool) (*G.Node, error) {
+	P, st := h.P, h.lay.stride()
+	h.X = m.input(h.prefix+"x", P, st)
+	jet := []*G.Node{m.keep(autodiff.InputMatMul(h.X, m.net.W[0]))}
+	if withNormal {
+		h.nrm = m.input(h.prefix+"n", P, st)
+		c1 := m.keep(autodiff.InputMatMul(h.nrm, m.net.W[0]))
+		if h.lay.inv != 1 {
+			c1 = m.scale(c1, h.lay.inv)
+		}
+		jet = append(jet, c1)
+	}
 	if m.err != nil {
 		return nil, m.err
 	}
-	j, err := stackedNet(m.net, autodiff.StackedJet{C: []*G.Node{c0}, B: 1})
+	j, err := stackedNet(m.net, autodiff.StackedJet{C: jet, B: 1})
 	if err != nil {
 		return nil, err
 	}
 	h.N0 = j.C[0]
+	if withNormal {
+		h.dn = j.C[1]
+	}
 	if h.trans == nil {
 		return h.N0, nil
 	}
-	h.a0 = m.input(h.prefix+"A", h.P, 1)
-	h.c0 = m.input(h.prefix+"C", h.P, 1)
+	h.a0 = m.input(h.prefix+"A", P, 1)
+	h.c0 = m.input(h.prefix+"C", P, 1)
+	if withNormal {
+		h.an = m.input(h.prefix+"dnA", P, 1)
+		h.cn = m.input(h.prefix+"dnC", P, 1)
+		h.dn = m.add(m.add(m.mul(h.an, h.N0), m.mul(h.a0, h.dn)), h.cn)
+	}
 	return m.add(m.mul(h.a0, h.N0), h.c0), m.err
+}
+
+// usesDn reports whether e takes dn(...).
+func usesDn(e expr.Expr) bool {
+	found := false
+	expr.Walk(e, func(x expr.Expr) bool {
+		if c, ok := x.(*expr.Call); ok && c.Func == "dn" {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// outwardNormal writes the outward unit normal at boundary point x (the
+// sphere of a ball: x/R; a face x_j = lo or hi of a vector box: ∓e_j, the
+// first such coordinate) into n.
+func (l hdLayout) outwardNormal(x, n []float64) {
+	clear(n)
+	if l.v.Domain == "ball" {
+		for j, xj := range x {
+			n[j] = xj / l.v.Radius
+		}
+		return
+	}
+	for j, xj := range x {
+		switch xj {
+		case l.v.Lo:
+			n[j] = -1
+			return
+		case l.v.Hi:
+			n[j] = 1
+			return
+		}
+	}
+}
+
+// feedNormals writes the outward normals at the term's points and, with a
+// transform, ∇A·n and ∇C·n.
+func (h *hdTerm) feedNormals(tr *hdTransform) {
+	P, st, d := h.P, h.lay.stride(), h.d
+	nv := make([]float64, P*st)
+	var an, cn []float64
+	if tr != nil {
+		an, cn = make([]float64, P), make([]float64, P)
+	}
+	grads := make([][]float64, hdWorkers(P))
+	h.eachPoint(h.pts, func(w, p int, x, sc []float64) {
+		n := nv[p*st : p*st+d]
+		h.lay.outwardNormal(x, n)
+		if tr == nil {
+			return
+		}
+		if grads[w] == nil {
+			grads[w] = make([]float64, d)
+		}
+		g := grads[w]
+		for _, col := range []struct {
+			evs []*expr.VectorEval
+			out []float64
+		}{{tr.aEv, an}, {tr.cEv, cn}} {
+			if col.evs == nil {
+				continue
+			}
+			_, _, err := col.evs[w].LapValue(sc, x, g, nil)
+			s := 0.0
+			for j, gj := range g {
+				s += gj * n[j]
+			}
+			if err != nil {
+				s = math.NaN()
+			}
+			col.out[p] = s
+		}
+	})
+	tensors.Set(h.nrm.Value().(tensor.Tensor), nv)
+	if tr != nil {
+		tensors.Set(h.an.Value().(tensor.Tensor), an)
+		tensors.Set(h.cn.Value().(tensor.Tensor), cn)
+	}
 }
 
 // feedValues computes the transform's A and C at the term's points.
@@ -251,7 +359,7 @@ func (h *hdTerm) data(m *model, prob *pde.Problem, cfg *Config, ds *pde.DataSet,
 	if err := dh.transform(cfg.Model.Output[field], prob); err != nil {
 		return nil, err
 	}
-	u, err := dh.valueGraph(m)
+	u, err := dh.valueGraph(m, false)
 	if err != nil {
 		return nil, err
 	}

@@ -112,6 +112,9 @@ func (h *hdTerm) feed() {
 	for _, k := range h.knowns {
 		tensors.Set(k.node.Value().(tensor.Tensor), k.vals)
 	}
+	if h.nrm != nil {
+		h.feedNormals(h.trans)
+	}
 	if tr := h.trans; tr != nil && h.valueOnly {
 		h.feedValues(tr)
 	} else if tr != nil {

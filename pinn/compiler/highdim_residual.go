@@ -205,6 +205,12 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 				}
 				return node(out)
 			}
+			if n.Func == "dn" {
+				if id, ok := n.Args[0].(*expr.Ident); ok && id.Name == field && h.dn != nil {
+					return node(lift(h.dn))
+				}
+				return fail(errValueOnly(x))
+			}
 			if n.Func == "lap" {
 				if h.valueOnly {
 					return fail(errValueOnly(x))

@@ -17,16 +17,16 @@ import (
 // every optimizer, data in x[1..D] columns, parameters, hidden terms,
 // adaptive sampling, Fourier features, the modified MLP, balancing, causal
 // weights, evaluation.reference. The high-dimensional fast path
-// (highdim*.go) is a special case of it for the problems of the STDE
-// papers — one field, one equation of the field's value, lap(u) and
-// coordinate sums, trainable parameters, hidden terms of the field's value,
-// value conditions, data, Adam (and L-BFGS with the exact Laplacian), loss
-// balancing — at any dimension: it never
-// materialises D directions per point (a direction e_j through the first
-// layer is a gathered row of W1) and it runs the stochastic estimators. A
-// problem the fast path can run takes it; any other goes to the general
-// compiler, whose expressions and exact Laplacian grow with D
-// (maxCoordinates).
+// (highdim*.go) takes the problems of one field and one equation: lap(u),
+// u_t, coordinate sums, trainable parameters, hidden terms of the field's
+// value, conditions of the value and dn(u) on the boundary, data, Adam
+// (and L-BFGS with the exact Laplacian), loss balancing — at any dimension:
+// it never materialises D directions per point (a direction e_j through the
+// first layer is a gathered row of W1) and it runs the stochastic
+// estimators. It shares the expression compiler and the program's assembly
+// with the general compiler. A problem the fast path can run takes it; any
+// other goes to the general compiler, whose expressions and exact
+// Laplacian grow with D (maxCoordinates).
 
 // maxCoordinates is the largest dimension the general compiler takes a
 // vector variable at: its exact Laplacian pushes D second-order jets per
@@ -117,7 +117,7 @@ func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 	}
 	for _, h := range prob.Hidden {
 		for _, in := range h.Inputs {
-			if derivativeOfField(in, prob.Fields) {
+			if derivativeOfField(in, prob.Fields, "") {
 				return "hidden term " + h.Name + " takes a derivative of the field as an input"
 			}
 		}
@@ -132,18 +132,21 @@ func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 		return "its equation uses sampler " + prob.Equations[0].Sampler.Type
 	}
 	for _, c := range prob.Conditions {
-		if c.Type != "" && c.Type != "dirichlet" {
-			return "condition " + c.Name + " is of type " + c.Type
+		if c.Type == "periodic" {
+			return "condition " + c.Name + " is periodic"
 		}
 		if !samplerOK(c.Sampler.Type) {
 			return "condition " + c.Name + " uses sampler " + c.Sampler.Type
 		}
-		if derivativeOfField(c.Residual, prob.Fields) {
-			return "condition " + c.Name + " takes a derivative of the field"
+		if derivativeOfField(c.Residual, prob.Fields, "dn") {
+			return "condition " + c.Name + " takes a derivative of the field other than dn(u)"
 		}
 		for _, f := range c.On {
 			if f.Var != pde.BoundaryFace && f.Var != "t" {
 				return "condition " + c.Name + " is on a face other than the boundary or a time slice"
+			}
+			if f.Var == "t" && usesDn(c.Residual) {
+				return "condition " + c.Name + " takes dn(u) on a time slice"
 			}
 		}
 	}
@@ -164,8 +167,8 @@ func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 }
 
 // derivativeOfField reports whether e takes a derivative of a field or an
-// operator of one (dn, lap, ...).
-func derivativeOfField(e expr.Expr, fields []string) bool {
+// operator of one (dn, lap, ...) other than the operator allowed ("": none).
+func derivativeOfField(e expr.Expr, fields []string, allowed string) bool {
 	found := false
 	expr.Walk(e, func(x expr.Expr) bool {
 		switch n := x.(type) {
@@ -174,7 +177,7 @@ func derivativeOfField(e expr.Expr, fields []string) bool {
 		case *expr.Call:
 			switch n.Func {
 			case "dn", "lap", "biharm", "grad", "div":
-				found = true
+				found = found || n.Func != allowed
 			}
 		}
 		return !found

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gopinn/gopinn/pde"
+	"github.com/gopinn/gopinn/pinn/internal/tensors"
 	"github.com/gopinn/gopinn/pinn/internal/testprob"
 	"github.com/gopinn/gopinn/sweep"
 )
@@ -77,6 +78,33 @@ data:
   - {name: obs, file: obs.csv, weight: 3}
 model: {layers: [8, 8]}
 `,
+		// Neumann on the sphere through a transform (∇A·n, ∇C·n fed), and
+		// a residual of u and dn(u)
+		"neumann ball": `name: hd-neumann
+seed: 9
+domain: {type: ball, dim: 6, radius: 1.5, variable: x}
+fields: [u]
+equations:
+  - {name: pde, residual: "lap(u) + u - sum(cos(x))", points: 6, sampler: ball-radial}
+conditions:
+  - {name: flux, on: boundary, type: neumann, value: "sum(x)/d", points: 7}
+  - {name: mixed, on: boundary, residual: "u*dn(u) - 0.3", points: 5}
+model:
+  layers: [8, 8]
+  output: "(1 + 0.2*norm2(x))*N + sum(sin(x))/d"
+`,
+		// Robin on the faces of a vector box in time
+		"robin box+time": `name: hd-robin
+seed: 10
+domain: {type: box, dim: 4, range: [-1, 2], variable: x, time: [0, 1]}
+fields: [u]
+equations:
+  - {name: pde, residual: "u_t - lap(u)", points: 6}
+conditions:
+  - {name: ic, on: "t == 0", residual: "u - sum(x)", points: 5}
+  - {name: faces, on: boundary, type: robin, a: "1 + t", b: "2", value: "sum(x^2)", points: 8}
+model: {layers: [8]}
+`,
 		// a hidden term, of the field and of a coordinate sum, called in
 		// the equation and inside a coordinate sum
 		"hidden term": `name: hd-hidden
@@ -121,7 +149,12 @@ model: {layers: [8]}
 				t.Fatal(err)
 			}
 			for i, ft := range fast.terms {
-				gen.setPoints(gen.terms[i], append([]float64(nil), ft.hd.pts...), nil)
+				var normals []float64 // the fast path's, fed
+				if ft.hd.nrm != nil {
+					normals = tensors.Get(ft.hd.nrm.Value(), nil)
+					checkOutwardNormals(t, spec.Problem.Vector, ft.hd.lay, ft.hd.pts, normals)
+				}
+				gen.setPoints(gen.terms[i], append([]float64(nil), ft.hd.pts...), normals)
 			}
 			gg := make([]float64, len(theta))
 			lg, err := gen.Run(theta, gg)
@@ -285,5 +318,39 @@ func writeObservations(t *testing.T, path string, dim, rows int, f func(x []floa
 	}
 	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// checkOutwardNormals: every normal has unit length and points out of the
+// domain: x + εn is outside it and x - εn inside (ε = 1e-6).
+func checkOutwardNormals(t *testing.T, v *pde.VectorVariable, lay hdLayout, pts, normals []float64) {
+	t.Helper()
+	st, d := lay.stride(), lay.d
+	inside := func(x []float64) bool {
+		if v.Domain == "ball" {
+			s := 0.0
+			for _, xj := range x {
+				s += xj * xj
+			}
+			return s < v.Radius*v.Radius
+		}
+		for _, xj := range x {
+			if xj < v.Lo || xj > v.Hi {
+				return false
+			}
+		}
+		return true
+	}
+	for p := 0; p*st < len(pts); p++ {
+		x, n := pts[p*st:p*st+d], normals[p*st:p*st+d]
+		out, in := make([]float64, d), make([]float64, d)
+		s := 0.0
+		for j := range x {
+			out[j], in[j] = x[j]+1e-6*n[j], x[j]-1e-6*n[j]
+			s += n[j] * n[j]
+		}
+		if math.Abs(s-1) > 1e-12 || inside(out) || !inside(in) {
+			t.Fatalf("point %d: normal %v at %v is not the outward unit normal", p, n, x)
+		}
 	}
 }
