@@ -327,20 +327,9 @@ func (h *hdTerm) data(m *model, prob *pde.Problem, cfg *Config, ds *pde.DataSet,
 		return nil, fmt.Errorf("no field columns to fit")
 	}
 	st := h.lay.stride()
-	pts := make([]float64, n*st)
-	cols := make([]string, 0, st)
-	for k := 1; k <= h.d; k++ {
-		cols = append(cols, pde.CoordinateName(h.vec.Name, k))
-	}
-	cols = append(cols, h.lay.scalars()...)
-	for j, name := range cols {
-		col, ok := ds.Inputs[name]
-		if !ok {
-			return nil, fmt.Errorf("no column for %q", name)
-		}
-		for r := range n {
-			pts[r*st+j] = col[r]
-		}
+	pts, err := h.lay.rowsOf(ds)
+	if err != nil {
+		return nil, err
 	}
 	share := 0.0
 	if ranks := cfg.Ranks(); ranks > 1 {
@@ -373,4 +362,26 @@ func (h *hdTerm) data(m *model, prob *pde.Problem, cfg *Config, ds *pde.DataSet,
 	t.residuals = []*G.Node{r}
 	t.loss = m.meanSquare(r)
 	return t, m.err
+}
+
+// rowsOf gathers a table's input columns x[1..D] (and t) into points
+// (rows of stride columns).
+func (l hdLayout) rowsOf(ds *pde.DataSet) ([]float64, error) {
+	n, st := ds.Len(), l.stride()
+	pts := make([]float64, n*st)
+	cols := make([]string, 0, st)
+	for k := 1; k <= l.d; k++ {
+		cols = append(cols, pde.CoordinateName(l.v.Name, k))
+	}
+	cols = append(cols, l.scalars()...)
+	for j, name := range cols {
+		col, ok := ds.Inputs[name]
+		if !ok {
+			return nil, fmt.Errorf("no column for %q", name)
+		}
+		for r := range n {
+			pts[r*st+j] = col[r]
+		}
+	}
+	return pts, nil
 }

@@ -202,12 +202,22 @@ func newEvalPool(e expr.Expr, prob *pde.Problem, lay hdLayout, extra ...string) 
 }
 
 func newHDEvaluation(prob *pde.Problem, cfg *Config) (*Evaluation, error) {
-	if prob.Reference != nil {
-		return nil, fmt.Errorf("evaluation.reference is not read on the high-dimensional path")
-	}
 	lay, err := newHDLayout(prob, cfg.Model.NoNormalize)
 	if err != nil {
 		return nil, err
+	}
+	if ref := prob.Reference; ref != nil && ref.Len() > 0 {
+		// the reference's rows are the test set, kept whole
+		full, err := lay.rowsOf(ref)
+		if err != nil {
+			return nil, fmt.Errorf("evaluation.reference: %w", err)
+		}
+		ev := &Evaluation{Pts: lay.report(full), Exact: map[string][]float64{}}
+		for f, col := range ref.Targets {
+			ev.Exact[f] = col
+		}
+		hdRemember(ev.Pts, &hdTestSet{lay: lay, n: ref.Len(), full: full})
+		return ev, nil
 	}
 	if err := lay.checkSampler("evaluation.sampler", cfg.Eval.Sampler); err != nil {
 		return nil, err

@@ -19,7 +19,8 @@ import (
 // weights, evaluation.reference. The high-dimensional fast path
 // (highdim*.go) takes the problems of one field and one equation: lap(u),
 // u_t, coordinate sums, trainable parameters, hidden terms of the field's
-// value, conditions of the value and dn(u) on the boundary, data, Adam
+// value, conditions of the value and dn(u) on the boundary, data and
+// evaluation.reference files, Adam
 // (and L-BFGS with the exact Laplacian), loss balancing — at any dimension:
 // it never materialises D directions per point (a direction e_j through the
 // first layer is a gathered row of W1) and it runs the stochastic
@@ -104,8 +105,6 @@ func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 		return "it has several fields"
 	case len(prob.Equations) != 1:
 		return "it has several equations"
-	case prob.Reference != nil:
-		return "it has evaluation.reference"
 	case cfg.Model.Fourier != nil:
 		return "it uses model.fourier"
 	case cfg.Model.Type != "" && cfg.Model.Type != "mlp":

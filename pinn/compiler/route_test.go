@@ -354,3 +354,60 @@ func checkOutwardNormals(t *testing.T, v *pde.VectorVariable, lay hdLayout, pts,
 		}
 	}
 }
+
+// TestFastPathReference: evaluation.reference on the high-dimensional path:
+// the file's rows (columns x[1..D]) are the test set, its column the exact
+// values, and the predictions at the evaluation points are the field at
+// those rows.
+func TestFastPathReference(t *testing.T) {
+	dir := t.TempDir()
+	f := func(x []float64) float64 { return 1 + x[0] - x[2]*x[3] }
+	writeObservations(t, filepath.Join(dir, "ref.csv"), 4, 37, f)
+	spec := testprob.SpecFile(t, filepath.Join(dir, "spec.yaml"), `name: hd-ref
+domain: {type: ball, dim: 4, radius: 1, variable: x}
+fields: [u]
+equations:
+  - {name: pde, residual: "lap(u) + 2", points: 5, sampler: ball-radial}
+model: {layers: [8], output: "(1 - norm2(x))*N + 1"}
+evaluation: {reference: ref.csv}
+`)
+	cfg := NewConfig(specSettings(spec))
+	if q, _, err := Route(spec.Problem, cfg); err != nil || q.Vector == nil {
+		t.Fatalf("route: %v: want the high-dimensional path", err)
+	}
+	ev, err := NewEvaluation(spec.Problem, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := ev.Coordinates()
+	if len(full) != 37*4 || len(ev.Exact["u"]) != 37 {
+		t.Fatalf("%d coordinates, %d exact values: want the file's 37 rows", len(full), len(ev.Exact["u"]))
+	}
+	for r := range 37 {
+		if want := f(full[r*4 : r*4+4]); math.Abs(ev.Exact["u"][r]-want) > 1e-15 {
+			t.Fatalf("row %d: exact %.17g, file %.17g", r, ev.Exact["u"][r], want)
+		}
+	}
+	pred, err := NewPredictor(spec.Problem, cfg, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := New(spec.Problem, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theta := prog.InitTheta()
+	fields, _, err := pred.Predict(theta, ev.Pts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := pred.PredictCoordinates(theta, full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range u {
+		if fields[0][r] != u[r] {
+			t.Fatalf("row %d: prediction at the evaluation point %g, at its coordinates %g", r, fields[0][r], u[r])
+		}
+	}
+}
