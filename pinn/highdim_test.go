@@ -49,9 +49,12 @@ func checkResumeExact(t *testing.T, prob *pde.Problem, opts Options, dir string,
 }
 
 // trainFull trains spec into dir/full.
-func trainFull(t *testing.T, spec *pde.Spec, dir string) (*Result, Options) {
+func trainFull(t *testing.T, spec *pde.Spec, dir string, mods ...func(*Options)) (*Result, Options) {
 	t.Helper()
 	opts := OptionsFromSpec(spec)
+	for _, mod := range mods {
+		mod(&opts)
+	}
 	opts.OutDir = filepath.Join(dir, "full")
 	yml, err := spec.MarshalRun(nil) // spec.yaml, so that LoadRun can rebuild the run
 	if err != nil {

@@ -45,6 +45,11 @@ type Options struct {
 	// over the ranks every step, and rank 0 alone writes OutDir and calls
 	// Progress and Log. Nil: one rank.
 	Comm comm.Comm
+	// PreferFastPath compiles a vector problem on the high-dimensional path
+	// whenever it can take it (by default a problem with data, parameters,
+	// hidden terms, a reference, balancing, L-BFGS or dn(u) goes to the
+	// general compiler where that can take it: method taylor, D <= 1000).
+	PreferFastPath bool
 }
 
 // OptionsFromSpec takes the run configuration out of a loaded spec.
@@ -83,6 +88,7 @@ func newConfig(o Options) *config {
 	c := &config{Config: *compiler.NewConfig(compiler.Settings{Seed: o.Seed, DType: o.DType, Model: o.Model,
 		Derivatives: o.Derivatives, Training: o.Training, Evaluation: o.Evaluation}), opts: o}
 	c.Config.Comm = o.Comm
+	c.Config.PreferFastPath = o.PreferFastPath
 	c.checkEvery = o.Training.CheckpointEvery
 	if c.checkEvery <= 0 {
 		c.checkEvery = 1000

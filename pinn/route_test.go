@@ -197,10 +197,11 @@ func TestFastPathLBFGS(t *testing.T) {
 	}
 	train := func(s *pde.Spec) Summary {
 		t.Helper()
-		if q, _, err := compiler.Route(s.Problem, &newConfig(OptionsFromSpec(s)).Config); err != nil || q.Vector == nil {
+		opts := OptionsFromSpec(s)
+		opts.PreferFastPath = true
+		if q, _, err := compiler.Route(s.Problem, &newConfig(opts).Config); err != nil || q.Vector == nil {
 			t.Fatalf("route: %v: want the high-dimensional path", err)
 		}
-		opts := OptionsFromSpec(s)
 		opts.OutDir = filepath.Join(t.TempDir(), "run")
 		res, err := Train(context.Background(), s.Problem, opts)
 		if err != nil {
@@ -211,7 +212,7 @@ func TestFastPathLBFGS(t *testing.T) {
 	adam := train(spec("8", "taylor", 500, 0))
 	s8 := spec("8", "taylor", 500, 300)
 	dir := t.TempDir()
-	full, opts := trainFull(t, s8, dir)
+	full, opts := trainFull(t, s8, dir, preferFastPath)
 	if q, _, _ := compiler.Route(s8.Problem, &newConfig(opts).Config); q.Vector == nil {
 		t.Fatal("8-D: want the high-dimensional path")
 	}
@@ -287,6 +288,7 @@ training: %s
 evaluation: {exact: {u: "1 + 0.5*norm2(x)"}, points: 200, sampler: ball-radial, every: 100000}
 `, dim, filepath.Join(dir, "obs.csv"), deriv, training))
 		opts := OptionsFromSpec(spec)
+		opts.PreferFastPath = true
 		if q, _, err := compiler.Route(spec.Problem, &newConfig(opts).Config); err != nil || q.Vector == nil {
 			t.Fatalf("route: %v: want the high-dimensional path", err)
 		}
@@ -343,7 +345,7 @@ func TestFastPathNeumann(t *testing.T) {
 	}
 	s5 := spec("5", "500", "100", "{method: taylor}", "{steps: 1200, lr: 3e-3, then: {optimizer: lbfgs, steps: 200}}")
 	dir := t.TempDir()
-	full, opts := trainFull(t, s5, dir)
+	full, opts := trainFull(t, s5, dir, preferFastPath)
 	if q, _, _ := compiler.Route(s5.Problem, &newConfig(opts).Config); q.Vector == nil {
 		t.Fatal("5-D: want the high-dimensional path")
 	}
@@ -371,3 +373,8 @@ func TestFastPathNeumann(t *testing.T) {
 		t.Errorf("1000-D: %d steps, loss %g, wall term %v", res.Summary.Steps, res.Summary.Loss, ok)
 	}
 }
+
+// preferFastPath compiles a vector problem on the high-dimensional path
+// where the router would give it to the general compiler (tests of the
+// fast path's features at low dimension).
+func preferFastPath(o *Options) { o.PreferFastPath = true }

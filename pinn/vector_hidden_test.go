@@ -69,6 +69,7 @@ func TestVectorHiddenTerm100D(t *testing.T) {
 	}
 	spec := testprob.SpecFile(t, filepath.Join(dir, "spec.yaml"), hiddenRidgeSpec)
 	opts := OptionsFromSpec(spec)
+	opts.PreferFastPath = true
 	if q, _, err := compiler.Route(spec.Problem, &newConfig(opts).Config); err != nil || q.Vector == nil {
 		t.Fatalf("route: %v: want the high-dimensional path", err)
 	}

@@ -29,6 +29,10 @@ type Config struct {
 	// ForceCoordinates compiles a vector problem by the general compiler
 	// even where the fast path applies (tests holding the two equal).
 	ForceCoordinates bool
+	// PreferFastPath compiles a vector problem on the fast path whenever it
+	// can take it, also where the router would give it to the general
+	// compiler as the faster one (beyondPapersShape).
+	PreferFastPath bool
 	// Comm is the communicator of a data-parallel run (nil: one rank). The
 	// program of rank r draws its own points from its own streams, holds
 	// its share of fixed point sets and data rows, and scales each term so

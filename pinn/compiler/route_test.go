@@ -372,8 +372,12 @@ model: {layers: [8], output: "(1 - norm2(x))*N + 1"}
 evaluation: {reference: ref.csv}
 `)
 	cfg := NewConfig(specSettings(spec))
+	if q, _, err := Route(spec.Problem, cfg); err != nil || q.Vector != nil {
+		t.Fatalf("route: %v: want the general compiler by default (a reference, 4-D, taylor)", err)
+	}
+	cfg.PreferFastPath = true
 	if q, _, err := Route(spec.Problem, cfg); err != nil || q.Vector == nil {
-		t.Fatalf("route: %v: want the high-dimensional path", err)
+		t.Fatalf("route: %v: want the high-dimensional path when preferred", err)
 	}
 	ev, err := NewEvaluation(spec.Problem, cfg)
 	if err != nil {
