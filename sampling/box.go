@@ -141,7 +141,7 @@ func (b Box) faceMeasure(f Face) float64 {
 }
 
 // FacePoints draws n points on the union of faces, shared out by face
-// measure (largest remainder, random tie-break), each face's free
+// measure (in any dimension) (largest remainder, random tie-break), each face's free
 // coordinates drawn with s. It returns the points, their outward normals
 // (Side * e_Axis) and, per point, the index into faces of the face it lies on.
 // A face point has its fixed coordinate exactly at Lo or Hi. With the grid
@@ -170,7 +170,10 @@ func (b Box) FacePoints(faces []Face, n int, s UnitSampler, rng *rand.Rand) (pts
 			return nil, nil, nil, fmt.Errorf("sampling: box faces: face %+v listed twice", f)
 		}
 		seen[f] = true
-		w[k] = b.faceMeasure(f)
+		// the face's measure relative to the box's volume, 1/(Hi - Lo) on
+		// its axis: the measure itself, (Hi - Lo)^(d-1) on a cube,
+		// overflows beyond a few hundred dimensions
+		w[k] = 1 / (b.Hi[f.Axis] - b.Lo[f.Axis])
 	}
 	counts := apportion(w, n, rng)
 	pts = make([]float64, 0, n*d)

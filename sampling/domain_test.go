@@ -136,6 +136,9 @@ func TestFaceApportion(t *testing.T) {
 		{"interval", Interval(0, 5), Interval(0, 5).Faces(), 6, []int{3, 3}},
 		// Spatial boundary of (x, y, t): faces x=0,1 have area 3*10, y=0,3 area 1*10.
 		{"space-time", spaceTime, spaceTime.Faces(2), 800, []int{300, 300, 100, 100}},
+		// a face of [-5, 5]^400 measures 10^399 (+Inf in float64): the
+		// faces are still equal and share the points evenly
+		{"400-D cube", Cube(400, -5, 5), Cube(400, -5, 5).Faces(), 1600, slices.Repeat([]int{2}, 800)},
 	} {
 		_, _, face, err := tc.b.FacePoints(tc.faces, tc.n, Uniform{}, Stream(3))
 		if err != nil {
