@@ -21,6 +21,7 @@ import (
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
 	"github.com/gopinn/gopinn/pinn/internal/tensors"
+	"github.com/gopinn/gopinn/sampling"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -246,9 +247,10 @@ func (h *hdTerm) feedValues(tr *hdTransform) {
 }
 
 // checkFaceSampler reports whether sampler s applies on the faces: on a
-// time slice t == T0 the x sampler of the domain (ball-radial, uniform) or
-// gaussian-time (x ~ N(0, 2·T0·I), the heat kernel's spread at that time);
-// on the boundary the sphere or box faces are drawn uniformly.
+// time slice t == T0 the x samplers of the interior (uniform, ball-radial,
+// lhs, sobol, halton, hammersley) or gaussian-time (x ~ N(0, 2·T0·I), the
+// heat kernel's spread at that time); on the boundary uniform (the
+// default; ball-radial is uniform there too) or a QMC sampler.
 func (l hdLayout) checkFaceSampler(faces []pde.Face, s string) error {
 	if len(faces) == 0 {
 		return errors.New("no faces to sample")
@@ -265,15 +267,33 @@ func (l hdLayout) checkFaceSampler(faces []pde.Face, s string) error {
 	case "", "ball-radial", "uniform", "gaussian-time":
 		return nil
 	}
-	return fmt.Errorf("sampler %s is not supported for a condition on the high-dimensional path (ball-radial, uniform, or gaussian-time on a time slice)", s)
+	if u := unitSamplerOf(s); u != nil {
+		_, err := l.drawFaces(faces, s, 1, rand.New(rand.NewPCG(1, 1)))
+		return err
+	}
+	return fmt.Errorf("sampler %s is not supported for a condition on the high-dimensional path: %s; use uniform, lhs, sobol, halton, hammersley, or gaussian-time on a time slice", s, whyNotSampler(s))
 }
 
-// drawFaces returns n points (rows of stride columns) on the faces, shared
-// out in turn (point p on face p mod len(faces)). Directions on the sphere
-// are z/|z| as in sampling.BallRadial; the box's faces are drawn here
-// rather than by sampling.Box.Boundary, which shares points out by face
-// measure, (hi - lo)^(d-1): +Inf beyond a few hundred dimensions.
-func (l hdLayout) drawFaces(faces []pde.Face, sampler string, n int, rng *rand.Rand) []float64 {
+// drawFaces returns n points (rows of stride columns) on the faces, drawn
+// as the general compiler draws them (see hdLayout.draw): on a vector box
+// by sampling.Box.FacePoints over the union of the faces (shared out by
+// measure), with a QMC sampler through the sampling package's domains,
+// one set per face in turn. The fast path's own draws: on the sphere with
+// uniform (the default) a Gaussian direction z/|z| per point, and x on a
+// time slice of a ball as in the interior (uniform, ball-radial) or from
+// gaussian-time; those points are shared out in turn (point p on face
+// p mod len(faces)).
+func (l hdLayout) drawFaces(faces []pde.Face, sampler string, n int, rng *rand.Rand) ([]float64, error) {
+	if l.v.Domain == "box" && sampler != "gaussian-time" {
+		if sf, ok := l.boxFaces(faces); ok {
+			b := l.box(true)
+			pts, _, _, err := b.FacePoints(sf, n, unitSamplerFor(sampler), rng)
+			return pts, err
+		}
+	}
+	if s := unitSamplerOf(sampler); s != nil {
+		return l.drawFacesSampled(faces, s, n, rng)
+	}
 	st, d := l.stride(), l.d
 	out := make([]float64, n*st)
 	for p := range n {
@@ -306,7 +326,11 @@ func (l hdLayout) drawFaces(faces []pde.Face, sampler string, n int, rng *rand.R
 				x[j] = s * rng.NormFloat64()
 			}
 		default:
-			copy(x, l.drawX(1, rng))
+			x1, err := l.drawX(sampler, 1, rng)
+			if err != nil {
+				return nil, err
+			}
+			copy(x, x1)
 		}
 		if l.nt > 0 {
 			if f.Var == "t" {
@@ -316,7 +340,58 @@ func (l hdLayout) drawFaces(faces []pde.Face, sampler string, n int, rng *rand.R
 			}
 		}
 	}
-	return out
+	return out, nil
+}
+
+// boxFaces is the union of a vector box's faces as the sampling package's
+// faces of the box with time (l.box(true)): "boundary" every spatial face,
+// t == T the time axis's end; ok is false for a time slice inside the
+// interval, which is not a face.
+func (l hdLayout) boxFaces(faces []pde.Face) (out []sampling.Face, ok bool) {
+	for _, f := range faces {
+		switch {
+		case f.Var == pde.BoundaryFace:
+			out = append(out, sampling.Cube(l.d, 0, 1).Faces()...)
+		case f.Side == 0:
+			return nil, false
+		default:
+			out = append(out, sampling.Face{Axis: l.d, Side: f.Side})
+		}
+	}
+	return out, true
+}
+
+// drawFacesSampled draws the points of a QMC sampler on the faces of a
+// ball (and on a box's time slices inside its interval): n shared out in
+// turn among the faces, each face's share one set of the sampler.
+func (l hdLayout) drawFacesSampled(faces []pde.Face, s sampling.UnitSampler, n int, rng *rand.Rand) ([]float64, error) {
+	out := make([]float64, 0, n*l.stride())
+	for k, f := range faces {
+		m := n / len(faces)
+		if k < n%len(faces) {
+			m++
+		}
+		var pts []float64
+		var err error
+		switch {
+		case f.Var == "t": // the space at t = f.Value
+			var x []float64
+			if x, err = l.domain(false).Interior(m, s, rng); err == nil {
+				for p := range m {
+					pts = append(append(pts, x[p*l.d:(p+1)*l.d]...), f.Value)
+				}
+			}
+		case l.nt > 0:
+			pts, _, err = sampling.SpaceTime{Space: sampling.CenteredBall(l.d, l.v.Radius), T0: l.tLo, T1: l.tHi}.Lateral(m, s, rng)
+		default:
+			pts, _, err = sampling.CenteredBall(l.d, l.v.Radius).Boundary(m, s, rng)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("sampler %s: %w", s.Name(), err)
+		}
+		out = append(out, pts...)
+	}
+	return out, nil
 }
 
 // data builds the loss term of data set ds (index i) beside the equation

@@ -81,7 +81,8 @@ func newHDTestSet(lay hdLayout, sampler string, n int, seed uint64) *hdTestSet {
 	s := &hdTestSet{lay: lay, sampler: sampler, n: n, seed: seed}
 	if n*lay.stride() <= hdTestKeep {
 		full := make([]float64, 0, n*lay.stride())
-		s.each(func(_ int, pts []float64) error { full = append(full, pts...); return nil })
+		// cannot fail: the evaluation checked its sampler (checkSampler)
+		_ = s.each(func(_ int, pts []float64) error { full = append(full, pts...); return nil })
 		s.full = full
 	}
 	return s
@@ -104,7 +105,11 @@ func (s *hdTestSet) each(fn func(start int, pts []float64) error) error {
 	rng := sampling.Stream(s.seed, streamEval)
 	for start := 0; start < s.n; start += block {
 		k := min(block, s.n-start)
-		if err := fn(start, s.lay.draw(s.sampler, k, rng)); err != nil {
+		pts, err := s.lay.draw(s.sampler, k, rng)
+		if err != nil {
+			return err
+		}
+		if err := fn(start, pts); err != nil {
 			return err
 		}
 	}

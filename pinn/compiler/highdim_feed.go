@@ -12,11 +12,15 @@ import (
 // draw sets the points for step e (new points every h.every steps) and the
 // sampled coordinates (new every step), each from its own stream, so a
 // resumed run draws exactly what an uninterrupted one did.
-func (h *hdTerm) draw(e int) {
+func (h *hdTerm) draw(e int) error {
 	pe := e / h.every
 	if pe != h.ptsEpoch {
 		if !h.takePrefetched(pe) {
-			h.pts = h.drawPoints(pe)
+			pts, err := h.drawPoints(pe)
+			if err != nil {
+				return err
+			}
+			h.pts = pts
 			h.evalKnowns(h.pts, nil)
 		}
 		h.ptsEpoch = pe
@@ -40,6 +44,7 @@ func (h *hdTerm) draw(e int) {
 		autodiff.SparseSTDE{Dim: h.d, Samples: h.B}.Draw(rng, h.P, h.rows.Idx)
 	}
 	h.drawn = e
+	return nil
 }
 
 // evalKnowns computes the fed columns of points pts in parallel, into
@@ -257,7 +262,9 @@ func (h *hdTerm) radial() []float64 { return h.lay.report(h.pts) }
 // hdSample and hdFeed are program.sample and program.feed for the term of
 // a vector problem.
 func (p *Program) hdSample(t *term, e int) error {
-	t.hd.draw(e)
+	if err := t.hd.draw(e); err != nil {
+		return err
+	}
 	t.epoch = e
 	t.pts = t.hd.radial()
 	return nil
@@ -266,7 +273,9 @@ func (p *Program) hdSample(t *term, e int) error {
 func (p *Program) hdFeed(t *term) {
 	h := t.hd
 	if h.drawn != t.epoch {
-		h.draw(t.epoch)
+		// cannot fail: a draw fails only for its sampler's dimension,
+		// which the build checked, and sample drew this epoch already
+		_ = h.draw(t.epoch)
 	}
 	h.feed()
 }

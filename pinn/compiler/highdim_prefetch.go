@@ -20,14 +20,15 @@ const prefetchMaxFloats = 1 << 22
 type hdPrefetch struct {
 	epoch int
 	pts   []float64
+	err   error       // of the draw
 	vals  [][]float64 // per known
 	done  chan struct{}
 }
 
 // drawPoints draws the points of epoch pe from its stream.
-func (h *hdTerm) drawPoints(pe int) []float64 {
+func (h *hdTerm) drawPoints(pe int) ([]float64, error) {
 	if h.fixed != nil {
-		return h.fixed
+		return h.fixed, nil
 	}
 	rng := h.cfg.pointStream(uint64(h.kind), uint64(h.index), uint64(pe))
 	if h.faces != nil {
@@ -52,8 +53,9 @@ func (h *hdTerm) prefetch(pe int) {
 	h.pre = pf
 	go func() {
 		defer close(pf.done)
-		pf.pts = h.drawPoints(pe)
-		h.evalKnowns(pf.pts, pf.vals)
+		if pf.pts, pf.err = h.drawPoints(pe); pf.err == nil {
+			h.evalKnowns(pf.pts, pf.vals)
+		}
 	}()
 }
 
@@ -66,7 +68,7 @@ func (h *hdTerm) takePrefetched(pe int) bool {
 		return false
 	}
 	<-pf.done
-	if pf.epoch != pe {
+	if pf.epoch != pe || pf.err != nil {
 		return false
 	}
 	h.pts = pf.pts

@@ -26,7 +26,10 @@ func TestPrefetchMatchesDraw(t *testing.T) {
 		}
 		got := append([]float64(nil), h.pts...)
 		gotVals := append([]float64(nil), h.knowns[0].vals...)
-		want := h.drawPoints(e)
+		want, err := h.drawPoints(e)
+		if err != nil {
+			t.Fatal(err)
+		}
 		wantVals := [][]float64{make([]float64, h.P)}
 		for range h.knowns[1:] {
 			wantVals = append(wantVals, make([]float64, h.P))
@@ -45,11 +48,15 @@ func TestPrefetchMatchesDraw(t *testing.T) {
 	}
 	// a training draw of the next epoch takes the prefetch started by the last
 	h.every = 1
-	h.draw(8)
+	if err := h.draw(8); err != nil {
+		t.Fatal(err)
+	}
 	if h.pre == nil || h.pre.epoch != 9 {
 		t.Fatalf("after drawing epoch 8 the prefetch is %+v, want epoch 9 in flight", h.pre)
 	}
-	h.draw(9)
+	if err := h.draw(9); err != nil {
+		t.Fatal(err)
+	}
 	if h.pre.epoch != 10 || h.ptsEpoch != 9 {
 		t.Errorf("after drawing epoch 9: prefetch of %d, current epoch %d", h.pre.epoch, h.ptsEpoch)
 	}

@@ -52,7 +52,9 @@ func TestHighDimLaplacian(t *testing.T) {
 			// new coordinates, same points (every = 1 would move them):
 			// draw the step's coordinates with the points of epoch 0 kept
 			h.every = math.MaxInt32
-			h.draw(r)
+			if err := h.draw(r); err != nil {
+				t.Fatal(err)
+			}
 			h.feed()
 			if _, err := prog.Run(theta, grad); err != nil {
 				t.Fatal(err)
@@ -189,7 +191,9 @@ training: {steps: 5}
 `)
 		prog, pred, theta := hdProgram(t, spec, 3)
 		h := prog.terms[0].hd
-		h.draw(0)
+		if err := h.draw(0); err != nil {
+			t.Fatal(err)
+		}
 		h.feed()
 		if _, err := prog.Run(theta, make([]float64, len(theta))); err != nil {
 			t.Fatal(err)
@@ -306,7 +310,9 @@ training: {steps: 5}
 		mean, sq := make([]float64, h.P), make([]float64, h.P)
 		h.every = math.MaxInt32 // the points of epoch 0, new coordinates every run
 		for r := 0; r < runs; r++ {
-			h.draw(r)
+			if err := h.draw(r); err != nil {
+				t.Fatal(err)
+			}
 			h.feed()
 			if _, err := prog.Run(theta, make([]float64, len(theta))); err != nil {
 				t.Fatal(err)

@@ -66,14 +66,14 @@ func Route(prob *pde.Problem, cfg *Config) (*pde.Problem, *Config, error) {
 		why = "the general compiler was asked for"
 	}
 	v := prob.Vector
+	if v.Dim > maxCoordinates {
+		return nil, nil, &InputError{Err: fmt.Errorf("problem %q: %s, which at dimension %d the high-dimensional path does not support; the general compiler takes a vector variable up to dimension %d (its exact Laplacian is D jets per point)", prob.Name, why, v.Dim, maxCoordinates)}
+	}
 	if cfg.Deriv.Method == "stde" {
 		if err := checkMethods(cfg, offersHighDim(cfg)); err != nil {
 			return nil, nil, &InputError{Err: fmt.Errorf("problem %q: %w", prob.Name, err)} // names the method and why
 		}
 		return nil, nil, &InputError{Err: fmt.Errorf("problem %q: %s, which the stochastic estimators (derivatives.method stde) do not support; use derivatives.method taylor (exact, up to dimension %d)", prob.Name, why, maxCoordinates)}
-	}
-	if v.Dim > maxCoordinates {
-		return nil, nil, &InputError{Err: fmt.Errorf("problem %q: %s, which at dimension %d the high-dimensional path does not support; the general compiler takes a vector variable up to dimension %d (its exact Laplacian is D jets per point)", prob.Name, why, v.Dim, maxCoordinates)}
 	}
 	q, err := prob.Coordinates()
 	if err != nil {
@@ -163,16 +163,18 @@ func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 			return "it uses optimizer " + st.Optimizer
 		}
 	}
-	samplerOK := func(s string) bool { return s == "" || s == "uniform" || s == "ball-radial" || s == "gaussian-time" }
-	if !samplerOK(prob.Equations[0].Sampler.Type) {
-		return "its equation uses sampler " + prob.Equations[0].Sampler.Type
+	samplerOK := func(s string) bool {
+		return s == "" || s == "uniform" || s == "ball-radial" || s == "gaussian-time" || unitSamplerOf(s) != nil
+	}
+	if s := prob.Equations[0].Sampler.Type; !samplerOK(s) {
+		return "its equation uses sampler " + s + " (" + whyNotSampler(s) + ")"
 	}
 	for _, c := range prob.Conditions {
 		if c.Type == "periodic" {
 			return "condition " + c.Name + " is periodic"
 		}
 		if !samplerOK(c.Sampler.Type) {
-			return "condition " + c.Name + " uses sampler " + c.Sampler.Type
+			return "condition " + c.Name + " uses sampler " + c.Sampler.Type + " (" + whyNotSampler(c.Sampler.Type) + ")"
 		}
 		if derivativeOfField(c.Residual, prob.Fields, "dn") {
 			return "condition " + c.Name + " takes a derivative of the field other than dn(u)"
@@ -187,7 +189,7 @@ func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 		}
 	}
 	if !samplerOK(cfg.Eval.Sampler) {
-		return "its evaluation uses sampler " + cfg.Eval.Sampler
+		return "its evaluation uses sampler " + cfg.Eval.Sampler + " (" + whyNotSampler(cfg.Eval.Sampler) + ")"
 	}
 	for _, e := range cfg.Model.Output {
 		if _, _, ok := linearInN(e, "N"); !ok {

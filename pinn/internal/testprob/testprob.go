@@ -4,8 +4,10 @@
 package testprob
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/gopinn/gopinn/pde"
@@ -121,4 +123,27 @@ func Nonlinear1D(t testing.TB, points int) *pde.Problem {
 		On: []pde.Face{{Var: "x", Value: 0, Side: -1}, {Var: "x", Value: 1, Side: 1}}, Type: "dirichlet", Field: "u"}}
 	p.Exact = map[string]expr.Expr{"u": MustResolve(t, "sin(pi*x)", &expr.Scope{Variables: []string{"x"}})}
 	return p
+}
+
+// KSTwoSample is the two-sample Kolmogorov–Smirnov statistic of a and b
+// (sup |F_a - F_b|) and its critical value at level 0.001,
+// 1.949·sqrt((n+m)/(n·m)): two samples of one distribution exceed it once in
+// a thousand tries.
+func KSTwoSample(a, b []float64) (stat, crit float64) {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		x := min(a[i], b[j])
+		for i < len(a) && a[i] <= x {
+			i++
+		}
+		for j < len(b) && b[j] <= x {
+			j++
+		}
+		stat = max(stat, math.Abs(float64(i)/float64(len(a))-float64(j)/float64(len(b))))
+	}
+	n, m := float64(len(a)), float64(len(b))
+	return stat, 1.949 * math.Sqrt((n+m)/(n*m))
 }
