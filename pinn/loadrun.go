@@ -38,7 +38,9 @@ func LoadRun(dir string) (*Model, error) {
 	if !ok {
 		return nil, fmt.Errorf("load run %s: checkpoint has no theta", dir)
 	}
-	cfg := newConfig(OptionsFromSpec(spec))
+	opts := OptionsFromSpec(spec)
+	opts.PreferFastPath = compiler.CheckpointOnFastPath(a) // where it was trained
+	cfg := newConfig(opts)
 	prob, err := cfg.route(spec.Problem)
 	if err != nil {
 		return nil, err

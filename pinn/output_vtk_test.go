@@ -157,6 +157,7 @@ fields: [u]
 equations: [{name: pde, residual: "lap(u) - 2", points: 32}]
 conditions: [{name: sphere, on: boundary, type: dirichlet, value: "exact(u)", points: 16}]
 model: {layers: [8]}
+derivatives: {method: stde, samples: 2}
 training: {steps: 2}
 evaluation: {exact: {u: "norm2(x)/3"}, points: 40, every: 2}
 output: {vtk: true}

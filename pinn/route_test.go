@@ -125,6 +125,7 @@ evaluation: {exact: {u: "norm2(x)"}, points: 20, every: 3}
 `)
 	opts := OptionsFromSpec(spec)
 	opts.OutDir = filepath.Join(dir, "run")
+	opts.PreferFastPath = true // at 5-D the router takes the general compiler
 	yml, err := spec.MarshalRun(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -162,6 +163,16 @@ evaluation: {exact: {u: "norm2(x)"}, points: 20, every: 3}
 	fmt.Sscan(f[len(f)-1], &got)
 	if math.Abs(got-ray[0][0]) > 1e-12 {
 		t.Errorf("u on the ray: %.15g from coordinates, %.15g from |x|", got, ray[0][0])
+	}
+	// the run resumes on the fast path it was trained on (the router alone
+	// would take the general compiler at 5-D); told otherwise from Go, it
+	// says where the checkpoint was written
+	if _, err := ResumeRun(context.Background(), opts.OutDir, Options{MaxSteps: 4}); err != nil {
+		t.Errorf("resume: %v", err)
+	}
+	opts.PreferFastPath, opts.MaxSteps = false, 5
+	if _, err := ResumeProblem(context.Background(), spec.Problem, opts); err == nil || !strings.Contains(err.Error(), "written on the high-dimensional fast path") {
+		t.Errorf("resume on the general compiler: %v, want a refusal naming the fast path", err)
 	}
 }
 

@@ -115,6 +115,12 @@ func ResumeRun(ctx context.Context, dir string, o Options) (*Result, error) {
 	opts := OptionsFromSpec(spec)
 	opts.OutDir = dir
 	opts.MaxSteps, opts.Progress, opts.Log, opts.Comm = o.MaxSteps, o.Progress, o.Log, o.Comm
+	if spec.Problem.Vector != nil {
+		// a vector problem resumes on the compiler that trained it
+		if a, err := runio.ReadNPZ(filepath.Join(dir, "checkpoint.npz")); err == nil {
+			opts.PreferFastPath = compiler.CheckpointOnFastPath(a)
+		}
+	}
 	return ResumeProblem(ctx, spec.Problem, opts)
 }
 

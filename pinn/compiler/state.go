@@ -70,11 +70,34 @@ func (p *Program) SaveState(a map[string]runio.Array, theta []float64) {
 	if lam := p.balanceFactors(); lam != nil {
 		a["balance/lambda"] = runio.Vector(lam)
 	}
+	if p.FastPath() {
+		a[stateFastPath] = runio.Scalar(1)
+	}
+}
+
+// stateFastPath marks a checkpoint written by a program on the
+// high-dimensional fast path (see CheckpointOnFastPath).
+const stateFastPath = "fast_path"
+
+// FastPath reports whether the program runs on the high-dimensional fast
+// path.
+func (p *Program) FastPath() bool { return len(p.terms) > 0 && p.terms[0].hd != nil }
+
+// CheckpointOnFastPath reports whether checkpoint arrays a were written by
+// a program on the high-dimensional fast path: a run trained there (by the
+// router's choice or Config.PreferFastPath) is loaded and resumed there, so
+// its points, reports and predictions keep their layout.
+func CheckpointOnFastPath(a map[string]runio.Array) bool {
+	v, ok := a[stateFastPath]
+	return ok && len(v.Data) == 1 && v.Data[0] == 1
 }
 
 // LoadState restores what SaveState saved (path names the checkpoint in
 // errors) and feeds the restored points.
 func (p *Program) LoadState(a map[string]runio.Array, path string) error {
+	if CheckpointOnFastPath(a) && !p.FastPath() {
+		return fmt.Errorf("checkpoint %s was written on the high-dimensional fast path; resume it there (pinn.Options.PreferFastPath)", path)
+	}
 	for i, t := range p.terms {
 		pts, ok := a[fmt.Sprintf("points/%d", i)]
 		if !ok || len(pts.Data) != len(t.pts) {
