@@ -40,16 +40,18 @@ const maxCoordinates = 1000
 
 // coordinatesFaster is the largest dimension at which the general compiler
 // runs the exact Laplacian (method taylor) faster than the fast path, in
-// less memory: its fused kernel pushes the D jets of a point through one
-// kernel call where the fast path stacks them through graph ops. Adam steps
-// of a heat equation on the D-ball (100 points on t == 0 beside P interior,
-// 3 x 64 tanh; BenchmarkVectorRoute and the same at other D, 2 cores),
-// fast path vs general compiler: D = 5, P = 2000: 242 vs 28 ms; D = 100,
-// P = 1000: 2.18 vs 0.42 s; D = 300, P = 300: 1.56 vs 0.77 s (peak RSS
-// 3.8 vs 2.2 GB); D = 500, P = 100: 0.78 vs 0.72 s; at D = 1000, P = 100
-// the fast path ran 0.55 it/s, the general compiler 0.28 it/s in 2.4 GB
-// (fast: 1.9 GB).
-const coordinatesFaster = 500
+// less memory, on every problem measured: its fused kernel pushes the D
+// jets of a point through one kernel call where the fast path stacks them
+// through graph ops. Adam steps, fast path vs general compiler (2 cores):
+// a heat equation on the D-ball (P interior + 100 or 1000 points on t == 0,
+// 3 or 4 x 64 tanh; BenchmarkVectorRoute at D = 5): D = 5, P = 2000: 242
+// vs 28 ms; D = 50, P = 1000: 963 vs 89 ms; D = 100, P = 1000: 2.18 vs
+// 0.42 s; D = 500, P = 100: 0.78 vs 0.72 s. The two-body Allen–Cahn
+// problem (100 points, 3 x 128): D = 10: 36 vs 22 ms; D = 50: 177 vs 121
+// ms (RSS 491 vs 219 MB); D = 100: 291 vs 324 ms; D = 200: 0.77 vs 1.13 s.
+// Where the crossover lies depends on the width and the points; 50 is
+// below it in every case measured.
+const coordinatesFaster = 50
 
 // compiledProblem returns the problem and configuration that the compiler
 // runs: the problem itself when it has no vector variable or the fast path
