@@ -52,7 +52,11 @@ func (p *Program) causalLoss(t *term, r *G.Node) {
 		p.err = fmt.Errorf("training.causal does not combine with rar-d sampling")
 		return
 	}
-	ct := &causalTerm{cw: p.input(t.batches[0].name+"/causal", t.P, 1), a: filled(t.P, 1/float64(t.P))}
+	name := fmt.Sprintf("causal%d", t.index)
+	if t.hd == nil {
+		name = t.batches[0].name + "/causal"
+	}
+	ct := &causalTerm{cw: p.input(name, t.P, 1), a: filled(t.P, 1/float64(t.P))}
 	tensors.Set(ct.cw.Value().(tensor.Tensor), ct.a)
 	t.causal = ct
 	t.loss = p.keep(G.Sum(p.mul(ct.cw, p.keep(G.Square(r)))))
@@ -103,7 +107,7 @@ func (p *Program) causalStep(theta []float64) error {
 		rp := ct.prog
 		rt := rp.terms[0]
 		rp.setFlat(theta)
-		rp.setPoints(rt, t.pts, t.normals)
+		rp.setPoints(rt, p.rawPoints(t), t.normals)
 		rp.vm.Reset()
 		if err := rp.vm.RunAll(); err != nil {
 			return fmt.Errorf("training.causal: residual program: %w", err)

@@ -58,6 +58,7 @@ type hdTerm struct {
 	// coordinate sums, the per-sample columns (P·B×1 each)
 	N0, N1, N2 *G.Node
 	coord      *hdCoord
+	prim       map[*G.Node]*G.Node // X·w per first-layer matrix w (firstProduct)
 	// a condition with dn(u): the outward normals (fed, P × stride, zero
 	// in the time column), ∇A·n and ∇C·n of the transform (fed, P×1) and
 	// dn(u) from one first-order jet along the normal
@@ -110,8 +111,11 @@ func offersHighDim(cfg *Config) optim.Offers {
 // buildHighDim compiles the training program of a vector problem.
 func buildHighDim(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, error) {
 	v := prob.Vector
-	if bo.objective != objLoss || bo.only != nil {
-		return nil, fmt.Errorf("problem %q: residual programs (rad, rar-d, engd, lm) are not built on the high-dimensional path", prob.Name)
+	if bo.only != nil && *bo.only != (termRef{kindEquation, 0}) {
+		// residual programs of the equation serve causal weights; those of
+		// the conditions and data (Gauss-Newton rows, adaptive sampling of
+		// a condition) are not built here
+		return nil, fmt.Errorf("problem %q: residual programs of conditions and data (rad, rar-d, engd, lm) are not built on the high-dimensional path", prob.Name)
 	}
 	switch {
 	case len(prob.Fields) != 1:
@@ -193,6 +197,13 @@ func buildHighDim(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, er
 		return nil, m.err
 	}
 	p.terms = []*term{t}
+	p.causalLoss(t, r) // training.causal (causal.go)
+	if p.err != nil {
+		return nil, p.err
+	}
+	if bo.only != nil {
+		return p, p.hdFinish(bo)
+	}
 	for i, c := range prob.Conditions {
 		ct, err := h.condition(m, prob, cfg, c, i, bo.Points)
 		if err != nil {
@@ -207,19 +218,22 @@ func buildHighDim(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, er
 		}
 		p.terms = append(p.terms, dt)
 	}
+	return p, p.hdFinish(bo)
+}
+
+// hdFinish draws and feeds the first points of the program's terms and
+// assembles it.
+func (p *Program) hdFinish(bo BuildOptions) error {
 	for _, t := range p.terms {
 		if err := p.sample(t, 0); err != nil {
-			return nil, err
+			return err
 		}
 		p.feed(t)
-		if r := cfg.Ranks(); r > 1 && t.share == 0 {
+		if r := p.cfg.Ranks(); r > 1 && t.share == 0 {
 			t.share = 1 / float64(r) // every rank draws its own points
 		}
 	}
-	if err := p.assemble(bo); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return p.assemble(bo)
 }
 
 // linearInN splits e = A·N + C with A, C free of N (nil: zero).
@@ -350,29 +364,23 @@ func (h *hdTerm) transform(out expr.Expr, prob *pde.Problem) error {
 // graph builds u (P×1) and the Laplacian estimate (P×1); with time also
 // h.ut and h.utt.
 func (h *hdTerm) graph(m *model) (u, lap *G.Node, err error) {
-	P, B, d, st := h.P, h.B, h.d, h.lay.stride()
+	P, B, st := h.P, h.B, h.lay.stride()
 	h.X = m.input(h.prefix+"x", P, st)
-	net := m.net
-	c0 := m.keep(autodiff.InputMatMul(h.X, net.W[0])) // no gradient for the fed points
-	var c1 *G.Node
 	if h.dense != nil {
-		// a dense direction v enters as v·W1: O(d·width) per direction
+		// a dense direction v enters as v·W: O(d·width) per direction
 		// (zero in the time column)
 		h.V = m.input(h.prefix+"v", P*B, st)
-		h.dirs = make([]float64, P*B*d)
-		c1 = m.keep(autodiff.InputMatMul(h.V, net.W[0]))
+		h.dirs = make([]float64, P*B*h.d)
 	} else {
-		// e_j enters as row j of W1: O(width) per direction
+		// e_j enters as row j of W: O(width) per direction
 		h.rows = &autodiff.Rows{Idx: make([]int, P*B)}
-		c1 = m.keep(autodiff.RowGather(net.W[0], h.rows))
 	}
-	if m.err != nil {
-		return nil, nil, m.err
-	}
-	if h.lay.inv != 1 {
-		c1 = m.scale(c1, h.lay.inv)
-	}
-	j, err := stackedNet(net, autodiff.StackedJet{C: []*G.Node{c0, c1, nil}, B: B})
+	j, err := m.net.ForwardStacked(h.firstProduct(m, B, 2, func(w *G.Node) (*G.Node, error) {
+		if h.dense != nil {
+			return autodiff.InputMatMul(h.V, w)
+		}
+		return autodiff.RowGather(w, h.rows)
+	}, h.lay.inv))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -399,53 +407,55 @@ func (h *hdTerm) graph(m *model) (u, lap *G.Node, err error) {
 	case h.dense != nil:
 		lap = m.scale(lap, 1/float64(B))
 	case !h.taylor:
-		lap = m.scale(lap, float64(d)/float64(B))
+		lap = m.scale(lap, float64(h.d)/float64(B))
 	}
 	if h.lay.nt > 0 {
-		if err := h.timeGraph(m, c0, N0); err != nil {
+		if err := h.timeGraph(m, N0); err != nil {
 			return nil, nil, err
 		}
 	}
 	return u, lap, m.err
 }
 
-// stackedNet pushes a stacked jet through the network's layers.
-func stackedNet(net *nets.MLP, j autodiff.StackedJet) (autodiff.StackedJet, error) {
-	if len(net.W) == 1 {
-		return j, fmt.Errorf("the network needs a hidden layer")
+// firstProduct is the network's FirstProduct at the term's points: the
+// primal X·w (fed points, no input gradient; one product per matrix,
+// shared by every jet of the term) and, in direction rows of B per point,
+// dir(w)·scale (the direction in normalised coordinates), up to the jet's
+// order (the input is linear: its higher coefficients are zero).
+func (h *hdTerm) firstProduct(m *model, B, order int, dir func(w *G.Node) (*G.Node, error), scale float64) nets.FirstProduct {
+	if h.prim == nil {
+		h.prim = map[*G.Node]*G.Node{}
 	}
-	j, err := autodiff.StackedAddBias(j, net.B[0])
-	if err != nil {
-		return j, err
+	return func(w *G.Node) (autodiff.StackedJet, error) {
+		c0, ok := h.prim[w]
+		if !ok {
+			c0 = m.keep(autodiff.InputMatMul(h.X, w)) // no gradient for the fed points
+			h.prim[w] = c0
+		}
+		c := make([]*G.Node, order+1)
+		c[0] = c0
+		if order > 0 {
+			c[1] = m.keep(dir(w))
+			if scale != 1 {
+				c[1] = m.scale(c[1], scale)
+			}
+		}
+		return autodiff.StackedJet{C: c, B: B}, m.err
 	}
-	for l := 1; l < len(net.W); l++ {
-		if j, err = autodiff.StackedApply(j, net.Act); err != nil {
-			return j, err
-		}
-		if j, err = autodiff.StackedMatMul(j, net.W[l]); err != nil {
-			return j, err
-		}
-		if j, err = autodiff.StackedAddBias(j, net.B[l]); err != nil {
-			return j, err
-		}
-	}
-	return j, nil
 }
 
 // timeGraph builds u_t and u_tt from one 2-jet per point along e_t (row d
 // of the first weight matrix): with u = A·N + C,
 // u_t = A_t N + A N_t + C_t and u_tt = A_tt N + 2 A_t N_t + A N_tt + C_tt.
-func (h *hdTerm) timeGraph(m *model, c0, N0 *G.Node) error {
-	P, net := h.P, m.net
+func (h *hdTerm) timeGraph(m *model, N0 *G.Node) error {
+	P := h.P
 	rows := &autodiff.Rows{Idx: make([]int, P)}
 	for p := range rows.Idx {
 		rows.Idx[p] = h.d
 	}
-	ct := m.keep(autodiff.RowGather(net.W[0], rows))
-	if h.lay.tinv != 1 {
-		ct = m.scale(ct, h.lay.tinv)
-	}
-	jt, err := stackedNet(net, autodiff.StackedJet{C: []*G.Node{c0, ct, nil}, B: 1})
+	jt, err := m.net.ForwardStacked(h.firstProduct(m, 1, 2, func(w *G.Node) (*G.Node, error) {
+		return autodiff.RowGather(w, rows)
+	}, h.lay.tinv))
 	if err != nil {
 		return err
 	}

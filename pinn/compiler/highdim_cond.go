@@ -95,19 +95,14 @@ func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *Config, c pde.Condi
 func (h *hdTerm) valueGraph(m *model, withNormal bool) (*G.Node, error) {
 	P, st := h.P, h.lay.stride()
 	h.X = m.input(h.prefix+"x", P, st)
-	jet := []*G.Node{m.keep(autodiff.InputMatMul(h.X, m.net.W[0]))}
+	order := 0
 	if withNormal {
 		h.nrm = m.input(h.prefix+"n", P, st)
-		c1 := m.keep(autodiff.InputMatMul(h.nrm, m.net.W[0]))
-		if h.lay.inv != 1 {
-			c1 = m.scale(c1, h.lay.inv)
-		}
-		jet = append(jet, c1)
+		order = 1
 	}
-	if m.err != nil {
-		return nil, m.err
-	}
-	j, err := stackedNet(m.net, autodiff.StackedJet{C: jet, B: 1})
+	j, err := m.net.ForwardStacked(h.firstProduct(m, 1, order, func(w *G.Node) (*G.Node, error) {
+		return autodiff.InputMatMul(h.nrm, w)
+	}, h.lay.inv))
 	if err != nil {
 		return nil, err
 	}

@@ -409,6 +409,16 @@ func (hp *hdPredictor) network(m *model, theta, full []float64) []float64 {
 	d := net.Sizes[0]
 	rows := len(full) / d
 	out := make([]float64, 0, rows)
+	if !net.Plain() {
+		// Fourier features, the modified MLP: the network's own float64
+		// forward, row by row (the network's weights lead theta)
+		x := make([]float64, d)
+		for i := range rows {
+			hp.lay.normalise(x, full[i*d:(i+1)*d])
+			out = append(out, net.Forward64(theta[:net.NumParams()], x)[0])
+		}
+		return out
+	}
 	act := func(v float64) float64 { return net.Act.Float64(v, 0)[0] }
 	switch net.Act.Name() {
 	case "tanh":

@@ -270,6 +270,22 @@ func (p *Program) hdSample(t *term, e int) error {
 	return nil
 }
 
+// hdSetPoints gives the term of a residual program the raw points pts
+// (rows of x_1..x_d, then t), kept until the next call; its directions
+// are those of its epoch.
+func (p *Program) hdSetPoints(t *term, pts []float64) {
+	h := t.hd
+	if h.pre != nil {
+		<-h.pre.done // a prefetch of other points must not replace these
+		h.pre = nil
+	}
+	h.fixed, h.ptsEpoch = pts, -1
+	// cannot fail: the points are given, and the coordinates drawn
+	_ = h.draw(t.epoch)
+	t.pts = h.radial()
+	h.feed()
+}
+
 func (p *Program) hdFeed(t *term) {
 	h := t.hd
 	if h.drawn != t.epoch {

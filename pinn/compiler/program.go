@@ -208,8 +208,22 @@ func Build(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, error) {
 // setPoints feeds arbitrary points (row-major, t.P rows) and their outward
 // normals (nil if none) to a term of a residual program.
 func (p *Program) setPoints(t *term, pts, normals []float64) {
+	if t.hd != nil {
+		p.hdSetPoints(t, pts)
+		return
+	}
 	t.pts, t.normals = pts, normals
 	p.feed(t)
+}
+
+// rawPoints are the points of a term as setPoints takes them: the
+// variables' values, or for a term of a vector problem on the fast path
+// x_1..x_d then t (its t.pts report |x|, t).
+func (p *Program) rawPoints(t *term) []float64 {
+	if t.hd != nil {
+		return t.hd.pts
+	}
+	return t.pts
 }
 
 // setResidualWeights feeds the weights w (t.P values) of residual vector j

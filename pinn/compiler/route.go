@@ -20,8 +20,10 @@ import (
 // (highdim*.go) takes the problems of one field and one equation: lap(u),
 // u_t, coordinate sums, trainable parameters, hidden terms of the field's
 // value, conditions of the value and dn(u) on the boundary, data and
-// evaluation.reference files, Adam
-// (and L-BFGS with the exact Laplacian), loss balancing — at any dimension:
+// evaluation.reference files, Fourier features and the modified MLP
+// (nets.MLP.ForwardStacked), the interior samplers but grid and rad/rar-d,
+// Adam (and L-BFGS with the exact Laplacian), loss balancing, causal
+// weights (residual programs of the equation) — at any dimension:
 // it never materialises D directions per point (a direction e_j through the
 // first layer is a gathered row of W1) and it runs the stochastic
 // estimators. It shares the expression compiler and the program's assembly
@@ -114,8 +116,8 @@ func Route(prob *pde.Problem, cfg *Config) (*pde.Problem, *Config, error) {
 
 // beyondPapersShape says which feature takes a vector problem beyond the
 // STDE papers' shape ("" if none): data, parameters, hidden terms,
-// evaluation.reference, loss balancing, a stage other than Adam, a condition
-// with dn(u). The fast path runs them, but where the general compiler can
+// evaluation.reference, loss balancing, causal weights, a stage other than
+// Adam, a condition with dn(u). The fast path runs them, but where the general compiler can
 // too (method taylor, D <= maxCoordinates) the router gives them to it: its
 // fused kernel is faster and far lighter on the many points such problems
 // use (PINNacle's HNd, 5-D, 32768 + 16384 points: 16 GB and 23 s per step
@@ -133,6 +135,8 @@ func beyondPapersShape(prob *pde.Problem, cfg *Config) string {
 		return "it has evaluation.reference"
 	case cfg.Balance != nil:
 		return "it uses training.balance"
+	case cfg.Causal != nil:
+		return "it uses training.causal"
 	}
 	for _, st := range cfg.Stages {
 		if st.Optimizer != "" && st.Optimizer != "adam" {
@@ -184,14 +188,8 @@ func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 		return "it has several fields"
 	case len(prob.Equations) != 1:
 		return "it has several equations"
-	case cfg.Model.Fourier != nil:
-		return "it uses model.fourier"
 	case cfg.Model.Type != "" && cfg.Model.Type != "mlp":
 		return "it uses model.type " + cfg.Model.Type
-	case cfg.Model.Architecture != "" && cfg.Model.Architecture != "mlp":
-		return "it uses model.architecture " + cfg.Model.Architecture
-	case cfg.Causal != nil:
-		return "it uses training.causal"
 	}
 	for _, h := range prob.Hidden {
 		for _, in := range h.Inputs {

@@ -12,6 +12,7 @@ import (
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pinn/internal/tensors"
 	"github.com/gopinn/gopinn/pinn/internal/testprob"
+	"github.com/gopinn/gopinn/pinn/optim"
 	"github.com/gopinn/gopinn/sweep"
 )
 
@@ -26,7 +27,8 @@ import (
 // time with a Dirichlet condition on t == 0 and on the faces; coordinate
 // sums of derivatives; forms of the shared expression compiler; data from
 // a CSV file (x[1..D]) and trainable parameters in the equation, in a
-// coordinate sum and in a condition.
+// coordinate sum and in a condition; Neumann and Robin conditions; a hidden
+// term; Fourier features and the modified MLP; causal weights.
 func TestCoordinatesMatchFastPath(t *testing.T) {
 	specs := map[string]string{
 		"ball": strings.NewReplacer("DIM", "8", "METHOD", "taylor").Replace(testprob.HDSpec),
@@ -120,6 +122,47 @@ conditions:
   - {name: wall, on: boundary, type: dirichlet, value: "0.5", points: 6}
 model: {layers: [8]}
 `,
+		// Fourier features and the modified MLP through the stacked
+		// jets (nets.MLP.ForwardStacked): the Laplacian's and u_t's jets,
+		// the value and dn(u) of the conditions
+		"fourier modified": `name: hd-fourier
+seed: 12
+domain: {type: ball, dim: 5, radius: 1.2, variable: x, time: [0, 1]}
+fields: [u]
+equations:
+  - {name: pde, residual: "u_t - lap(u) + u^2 - sum(x*d(u, x)) - 1", points: 7, sampler: ball-radial}
+conditions:
+  - {name: ic, on: "t == 0", residual: "u - norm2(x)", points: 5}
+  - {name: flux, on: boundary, type: neumann, value: "1 + t", points: 6}
+model:
+  layers: [8, 8]
+  fourier: {features: 4, scale: 1}
+  architecture: modified
+  output: "(1 + t)*N + norm2(x)"
+`,
+		"fourier": `name: hd-fourier-plain
+seed: 13
+domain: {type: box, dim: 4, range: [-1, 1], variable: x}
+fields: [u]
+equations:
+  - {name: pde, residual: "lap(u) + sin(u)", points: 6}
+conditions:
+  - {name: wall, on: boundary, type: robin, a: "1", b: "0.5", value: "0", points: 6}
+model: {layers: [6, 6], fourier: {features: 5, scale: 2}}
+`,
+		// causal weights over time slabs: the fast path's residual
+		// program of the equation gives the general compiler's weights
+		"causal": `name: hd-causal
+seed: 11
+domain: {type: ball, dim: 5, radius: 1, variable: x, time: [0, 2]}
+fields: [u]
+equations:
+  - {name: pde, residual: "u_t - lap(u) - t*norm2(x)", points: 12, sampler: ball-radial}
+conditions:
+  - {name: ic, on: "t == 0", residual: "u - norm2(x)", points: 5}
+model: {layers: [8, 8]}
+training: {causal: {chunks: 3, epsilon: 2}}
+`,
 	}
 	for name, src := range specs {
 		t.Run(name, func(t *testing.T) {
@@ -196,11 +239,38 @@ model: {layers: [8]}
 			if len(fw) != len(fast.terms) || (len(fw) > 1 && fw[fast.terms[0].name] == 1) {
 				t.Errorf("balance factors %v: want one per term, updated", fw)
 			}
-			if len(spec.Problem.Hidden) == 0 {
+			if fc := fast.terms[0].causal; fc != nil {
+				// ConvergenceStep updated the causal weights too: per
+				// point, then the loss they weight
+				gc := gen.terms[0].causal
+				for k := range fc.weight {
+					if math.Abs(fc.weight[k]-gc.weight[k]) > 1e-12 {
+						t.Errorf("causal weight of slab %d: %.15g (fast) vs %.15g (general)", k, fc.weight[k], gc.weight[k])
+					}
+				}
+				for i := range fc.a {
+					if math.Abs(fc.a[i]-gc.a[i]) > 1e-12*math.Abs(gc.a[i]) {
+						t.Errorf("causal factor of point %d: %.15g (fast) vs %.15g (general)", i, fc.a[i], gc.a[i])
+					}
+				}
+				if fc.weight[len(fc.weight)-1] == 1 {
+					t.Errorf("causal weights %v: the last slab's should be below 1", fc.weight)
+				}
+				lf, _ := fast.Run(theta, gf)
+				lg, _ := gen.Run(theta, gg)
+				if math.Abs(lf-lg) > 1e-12*math.Abs(lg) {
+					t.Errorf("causally weighted loss %.15g (fast) vs %.15g (general)", lf, lg)
+				}
+			} else if spec.Training.Causal != nil {
+				t.Error("training.causal: the fast path compiled no causal weights")
+			}
+			if len(spec.Problem.Hidden) == 0 && spec.Model.Fourier == nil {
 				return
 			}
-			// the fast path's float64 predictor gives the hidden terms and
-			// their inputs that the general one computes in its graph
+			// the fast path's float64 predictor gives the field (through
+			// Fourier features and the modified MLP's gates too), the
+			// hidden terms and their inputs that the general one computes
+			// in its graph
 			full := append([]float64(nil), fast.terms[0].hd.pts...)
 			fpred, err := NewPredictor(spec.Problem, NewConfig(specSettings(spec)), 16)
 			if err != nil {
@@ -413,5 +483,66 @@ evaluation: {reference: ref.csv}
 		if fields[0][r] != u[r] {
 			t.Fatalf("row %d: prediction at the evaluation point %g, at its coordinates %g", r, fields[0][r], u[r])
 		}
+	}
+}
+
+// TestFastPathTrainsLikeGeneral runs 30 Adam steps of the same problem on
+// both compilers from the same parameters (method taylor, ball-radial
+// points redrawn every step: the same points from the same stream on
+// both; the condition is in the output transform, since on the sphere the
+// fast path draws its own points, of the same distribution): the losses
+// agree at every step to 1e-9 relative, with a plain MLP and with Fourier
+// features and the modified MLP.
+func TestFastPathTrainsLikeGeneral(t *testing.T) {
+	for _, model := range []string{`{layers: [10, 10], output: "(1 - norm2(x))*N"}`, `{layers: [10, 10], fourier: {features: 6, scale: 0.5}, architecture: modified, output: "(1 - norm2(x))*N"}`} {
+		t.Run(model, func(t *testing.T) {
+			spec := testprob.SpecText(t, `name: hd-trains
+seed: 4
+domain: {type: ball, dim: 8, radius: 1, variable: x}
+fields: [u]
+equations:
+  - {name: pde, residual: "lap(u) + 1 + sum(sin(x))/d", points: 40, sampler: ball-radial, resample_every: 1}
+model: `+model+`
+`)
+			fast, err := New(spec.Problem, NewConfig(specSettings(spec)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := NewConfig(specSettings(spec))
+			cfg.ForceCoordinates = true
+			q, qcfg, err := Route(spec.Problem, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gen, err := New(q, qcfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var losses [2][]float64
+			for k, p := range []*Program{fast, gen} {
+				theta := fast.InitTheta()
+				adam, err := optim.New("adam", len(theta))
+				if err != nil {
+					t.Fatal(err)
+				}
+				obj := p.Objective(adam)
+				for step := range 30 {
+					if err := p.Resample(step, theta); err != nil {
+						t.Fatal(err)
+					}
+					l, err := adam.Step(obj, theta, 3e-3)
+					if err != nil {
+						t.Fatal(err)
+					}
+					losses[k] = append(losses[k], l)
+				}
+			}
+			for s := range losses[0] {
+				if a, b := losses[0][s], losses[1][s]; math.Abs(a-b) > 1e-9*math.Abs(b) {
+					t.Fatalf("step %d: loss %.15g (fast) vs %.15g (general)", s, a, b)
+				}
+			}
+			t.Logf("loss %.6g -> %.6g on both", losses[0][0], losses[0][29])
+		})
 	}
 }
