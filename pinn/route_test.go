@@ -436,3 +436,33 @@ evaluation: {exact: {u: "exp(-t)*(1 + 0.5*norm2(x))"}, points: 1000, sampler: ba
 	}
 	checkResumeExact(t, spec.Problem, opts, filepath.Join(dir, "cut"), 250, 600, full.Theta)
 }
+
+// TestFastPathGaussNewton: ENGD and LM stages on the high-dimensional path
+// (method taylor: the Jacobian rows come from residual programs of one
+// point, TestFastPathJacobian holds them to the general compiler's): the
+// 8-D ball Poisson problem of TestFastPathLBFGS reaches the stated error
+// in a few steps, and a run cut mid-stage resumes bit-identically.
+func TestFastPathGaussNewton(t *testing.T) {
+	for _, c := range []struct {
+		optimizer string
+		steps     int
+		want      float64
+	}{{"engd", 12, 1e-3}, {"lm", 12, 5e-3}} { // measured 3.7e-4 and 1.2e-3
+		t.Run(c.optimizer, func(t *testing.T) {
+			src := strings.NewReplacer("DIM", "8", "METHOD", "taylor", "points: 200", "points: 120",
+				"training: {steps: STEPS, lr: 3e-3, then: {optimizer: lbfgs, steps: LBFGS}}", fmt.Sprintf("training: {optimizer: %s, steps: %d}", c.optimizer, c.steps)).Replace(fastPathLBFGSSpec)
+			spec := testprob.SpecText(t, src)
+			dir := t.TempDir()
+			full, opts := trainFull(t, spec, dir, preferFastPath)
+			rel := full.Summary.RelL2["u"]
+			t.Logf("8-D ball Poisson, %s on the fast path: rel L2 %.3e after %d steps (%.2f s)", c.optimizer, rel, full.Summary.Steps, full.Summary.WallSeconds)
+			if !(rel <= c.want) {
+				t.Errorf("rel L2 %.3e, want <= %.0e", rel, c.want)
+			}
+			if hdr, _, err := runio.ReadCSV(filepath.Join(opts.OutDir, "prediction.csv")); err != nil || hdr[0] != "|x|" {
+				t.Errorf("prediction.csv columns %v (%v): want |x| first, the fast path's", hdr, err)
+			}
+			checkResumeExact(t, spec.Problem, opts, filepath.Join(dir, "cut"), c.steps/2, c.steps, full.Theta)
+		})
+	}
+}

@@ -28,12 +28,15 @@
 // x ∈ R^D (a ball or vector box) is compiled either by it, with x written as
 // the D scalar coordinates x[1..D] (pde.Problem.Coordinates) — every
 // feature applies, up to D = 1000 — or by the high-dimensional fast path
-// (highdim*.go), a special case for the STDE papers' problems at any D that
-// never forms D directions per point and runs the stochastic estimators.
-// The two share the expression compiler (exprGraph: the fast path supplies
-// its own leaves) and the program's assembly (Program.assemble: weighted
-// losses, loss balancing, the reverse pass), so what differs is only how
-// the jets along the vector's coordinates are formed and fed.
+// (highdim*.go), for one field and one equation at any D, which never
+// forms D directions per point and runs the stochastic estimators. The two
+// share the expression compiler (exprGraph: the fast path supplies its own
+// leaves), the networks' forward (nets.MLP.Forward, ForwardStacked), the
+// samplers (the sampling package's domains), the program's assembly
+// (Program.assemble: weighted losses, loss balancing, the reverse pass) and
+// the residual programs behind causal weights and the Gauss-Newton
+// Jacobians, so what differs is how the jets along the vector's
+// coordinates are formed and fed.
 // Route decides, in one place, at every entry point; both give the same
 // loss and gradient where both apply (TestCoordinatesMatchFastPath).
 //

@@ -98,12 +98,14 @@ func hdWorkers(P int) int { return max(1, min(runtime.NumCPU(), P)) }
 // offersHighDim is what the program of a vector problem offers the
 // methods. A stage whose method needs a fixed objective holds the points and
 // directions (the runner does not resample): with the exact Laplacian
-// (method taylor) the loss is then one fixed function; with a stochastic
-// estimator it would be one draw of the estimate, which a line search would
-// fit. No residual programs (Jacobians) are compiled.
+// (method taylor) the loss is then one fixed function, and its residuals'
+// Jacobian (ENGD, LM) comes from residual programs of one term each, as on
+// the general compiler; with a stochastic estimator either would be one
+// draw of the estimate, which a line search or a Gauss-Newton step would
+// fit.
 func offersHighDim(cfg *Config) optim.Offers {
 	if cfg.Deriv.Method == "taylor" {
-		return optim.Offers{FixedObjective: true, Why: "the high-dimensional path compiles no residual Jacobians"}
+		return optim.Offers{FixedObjective: true, Residuals: true}
 	}
 	return optim.Offers{Why: "with derivatives.method stde the loss is a random estimate redrawn every step: use method taylor for a fixed objective, or adam"}
 }
@@ -111,12 +113,6 @@ func offersHighDim(cfg *Config) optim.Offers {
 // buildHighDim compiles the training program of a vector problem.
 func buildHighDim(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, error) {
 	v := prob.Vector
-	if bo.only != nil && *bo.only != (termRef{kindEquation, 0}) {
-		// residual programs of the equation serve causal weights; those of
-		// the conditions and data (Gauss-Newton rows, adaptive sampling of
-		// a condition) are not built here
-		return nil, fmt.Errorf("problem %q: residual programs of conditions and data (rad, rar-d, engd, lm) are not built on the high-dimensional path", prob.Name)
-	}
 	switch {
 	case len(prob.Fields) != 1:
 		return nil, fmt.Errorf("problem %q: the high-dimensional path takes one field", prob.Name)
@@ -169,11 +165,47 @@ func buildHighDim(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, er
 		return nil, err
 	}
 	p := &Program{model: m, cfg: cfg, box: problemBox(prob)}
+	if bo.wants(kindEquation, 0) {
+		t, err := h.equation(m, prob, eq)
+		if err != nil {
+			return nil, err
+		}
+		p.terms = []*term{t}
+		p.causalLoss(t, t.residuals[0]) // training.causal (causal.go)
+		if p.err != nil {
+			return nil, p.err
+		}
+	}
+	for i, c := range prob.Conditions {
+		if !bo.wants(kindCondition, i) {
+			continue
+		}
+		ct, err := h.condition(m, prob, cfg, c, i, bo.Points)
+		if err != nil {
+			return nil, fmt.Errorf("condition %q: %w", c.Name, err)
+		}
+		p.terms = append(p.terms, ct)
+	}
+	for i := range prob.Data {
+		if !bo.wants(kindData, i) {
+			continue
+		}
+		dt, err := h.data(m, prob, cfg, &prob.Data[i], i)
+		if err != nil {
+			return nil, fmt.Errorf("data %q: %w", prob.Data[i].Name, err)
+		}
+		p.terms = append(p.terms, dt)
+	}
+	return p, p.hdFinish(bo)
+}
+
+// equation builds the loss term of the problem's equation.
+func (h *hdTerm) equation(m *model, prob *pde.Problem, eq pde.Term) (*term, error) {
 	t := &term{name: eq.Name, kind: kindEquation, weight: eq.Weight, every: 1, period: -1, P: h.P, hd: h}
 	if t.weight == 0 {
 		t.weight = 1
 	}
-	if err := h.transform(cfg.Model.Output[prob.Fields[0]], prob); err != nil {
+	if err := h.transform(h.cfg.Model.Output[prob.Fields[0]], prob); err != nil {
 		return nil, err
 	}
 	u, lap, err := h.graph(m)
@@ -193,32 +225,7 @@ func buildHighDim(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, er
 	G.Read(r, &h.resVal)
 	t.residuals = []*G.Node{r}
 	t.loss = m.meanSquare(r)
-	if m.err != nil {
-		return nil, m.err
-	}
-	p.terms = []*term{t}
-	p.causalLoss(t, r) // training.causal (causal.go)
-	if p.err != nil {
-		return nil, p.err
-	}
-	if bo.only != nil {
-		return p, p.hdFinish(bo)
-	}
-	for i, c := range prob.Conditions {
-		ct, err := h.condition(m, prob, cfg, c, i, bo.Points)
-		if err != nil {
-			return nil, fmt.Errorf("condition %q: %w", c.Name, err)
-		}
-		p.terms = append(p.terms, ct)
-	}
-	for i := range prob.Data {
-		dt, err := h.data(m, prob, cfg, &prob.Data[i], i)
-		if err != nil {
-			return nil, fmt.Errorf("data %q: %w", prob.Data[i].Name, err)
-		}
-		p.terms = append(p.terms, dt)
-	}
-	return p, p.hdFinish(bo)
+	return t, m.err
 }
 
 // hdFinish draws and feeds the first points of the program's terms and

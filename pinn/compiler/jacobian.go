@@ -127,7 +127,7 @@ func (jc *jacobian) assemble(theta []float64, train *Program) ([]optim.Block, er
 	for k, t := range train.terms {
 		jt := jc.terms[k]
 		nres := len(jt.progs[0].terms[0].residuals)
-		P := len(t.pts) / len(train.prob.Variables)
+		P := len(train.rawPoints(t)) / train.pointStride(t)
 		if jt.data {
 			P = t.P
 		}
@@ -165,7 +165,8 @@ func (jt *jacTerm) runBlock(p *Program, t *term, blk, P int, theta []float64, tj
 	start := blk * B
 	valid := min(B, P-start)
 	if !jt.data {
-		nv := len(p.prob.Variables)
+		nv := p.pointStride(rt)
+		raw := p.rawPoints(t)
 		pts := make([]float64, B*nv)
 		var nrm []float64
 		if t.normals != nil {
@@ -173,7 +174,7 @@ func (jt *jacTerm) runBlock(p *Program, t *term, blk, P int, theta []float64, tj
 		}
 		for i := 0; i < B; i++ {
 			src := start + min(i, valid-1) // pad with the last valid point
-			copy(pts[i*nv:(i+1)*nv], t.pts[src*nv:(src+1)*nv])
+			copy(pts[i*nv:(i+1)*nv], raw[src*nv:(src+1)*nv])
 			if nrm != nil {
 				copy(nrm[i*nv:(i+1)*nv], t.normals[src*nv:(src+1)*nv])
 			}
@@ -212,7 +213,7 @@ func (jc *jacobian) lossAt(theta []float64, train *Program) (float64, error) {
 		if t.kind == kindData {
 			continue
 		}
-		lp.setPoints(lp.terms[k], t.pts, t.normals)
+		lp.setPoints(lp.terms[k], train.rawPoints(t), t.normals)
 	}
 	lp.setFlat(theta)
 	lp.vm.Reset()

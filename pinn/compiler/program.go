@@ -226,6 +226,14 @@ func (p *Program) rawPoints(t *term) []float64 {
 	return t.pts
 }
 
+// pointStride is the number of values per point of rawPoints.
+func (p *Program) pointStride(t *term) int {
+	if t.hd != nil {
+		return t.hd.lay.stride()
+	}
+	return len(p.prob.Variables)
+}
+
 // setResidualWeights feeds the weights w (t.P values) of residual vector j
 // of a term (objResidualSum programs): the next run's gradient is then
 // sum over terms and vectors of J_j^T w.

@@ -22,7 +22,8 @@ import (
 // value, conditions of the value and dn(u) on the boundary, data and
 // evaluation.reference files, Fourier features and the modified MLP
 // (nets.MLP.ForwardStacked), the interior samplers but grid and rad/rar-d,
-// Adam (and L-BFGS with the exact Laplacian), loss balancing, causal
+// Adam (and L-BFGS, ENGD and LM with the exact Laplacian: residual
+// programs of each term give the Jacobian rows), loss balancing, causal
 // weights (residual programs of the equation) — at any dimension:
 // it never materialises D directions per point (a direction e_j through the
 // first layer is a gathered row of W1) and it runs the stochastic
