@@ -35,25 +35,28 @@ type hdTerm struct {
 	// valueOnly: the term takes the field's value only (a condition, data):
 	// one primal pass per point, no jets
 	valueOnly bool
-	faces     []pde.Face           // a condition's faces
-	fixed     []float64            // a data term's points (raw, P × stride): never redrawn
-	taylor    bool                 // exact Laplacian: all coordinates
-	dense     *autodiff.Hutchinson // estimator rademacher | gaussian: dense directions
-	V         *G.Node              // the dense directions, P·B × d (dense only)
-	dirs      []float64            // their values
-	every     int                  // point epochs: new points every this many steps
-	cfg       *Config              // its streams (seed and rank: Config.pointStream)
-	index     int
-	lay       hdLayout // point storage and input normalisation (x, then t)
-	sampler   string
-	rows      *autodiff.Rows
-	X         *G.Node // P × d, normalised
-	trans     *hdTransform
-	a0, a1    *G.Node   // transform columns: A (P×1), ∂_j A (PB×1)
-	a2s, c0   *G.Node   // Σ_J ∂_jj A, C (P×1)
-	c2s       *G.Node   // Σ_J ∂_jj C (P×1)
-	tcols     []*G.Node // with time: A_t, A_tt, C_t, C_tt (P×1 each; nil when zero)
-	ut, utt   *G.Node   // with time: u_t, u_tt (P×1)
+	// timeNormal: a condition with dn(u) on a time face, whose transform
+	// needs ∂_t A and ∂_t C
+	timeNormal bool
+	faces      []pde.Face           // a condition's faces
+	fixed      []float64            // a data term's points (raw, P × stride): never redrawn
+	taylor     bool                 // exact Laplacian: all coordinates
+	dense      *autodiff.Hutchinson // estimator rademacher | gaussian: dense directions
+	V          *G.Node              // the dense directions, P·B × d (dense only)
+	dirs       []float64            // their values
+	every      int                  // point epochs: new points every this many steps
+	cfg        *Config              // its streams (seed and rank: Config.pointStream)
+	index      int
+	lay        hdLayout // point storage and input normalisation (x, then t)
+	sampler    string
+	rows       *autodiff.Rows
+	X          *G.Node // P × d, normalised
+	trans      *hdTransform
+	a0, a1     *G.Node   // transform columns: A (P×1), ∂_j A (PB×1)
+	a2s, c0    *G.Node   // Σ_J ∂_jj A, C (P×1)
+	c2s        *G.Node   // Σ_J ∂_jj C (P×1)
+	tcols      []*G.Node // with time: A_t, A_tt, C_t, C_tt (P×1 each; nil when zero)
+	ut, utt    *G.Node   // with time: u_t, u_tt (P×1)
 	// network jets (P×1, P·B×1, P·B×1) and, when the residual has
 	// coordinate sums, the per-sample columns (P·B×1 each)
 	N0, N1, N2 *G.Node
@@ -336,7 +339,7 @@ func (h *hdTerm) transform(out expr.Expr, prob *pde.Problem) error {
 	if tr.cEv, err = h.compileLap(C, prob); err != nil {
 		return fmt.Errorf("model.output: %w", err)
 	}
-	if h.lay.nt > 0 && !h.valueOnly {
+	if h.lay.nt > 0 && (!h.valueOnly || h.timeNormal) {
 		// ∂_t and ∂_tt of A and C, symbolically (zero ones are left out)
 		for k, e := range []expr.Expr{A, C} {
 			if e == nil {

@@ -43,11 +43,6 @@ func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *Config, c pde.Condi
 	}
 	withNormal := usesDn(c.Residual)
 	for _, f := range c.On {
-		if withNormal && f.Var != pde.BoundaryFace {
-			return nil, fastPathLimit(fmt.Errorf("dn(u) on the time slice %s == %g: on the high-dimensional path dn(u) is taken on the boundary (the sphere or the box faces)", f.Var, f.Value))
-		}
-	}
-	for _, f := range c.On {
 		if f.Var != pde.BoundaryFace && f.Var != "t" {
 			return nil, fastPathLimit(fmt.Errorf("face %s: on the high-dimensional path a condition is on \"boundary\" or a time slice \"t == T\"", f.Var))
 		}
@@ -66,6 +61,9 @@ func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *Config, c pde.Condi
 	ch.every = c.ResampleEvery
 	if ch.every <= 0 {
 		ch.every = math.MaxInt32
+	}
+	for _, f := range c.On {
+		ch.timeNormal = ch.timeNormal || (withNormal && f.Var == "t")
 	}
 	if err := ch.transform(cfg.Model.Output[prob.Fields[0]], prob); err != nil {
 		return nil, err
@@ -86,6 +84,18 @@ func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *Config, c pde.Condi
 	t.residuals = []*G.Node{r}
 	t.loss = m.meanSquare(r)
 	return t, m.err
+}
+
+// physicalNormals are the fed outward normals with the time column's
+// scaling undone (see feedNormals): rows of stride values, unit length.
+func (h *hdTerm) physicalNormals() []float64 {
+	n := tensors.Get(h.nrm.Value(), nil)
+	if st := h.lay.stride(); h.lay.nt > 0 {
+		for p := h.d; p < len(n); p += st {
+			n[p] *= h.lay.inv / h.lay.tinv
+		}
+	}
+	return n
 }
 
 // valueGraph builds u (P×1) at the term's points by one primal pass; with
@@ -158,12 +168,27 @@ func (l hdLayout) outwardNormal(x, n []float64) {
 	}
 }
 
+// timeFace returns the side (-1 at the interval's start, +1 at its end)
+// of the time face of the term's faces that a point at time t lies on, 0
+// if none: there the outward normal is -e_t or +e_t (dn(u) = ∓u_t).
+func (h *hdTerm) timeFace(t float64) int {
+	for _, f := range h.faces {
+		if f.Var == "t" && f.Value == t {
+			return f.Side
+		}
+	}
+	return 0
+}
+
 // feedNormals writes the outward normals at the term's points and, with a
-// transform, ∇A·n and ∇C·n.
+// transform, ∇A·n and ∇C·n. On a time face the normal is ±e_t, fed as
+// ±tinv/inv in the time column: the graph scales the fed normal by inv
+// (the x columns' normalisation), so the network sees ±tinv along its time
+// input (physicalNormals undoes it).
 func (h *hdTerm) feedNormals(tr *hdTransform) {
 	P, st, d := h.P, h.lay.stride(), h.d
 	// straight into the input when it is float64 (no P × stride buffer per
-	// feed: 80 MB at 100K-D); the time column is never written and stays 0
+	// feed: 80 MB at 100K-D)
 	nv, direct := h.nrm.Value().Data().([]float64)
 	if !direct {
 		nv = make([]float64, P*st)
@@ -175,6 +200,30 @@ func (h *hdTerm) feedNormals(tr *hdTransform) {
 	grads := make([][]float64, hdWorkers(P))
 	h.eachPoint(h.pts, func(w, p int, x, sc []float64) {
 		n := nv[p*st : p*st+d]
+		if h.lay.nt > 0 {
+			if side := h.timeFace(sc[0]); side != 0 {
+				clear(n)
+				nv[p*st+d] = float64(side) * h.lay.tinv / h.lay.inv
+				if tr != nil {
+					// ±∂_t A and ±∂_t C (nil evaluators: zero)
+					for _, col := range []struct {
+						evs []*expr.VectorEval
+						out []float64
+					}{{tr.tEv[0], an}, {tr.tEv[2], cn}} {
+						if col.evs == nil {
+							continue
+						}
+						v, err := col.evs[w].Value(sc, x)
+						if err != nil {
+							v = math.NaN()
+						}
+						col.out[p] = float64(side) * v
+					}
+				}
+				return
+			}
+			nv[p*st+d] = 0
+		}
 		h.lay.outwardNormal(x, n)
 		if tr == nil {
 			return

@@ -10,7 +10,7 @@ import (
 // TestHighDimConditionErrors: what the fast path cannot take in a condition
 // of a vector problem it refuses with a message that says why; the router
 // then gives the problem to the general compiler, which takes it (a
-// derivative on a time slice, dn(u) there, the grid sampler) or refuses it with the same
+// derivative on a time slice, the grid sampler) or refuses it with the same
 // message (gaussian-time points, which only the fast path draws).
 func TestHighDimConditionErrors(t *testing.T) {
 	for _, c := range []struct {
@@ -20,7 +20,6 @@ func TestHighDimConditionErrors(t *testing.T) {
 		{`{name: c, points: 4, on: "t == 0", residual: "u_t"}`, "takes the field's value and dn(u) on the boundary only", true},
 		{`{name: c, points: 4, on: "t == 0", residual: "lap(u) - 1"}`, "takes the field's value and dn(u) on the boundary only", true},
 		{`{name: c, points: 4, on: "t == 0", residual: "sum(u*x)"}`, "takes the field's value and dn(u) on the boundary only", true},
-		{`{name: c, points: 4, on: "t == 0", residual: "dn(u)"}`, "dn(u) on the time slice t == 0", true},
 		{`{name: c, points: 4, on: "t == 0", residual: "u", sampler: grid}`, "sampler grid is not supported", true},
 		{`{name: c, points: 4, on: boundary, residual: "u", sampler: gaussian-time}`, "on the boundary the points are uniform", false},
 		{`{name: c, points: 4, on: "t == 0", residual: "u", sampler: gaussian-time}`, "needs t > 0", false},

@@ -19,7 +19,7 @@ import (
 // weights, evaluation.reference. The high-dimensional fast path
 // (highdim*.go) takes the problems of one field and one equation: lap(u),
 // u_t, coordinate sums, trainable parameters, hidden terms of the field's
-// value, conditions of the value and dn(u) on the boundary, data and
+// value, conditions of the value and dn(u) (sphere, box and time faces), data and
 // evaluation.reference files, Fourier features and the modified MLP
 // (nets.MLP.ForwardStacked), the interior samplers but grid and rad/rar-d,
 // Adam (and L-BFGS, ENGD and LM with the exact Laplacian: residual
@@ -223,9 +223,6 @@ func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 		for _, f := range c.On {
 			if f.Var != pde.BoundaryFace && f.Var != "t" {
 				return "condition " + c.Name + " is on a face other than the boundary or a time slice"
-			}
-			if f.Var == "t" && usesDn(c.Residual) {
-				return "condition " + c.Name + " takes dn(u) on a time slice"
 			}
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/gopinn/gopinn/pde"
-	"github.com/gopinn/gopinn/pinn/internal/tensors"
 	"github.com/gopinn/gopinn/pinn/internal/testprob"
 	"github.com/gopinn/gopinn/pinn/optim"
 	"github.com/gopinn/gopinn/sweep"
@@ -122,6 +121,23 @@ conditions:
   - {name: wall, on: boundary, type: dirichlet, value: "0.5", points: 6}
 model: {layers: [8]}
 `,
+		// dn(u) on the time faces: -u_t at t == 0, u_t at t == T (the
+		// outward normal in time), through a transform with A_t, C_t,
+		// beside dn(u) on the sphere
+		"dn on time faces": `name: hd-time-faces
+seed: 15
+domain: {type: ball, dim: 4, radius: 1.5, variable: x, time: [0, 2]}
+fields: [u]
+equations:
+  - {name: pde, residual: "u_t - lap(u) - 1", points: 6, sampler: ball-radial}
+conditions:
+  - {name: start, on: "t == 0", type: neumann, value: "norm2(x)", points: 5}
+  - {name: end, on: "t == 2", type: robin, a: "1", b: "2", value: "1", points: 4}
+  - {name: wall, on: boundary, residual: "dn(u) - t", points: 6}
+model:
+  layers: [8, 8]
+  output: "(1 + t^2)*N + t*norm2(x)"
+`,
 		// Fourier features and the modified MLP through the stacked
 		// jets (nets.MLP.ForwardStacked): the Laplacian's and u_t's jets,
 		// the value and dn(u) of the conditions
@@ -194,7 +210,7 @@ training: {causal: {chunks: 3, epsilon: 2}}
 			for i, ft := range fast.terms {
 				var normals []float64 // the fast path's, fed
 				if ft.hd.nrm != nil {
-					normals = tensors.Get(ft.hd.nrm.Value(), nil)
+					normals = ft.hd.physicalNormals()
 					checkOutwardNormals(t, spec.Problem.Vector, ft.hd.lay, ft.hd.pts, normals)
 				}
 				gen.setPoints(gen.terms[i], append([]float64(nil), ft.hd.pts...), normals)
@@ -411,15 +427,22 @@ func checkOutwardNormals(t *testing.T, v *pde.VectorVariable, lay hdLayout, pts,
 		}
 		return true
 	}
+	// a row (x, then t) is inside when x is and t is in the interval
+	insideRow := func(row []float64) bool {
+		if st > d && (row[d] < lay.tLo || row[d] > lay.tHi) {
+			return false
+		}
+		return inside(row[:d])
+	}
 	for p := 0; p*st < len(pts); p++ {
-		x, n := pts[p*st:p*st+d], normals[p*st:p*st+d]
-		out, in := make([]float64, d), make([]float64, d)
+		x, n := pts[p*st:(p+1)*st], normals[p*st:(p+1)*st]
+		out, in := make([]float64, st), make([]float64, st)
 		s := 0.0
 		for j := range x {
 			out[j], in[j] = x[j]+1e-6*n[j], x[j]-1e-6*n[j]
 			s += n[j] * n[j]
 		}
-		if math.Abs(s-1) > 1e-12 || inside(out) || !inside(in) {
+		if math.Abs(s-1) > 1e-12 || insideRow(out) || !insideRow(in) {
 			t.Fatalf("point %d: normal %v at %v is not the outward unit normal", p, n, x)
 		}
 	}
@@ -594,7 +617,7 @@ model: {layers: [6, 6], output: "(1 + t)*N + norm2(x)"}
 		}
 		var normals []float64 // the fast path's, fed
 		if ft.hd.nrm != nil {
-			normals = tensors.Get(ft.hd.nrm.Value(), nil)
+			normals = ft.hd.physicalNormals()
 		}
 		gen.setPoints(gen.terms[i], append([]float64(nil), ft.hd.pts...), normals)
 	}
