@@ -49,3 +49,21 @@ func checkGradientFD(t *testing.T, name string, p *Program, theta []float64, tol
 	t.Logf("%s: %d parameters, largest relative error %.1e", name, len(theta), worst)
 	return worst
 }
+
+// generalTwin compiles the vector problem of spec on the general compiler,
+// x written as coordinates (Config.ForceCoordinates), for comparison with
+// the fast path; it returns the program and the routed problem and config.
+func generalTwin(t testing.TB, spec *pde.Spec) (*Program, *pde.Problem, *Config) {
+	t.Helper()
+	cfg := NewConfig(specSettings(spec))
+	cfg.ForceCoordinates = true
+	q, qcfg, err := Route(spec.Problem, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, err := New(q, qcfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gen, q, qcfg
+}

@@ -59,16 +59,7 @@ evaluation: {points: 500, sampler: %s, exact: {u: "norm2(x)"}}
 				if fast.terms[0].hd == nil {
 					t.Fatal("the spec did not take the fast path")
 				}
-				cfg := NewConfig(specSettings(spec))
-				cfg.ForceCoordinates = true
-				q, qcfg, err := Route(spec.Problem, cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				gen, err := New(q, qcfg)
-				if err != nil {
-					t.Fatal(err)
-				}
+				gen, q, qcfg := generalTwin(t, spec)
 				st := fast.terms[0].hd.lay.stride()
 				exact := unitSamplerOf(s) != nil || strings.HasPrefix(dname, "box")
 				for i, ft := range fast.terms {

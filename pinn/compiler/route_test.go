@@ -189,16 +189,7 @@ training: {causal: {chunks: 3, epsilon: 2}}
 			if fast.terms[0].hd == nil {
 				t.Fatal("the spec did not take the fast path")
 			}
-			cfg := NewConfig(specSettings(spec))
-			cfg.ForceCoordinates = true
-			q, qcfg, err := Route(spec.Problem, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			gen, err := New(q, qcfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			gen, q, qcfg := generalTwin(t, spec)
 			if len(gen.terms) != len(fast.terms) || gen.NumParams() != len(theta) {
 				t.Fatalf("general program: %d terms, %d parameters; fast: %d, %d", len(gen.terms), gen.NumParams(), len(fast.terms), len(theta))
 			}
@@ -531,16 +522,7 @@ model: `+model+`
 			if err != nil {
 				t.Fatal(err)
 			}
-			cfg := NewConfig(specSettings(spec))
-			cfg.ForceCoordinates = true
-			q, qcfg, err := Route(spec.Problem, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			gen, err := New(q, qcfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			gen, _, _ := generalTwin(t, spec)
 			var losses [2][]float64
 			for k, p := range []*Program{fast, gen} {
 				theta := fast.InitTheta()
@@ -601,16 +583,7 @@ data:
 model: {layers: [6, 6], output: "(1 + t)*N + norm2(x)"}
 `)
 	fast, _, theta := hdProgram(t, spec, 2)
-	cfg := NewConfig(specSettings(spec))
-	cfg.ForceCoordinates = true
-	q, qcfg, err := Route(spec.Problem, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gen, err := New(q, qcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	gen, _, _ := generalTwin(t, spec)
 	for i, ft := range fast.terms {
 		if ft.kind == kindData {
 			continue
