@@ -329,11 +329,9 @@ func (l hdLayout) checkFaceSampler(faces []pde.Face, s string) error {
 // p mod len(faces)).
 func (l hdLayout) drawFaces(faces []pde.Face, sampler string, n int, rng *rand.Rand) ([]float64, error) {
 	if l.v.Domain == "box" && sampler != "gaussian-time" {
-		if sf, ok := l.boxFaces(faces); ok {
-			b := l.box(true)
-			pts, _, _, err := b.FacePoints(sf, n, unitSamplerFor(sampler), rng)
-			return pts, err
-		}
+		b := l.box(true)
+		pts, _, _, err := b.FacePoints(l.boxFaces(faces), n, unitSamplerFor(sampler), rng)
+		return pts, err
 	}
 	if s := unitSamplerOf(sampler); s != nil {
 		return l.drawFacesSampled(faces, s, n, rng)
@@ -354,15 +352,6 @@ func (l hdLayout) drawFaces(faces []pde.Face, sampler string, n int, rng *rand.R
 			k := l.v.Radius / math.Sqrt(s)
 			for j := range x {
 				x[j] *= k
-			}
-		case f.Var == pde.BoundaryFace: // a face of the box, all equally likely
-			for j := range x {
-				x[j] = l.v.Lo + (l.v.Hi-l.v.Lo)*rng.Float64()
-			}
-			j := rng.IntN(d)
-			x[j] = l.v.Lo
-			if rng.IntN(2) == 1 {
-				x[j] = l.v.Hi
 			}
 		case sampler == "gaussian-time":
 			s := math.Sqrt(2 * f.Value)
@@ -389,24 +378,21 @@ func (l hdLayout) drawFaces(faces []pde.Face, sampler string, n int, rng *rand.R
 
 // boxFaces is the union of a vector box's faces as the sampling package's
 // faces of the box with time (l.box(true)): "boundary" every spatial face,
-// t == T the time axis's end; ok is false for a time slice inside the
-// interval, which is not a face.
-func (l hdLayout) boxFaces(faces []pde.Face) (out []sampling.Face, ok bool) {
+// t == T the time axis's end (the loader takes only the interval's ends).
+func (l hdLayout) boxFaces(faces []pde.Face) []sampling.Face {
+	var out []sampling.Face
 	for _, f := range faces {
-		switch {
-		case f.Var == pde.BoundaryFace:
-			out = append(out, sampling.Cube(l.d, 0, 1).Faces()...)
-		case f.Side == 0:
-			return nil, false
-		default:
+		if f.Var == pde.BoundaryFace {
+			out = append(out, l.box(false).Faces()...)
+		} else {
 			out = append(out, sampling.Face{Axis: l.d, Side: f.Side})
 		}
 	}
-	return out, true
+	return out
 }
 
 // drawFacesSampled draws the points of a QMC sampler on the faces of a
-// ball (and on a box's time slices inside its interval): n shared out in
+// ball: n shared out in
 // turn among the faces, each face's share one set of the sampler.
 func (l hdLayout) drawFacesSampled(faces []pde.Face, s sampling.UnitSampler, n int, rng *rand.Rand) ([]float64, error) {
 	out := make([]float64, 0, n*l.stride())
