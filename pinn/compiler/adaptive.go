@@ -189,7 +189,7 @@ func (p *Program) termLoss(t *term, r *G.Node) *G.Node {
 	if a == nil || a.typ != samplerRARD || p.err != nil {
 		return p.meanSquare(r)
 	}
-	a.mask = p.input(t.batches[0].name+"/mask", t.P, 1)
+	a.mask = p.input(t.src.inputName(t)+"/mask", t.P, 1)
 	sq := p.keep(G.Square(r))
 	return p.keep(G.Sum(p.mul(a.mask, sq)))
 }

@@ -230,8 +230,8 @@ model: {layers: [64, 64, 64, 64]}
 			if err != nil {
 				b.Fatal(err)
 			}
-			if (p.terms[0].hd != nil) != (c.name == "fast") {
-				b.Fatalf("compiled on the fast path: %v", p.terms[0].hd != nil)
+			if (hdOf(p.terms[0]) != nil) != (c.name == "fast") {
+				b.Fatalf("compiled on the fast path: %v", hdOf(p.terms[0]) != nil)
 			}
 			theta := p.InitTheta()
 			adam, err := optim.New("adam", len(theta))

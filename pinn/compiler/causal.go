@@ -52,11 +52,7 @@ func (p *Program) causalLoss(t *term, r *G.Node) {
 		p.err = fmt.Errorf("training.causal does not combine with rar-d sampling")
 		return
 	}
-	name := fmt.Sprintf("causal%d", t.index)
-	if t.hd == nil {
-		name = t.batches[0].name + "/causal"
-	}
-	ct := &causalTerm{cw: p.input(name, t.P, 1), a: filled(t.P, 1/float64(t.P))}
+	ct := &causalTerm{cw: p.input(t.src.inputName(t)+"/causal", t.P, 1), a: filled(t.P, 1/float64(t.P))}
 	tensors.Set(ct.cw.Value().(tensor.Tensor), ct.a)
 	t.causal = ct
 	t.loss = p.keep(G.Sum(p.mul(ct.cw, p.keep(G.Square(r)))))

@@ -21,24 +21,33 @@
 //
 // # How a problem is compiled
 //
-// The general compiler (compile.go, program.go, batch.go) takes every
-// problem of scalar variables: each term (equation, condition, data) is
-// compiled once from its resolved expression into jets of the network, with
-// one derivative plan per batch of points. A problem with a vector variable
-// x ∈ R^D (a ball or vector box) is compiled either by it, with x written as
-// the D scalar coordinates x[1..D] (pde.Problem.Coordinates) — every
-// feature applies, up to D = 1000 — or by the high-dimensional fast path
-// (highdim*.go), for one field and one equation at any D, which never
-// forms D directions per point and runs the stochastic estimators. The two
-// share the expression compiler (exprGraph: the fast path supplies its own
-// leaves), the networks' forward (nets.MLP.Forward, ForwardStacked), the
-// samplers (the sampling package's domains), the program's assembly
-// (Program.assemble: weighted losses, loss balancing, the reverse pass) and
-// the residual programs behind causal weights and the Gauss-Newton
-// Jacobians, so what differs is how the jets along the vector's
-// coordinates are formed and fed.
-// Route decides, in one place, at every entry point; both give the same
-// loss and gradient where both apply (TestCoordinatesMatchFastPath).
+// One function, Build, compiles every problem, through three seams:
+//
+//   - a termCompiler (build.go) turns each equation, condition and data set
+//     into a term: coordinateTerms, the general compiler (compile.go,
+//     program.go, batch.go), for problems of scalar variables, each term
+//     compiled from its resolved expression into jets of the network with
+//     one derivative plan per batch of points; fastPath (highdim*.go) for a
+//     vector variable x ∈ R^D (a ball or vector box) with one field and one
+//     equation at any D, which never forms D directions per point and runs
+//     the stochastic estimators;
+//   - a pointSource (points.go) is how a term's points are drawn, held and
+//     fed: coordinates, or the fast path's points in R^D with the
+//     directions of its estimator;
+//   - a predictor (eval.go) evaluates a trained θ: a graph of its own, or
+//     the fast path's blocked evaluation of points in R^D.
+//
+// Everything else is shared: the expression compiler (exprGraph: the fast
+// path supplies its own leaves), the networks' forward (nets.MLP.Forward,
+// ForwardStacked), the samplers (the sampling package's domains), a term's
+// loss (Program.residualsLoss), the program's assembly (Program.assemble:
+// weighted losses, loss balancing, the reverse pass), the residual programs
+// behind causal weights, RAD and the Gauss-Newton Jacobians, checkpoints.
+// A vector problem may also be compiled by the general compiler, with x
+// written as the D scalar coordinates x[1..D] (pde.Problem.Coordinates):
+// every feature applies, up to D = 1000. Route decides, in one place, at
+// every entry point; both give the same loss and gradient where both apply
+// (TestCoordinatesMatchFastPath).
 //
 // Around the terms: adaptive resampling (adaptive.go: RAD, rounds), loss
 // balancing by gradient norms (balance.go), causal weights in time

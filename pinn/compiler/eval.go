@@ -10,11 +10,32 @@ import (
 	G "gorgonia.org/gorgonia"
 )
 
-// predictor evaluates the fields and hidden terms at arbitrary points with a
-// graph of its own (fixed batch size; the last chunk is padded), sharing the
-// flat parameter layout with the training graph.
+// Predictor evaluates the fields and hidden terms of a trained θ at
+// arbitrary points, sharing the flat parameter layout with the training
+// program. How depends on how the problem is compiled (predictor).
 type Predictor struct {
-	m          *model
+	m    *model
+	E    int // the most points evaluated at a time
+	impl predictor
+}
+
+// predictor is a Predictor's evaluation: graphPredictor on the general
+// compiler, *hdPredictor (highdim_eval.go) for a vector problem on the
+// high-dimensional fast path.
+type predictor interface {
+	// predictAll returns fields[f][i], hidden[h][i] and the hidden terms'
+	// inputs inputs[h][k][i] at the rows of pts (the layout of the
+	// runner's evaluation points).
+	predictAll(m *model, theta, pts []float64) (fields, hidden [][]float64, inputs [][][]float64, err error)
+	// predictCoordinates is the (single) field at points given in
+	// coordinates: rows of x[1..D] then the other variables, the layout
+	// of data files.
+	predictCoordinates(m *model, theta, full []float64) ([]float64, error)
+}
+
+// graphPredictor evaluates with a graph of its own (fixed batch size; the
+// last chunk is padded).
+type graphPredictor struct {
 	b          *batch
 	E          int
 	fieldVals  []G.Value
@@ -24,7 +45,6 @@ type Predictor struct {
 	// regression.
 	hiddenIn [][]G.Value
 	vm       G.VM
-	hd       *hdPredictor // vector problems (highdim_eval.go); nil otherwise
 }
 
 func NewPredictor(prob *pde.Problem, cfg *Config, E int) (*Predictor, error) {
@@ -35,7 +55,7 @@ func NewPredictor(prob *pde.Problem, cfg *Config, E int) (*Predictor, error) {
 	if err != nil {
 		return nil, err
 	}
-	pr := &Predictor{m: m, E: E}
+	pr := &graphPredictor{E: E}
 	b := newBatch(m, "eval", E)
 	pr.b = b
 	var hcalls []expr.Expr
@@ -76,23 +96,32 @@ func NewPredictor(prob *pde.Problem, cfg *Config, E int) (*Predictor, error) {
 		return nil, m.err
 	}
 	pr.vm = G.NewTapeMachine(m.g)
-	return pr, nil
+	return &Predictor{m: m, E: E, impl: pr}, nil
 }
 
-// predict returns fields[f][i] and hidden[h][i] at the rows of pts.
+// Predict returns fields[f][i] and hidden[h][i] at the rows of pts.
 func (pr *Predictor) Predict(theta []float64, pts []float64) (fields, hidden [][]float64, err error) {
 	fields, hidden, _, err = pr.PredictAll(theta, pts)
 	return fields, hidden, err
 }
 
-// predictAll is predict that also returns the hidden terms' inputs:
+// PredictAll is Predict that also returns the hidden terms' inputs:
 // inputs[h][i][r] is input i of hidden term h at row r.
 func (pr *Predictor) PredictAll(theta []float64, pts []float64) (fields, hidden [][]float64, inputs [][][]float64, err error) {
-	if pr.hd != nil {
-		return pr.hd.predictAll(pr.m, theta, pts)
-	}
-	pr.m.setFlat(theta)
-	n := len(pr.m.prob.Variables)
+	return pr.impl.predictAll(pr.m, theta, pts)
+}
+
+// PredictCoordinates is the field of a problem of one field at points given
+// in coordinates: rows of x[1..D] then the other variables (no radius), the
+// layout of data files. On the general compiler these are the rows of the
+// problem's variables.
+func (pr *Predictor) PredictCoordinates(theta, full []float64) ([]float64, error) {
+	return pr.impl.predictCoordinates(pr.m, theta, full)
+}
+
+func (pr *graphPredictor) predictAll(m *model, theta []float64, pts []float64) (fields, hidden [][]float64, inputs [][][]float64, err error) {
+	m.setFlat(theta)
+	n := len(m.prob.Variables)
 	rows := len(pts) / n
 	fields = make([][]float64, len(pr.fieldVals))
 	hidden = make([][]float64, len(pr.hiddenVals))
@@ -129,6 +158,17 @@ func (pr *Predictor) PredictAll(theta []float64, pts []float64) (fields, hidden 
 		}
 	}
 	return fields, hidden, inputs, nil
+}
+
+func (pr *graphPredictor) predictCoordinates(m *model, theta, full []float64) ([]float64, error) {
+	if len(pr.fieldVals) != 1 {
+		return nil, fmt.Errorf("PredictCoordinates: the problem has %d fields, want one", len(pr.fieldVals))
+	}
+	fields, _, _, err := pr.predictAll(m, theta, full)
+	if err != nil {
+		return nil, err
+	}
+	return fields[0], nil
 }
 
 // evaluation holds the fixed test points and the exact values there.
@@ -190,13 +230,3 @@ func NewEvaluation(prob *pde.Problem, cfg *Config) (*Evaluation, error) {
 
 // NumParams is the length of the flat parameter vector the predictor reads.
 func (pr *Predictor) NumParams() int { return pr.m.NumParams() }
-
-// PredictCoordinates is the field of a problem compiled on the
-// high-dimensional fast path at points given in coordinates: rows of
-// x[1..D] then the other variables (no radius), the layout of data files.
-func (pr *Predictor) PredictCoordinates(theta, full []float64) ([]float64, error) {
-	if pr.hd == nil {
-		return nil, fmt.Errorf("PredictCoordinates: the problem is not compiled on the high-dimensional path")
-	}
-	return pr.hd.predictPoints(pr.m, theta, full)
-}

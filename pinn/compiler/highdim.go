@@ -73,6 +73,7 @@ type hdTerm struct {
 	ptsEpoch    int
 	pre         *hdPrefetch // the next epoch's points, computed ahead (highdim_prefetch.go)
 	drawn       int         // step whose points and coordinates are drawn
+	u, lap      *G.Node     // the equation's value and Laplacian (estimate) nodes
 	// read-outs of the latest run (tests)
 	uVal, lapVal  G.Value
 	utVal, uttVal G.Value
@@ -113,17 +114,23 @@ func offersHighDim(cfg *Config) optim.Offers {
 	return optim.Offers{Why: "with derivatives.method stde the loss is a random estimate redrawn every step: use method taylor for a fixed objective, or adam"}
 }
 
-// buildHighDim compiles the training program of a vector problem.
-func buildHighDim(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, error) {
+// fastPath is the termCompiler of a vector problem on the
+// high-dimensional fast path: one field and one equation, whose term h
+// holds the estimator; its conditions and data sets are terms beside it
+// (their own points and inputs, the same network and output transform).
+type fastPath struct {
+	h    *hdTerm
+	prob *pde.Problem
+	cfg  *Config
+}
+
+func newFastPath(prob *pde.Problem, cfg *Config, bo BuildOptions) (*fastPath, error) {
 	v := prob.Vector
 	switch {
 	case len(prob.Fields) != 1:
 		return nil, fmt.Errorf("problem %q: the high-dimensional path takes one field", prob.Name)
 	case len(prob.Equations) != 1:
 		return nil, fmt.Errorf("problem %q: the high-dimensional path takes one equation", prob.Name)
-	}
-	if err := checkMethods(cfg, offersHighDim(cfg)); err != nil {
-		return nil, fmt.Errorf("problem %q: %w", prob.Name, err)
 	}
 	eq := prob.Equations[0]
 	h := &hdTerm{vec: v, d: v.Dim, P: max(eq.Points, 1), prefix: "hd/", cfg: cfg, ptsEpoch: -1, drawn: -1}
@@ -163,55 +170,25 @@ func buildHighDim(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, er
 	default:
 		return nil, fmt.Errorf("derivatives.method %q: want taylor or stde", cfg.Deriv.Method)
 	}
-	m, err := newModel(prob, cfg)
-	if err != nil {
-		return nil, err
-	}
-	p := &Program{model: m, cfg: cfg, box: problemBox(prob)}
-	if bo.wants(kindEquation, 0) {
-		t, err := h.equation(m, prob, eq)
-		if err != nil {
-			return nil, err
-		}
-		p.terms = []*term{t}
-		p.causalLoss(t, t.residuals[0]) // training.causal (causal.go)
-		if p.err != nil {
-			return nil, p.err
-		}
-	}
-	for i, c := range prob.Conditions {
-		if !bo.wants(kindCondition, i) {
-			continue
-		}
-		ct, err := h.condition(m, prob, cfg, c, i, bo.Points)
-		if err != nil {
-			return nil, fmt.Errorf("condition %q: %w", c.Name, err)
-		}
-		p.terms = append(p.terms, ct)
-	}
-	for i := range prob.Data {
-		if !bo.wants(kindData, i) {
-			continue
-		}
-		dt, err := h.data(m, prob, cfg, &prob.Data[i], i)
-		if err != nil {
-			return nil, fmt.Errorf("data %q: %w", prob.Data[i].Name, err)
-		}
-		p.terms = append(p.terms, dt)
-	}
-	return p, p.hdFinish(bo)
+	return &fastPath{h: h, prob: prob, cfg: cfg}, nil
 }
 
-// equation builds the loss term of the problem's equation.
-func (h *hdTerm) equation(m *model, prob *pde.Problem, eq pde.Term) (*term, error) {
-	t := &term{name: eq.Name, kind: kindEquation, weight: eq.Weight, every: 1, period: -1, P: h.P, hd: h}
+func (fp *fastPath) offers() optim.Offers { return offersHighDim(fp.cfg) }
+
+func (fp *fastPath) wrap(err error) error { return fmt.Errorf("problem %q: %w", fp.prob.Name, err) }
+
+// equation builds the term of the problem's equation and its network's
+// jets (u, and the Laplacian's estimate).
+func (fp *fastPath) equation(p *Program, _ int, eq pde.Term) (*term, error) {
+	h := fp.h
+	t := &term{name: eq.Name, kind: kindEquation, weight: eq.Weight, every: 1, period: -1, P: h.P, src: h}
 	if t.weight == 0 {
 		t.weight = 1
 	}
-	if err := h.transform(h.cfg.Model.Output[prob.Fields[0]], prob); err != nil {
+	if err := h.transform(fp.cfg.Model.Output[fp.prob.Fields[0]], fp.prob); err != nil {
 		return nil, err
 	}
-	u, lap, err := h.graph(m)
+	u, lap, err := h.graph(p.model)
 	if err != nil {
 		return nil, err
 	}
@@ -221,19 +198,30 @@ func (h *hdTerm) equation(m *model, prob *pde.Problem, eq pde.Term) (*term, erro
 		G.Read(h.ut, &h.utVal)
 		G.Read(h.utt, &h.uttVal)
 	}
-	r, err := h.residual(m, eq.Residual, prob, u, lap)
-	if err != nil {
-		return nil, fmt.Errorf("equation %q: %w", eq.Name, err)
-	}
-	G.Read(r, &h.resVal)
-	t.residuals = []*G.Node{r}
-	t.loss = m.meanSquare(r)
-	return t, m.err
+	h.u, h.lap = u, lap
+	return t, p.err
 }
 
-// hdFinish draws and feeds the first points of the program's terms and
-// assembles it.
-func (p *Program) hdFinish(bo BuildOptions) error {
+func (fp *fastPath) equationLoss(p *Program, t *term, eq pde.Term) error {
+	h := fp.h
+	r, err := h.residual(p.model, eq.Residual, fp.prob, h.u, h.lap)
+	if err != nil {
+		return err
+	}
+	G.Read(r, &h.resVal)
+	return p.residualsLoss(t, r)
+}
+
+func (fp *fastPath) condition(p *Program, i int, c pde.Condition) (*term, error) {
+	return fp.h.condition(p, fp.prob, fp.cfg, c, i)
+}
+
+func (fp *fastPath) data(p *Program, i int, ds *pde.DataSet) (*term, error) {
+	return fp.h.data(p, fp.prob, fp.cfg, ds, i)
+}
+
+// finish draws and feeds the first points of the program's terms.
+func (fp *fastPath) finish(p *Program) error {
 	for _, t := range p.terms {
 		if err := p.sample(t, 0); err != nil {
 			return err
@@ -243,7 +231,7 @@ func (p *Program) hdFinish(bo BuildOptions) error {
 			t.share = 1 / float64(r) // every rank draws its own points
 		}
 	}
-	return p.assemble(bo)
+	return nil
 }
 
 // linearInN splits e = A·N + C with A, C free of N (nil: zero).

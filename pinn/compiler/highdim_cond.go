@@ -35,7 +35,8 @@ func errValueOnly(x expr.Expr) error {
 // condition builds the loss term of condition c (index i) beside the
 // equation term h: its own points and inputs, the same network and output
 // transform.
-func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *Config, c pde.Condition, i, checkPoints int) (*term, error) {
+func (h *hdTerm) condition(p *Program, prob *pde.Problem, cfg *Config, c pde.Condition, i int) (*term, error) {
+	m := p.model
 	switch c.Type {
 	case "", "dirichlet", "neumann", "robin":
 	default:
@@ -51,9 +52,6 @@ func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *Config, c pde.Condi
 		vec: h.vec, d: h.d, P: max(c.Points, 1), prefix: fmt.Sprintf("hd/c%d/", i),
 		kind: kindCondition, index: i, valueOnly: true, faces: c.On, cfg: h.cfg, lay: h.lay,
 		sampler: c.Sampler.Type, ptsEpoch: -1, drawn: -1,
-	}
-	if checkPoints > 0 {
-		ch.P = checkPoints // a check of the spec on a few points
 	}
 	if err := ch.lay.checkFaceSampler(c.On, ch.sampler); err != nil {
 		return nil, err
@@ -77,13 +75,11 @@ func (h *hdTerm) condition(m *model, prob *pde.Problem, cfg *Config, c pde.Condi
 		return nil, err
 	}
 	G.Read(r, &ch.resVal)
-	t := &term{name: c.Name, kind: kindCondition, index: i, weight: c.Weight, every: 1, period: -1, P: ch.P, hd: ch}
+	t := &term{name: c.Name, kind: kindCondition, index: i, weight: c.Weight, every: 1, period: -1, P: ch.P, src: ch}
 	if t.weight == 0 {
 		t.weight = 1
 	}
-	t.residuals = []*G.Node{r}
-	t.loss = m.meanSquare(r)
-	return t, m.err
+	return t, p.residualsLoss(t, r)
 }
 
 // physicalNormals are the fed outward normals with the time column's
@@ -428,7 +424,8 @@ func (l hdLayout) drawFacesSampled(faces []pde.Face, s sampling.UnitSampler, n i
 // term h: the field's value at the observations' coordinates x[1..D] (and
 // t) against the observed column, the mean square of the difference, as
 // on the general compiler. A data-parallel rank fits its share of the rows.
-func (h *hdTerm) data(m *model, prob *pde.Problem, cfg *Config, ds *pde.DataSet, i int) (*term, error) {
+func (h *hdTerm) data(p *Program, prob *pde.Problem, cfg *Config, ds *pde.DataSet, i int) (*term, error) {
+	m := p.model
 	n := ds.Len()
 	if n == 0 {
 		return nil, fmt.Errorf("no rows")
@@ -467,13 +464,11 @@ func (h *hdTerm) data(m *model, prob *pde.Problem, cfg *Config, ds *pde.DataSet,
 	target := m.fixed(dh.prefix+"target", n, 1, y)
 	r := m.sub(u, target)
 	G.Read(r, &dh.resVal)
-	t := &term{name: ds.Name, kind: kindData, index: i, weight: ds.Weight, period: -1, P: n, hd: dh, share: share}
+	t := &term{name: ds.Name, kind: kindData, index: i, weight: ds.Weight, period: -1, P: n, src: dh, share: share}
 	if t.weight == 0 {
 		t.weight = 1
 	}
-	t.residuals = []*G.Node{r}
-	t.loss = m.meanSquare(r)
-	return t, m.err
+	return t, p.residualsLoss(t, r)
 }
 
 // rowsOf gathers a table's input columns x[1..D] (and t) into points

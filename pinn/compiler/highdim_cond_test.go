@@ -39,7 +39,7 @@ training: {steps: 2}
 			t.Fatalf("%s: %v", c.cond, err)
 		}
 		cfg := NewConfig(specSettings(spec))
-		if _, err := buildHighDim(spec.Problem, cfg, BuildOptions{Points: 4}); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, err := Build(spec.Problem, cfg, BuildOptions{Points: 4}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: fast path error %v, want one containing %q", c.cond, err, c.want)
 		}
 		_, err = Check(spec.Problem, cfg)

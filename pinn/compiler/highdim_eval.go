@@ -294,7 +294,7 @@ func newHDPredictor(prob *pde.Problem, cfg *Config) (*Predictor, error) {
 		}
 		hp.inPools = append(hp.inPools, pools)
 	}
-	return &Predictor{m: m, E: hp.chunkRows, hd: hp}, nil
+	return &Predictor{m: m, E: hp.chunkRows, impl: hp}, nil
 }
 
 func (hp *hdPredictor) predictAll(m *model, theta, pts []float64) (fields, hidden [][]float64, inputs [][][]float64, err error) {
@@ -307,7 +307,7 @@ func (hp *hdPredictor) predictAll(m *model, theta, pts []float64) (fields, hidde
 	// predict appends the field, hidden terms and their inputs at the rows
 	// of full
 	predict := func(full []float64) error {
-		ub, err := hp.predictPoints(m, theta, full)
+		ub, err := hp.predictCoordinates(m, theta, full)
 		if err != nil {
 			return err
 		}
@@ -373,8 +373,8 @@ func (hp *hdPredictor) hiddenAt(m *model, theta, full, u []float64) (hidden [][]
 	return hidden, inputs, nil
 }
 
-// predictPoints is u at the rows of full (raw coordinates).
-func (hp *hdPredictor) predictPoints(m *model, theta, full []float64) (u []float64, err error) {
+// predictCoordinates is u at the rows of full (raw coordinates).
+func (hp *hdPredictor) predictCoordinates(m *model, theta, full []float64) (u []float64, err error) {
 	rows := len(full) / hp.lay.stride()
 	N := hp.network(m, theta, full)
 	u = N

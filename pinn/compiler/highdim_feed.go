@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"math"
+	"strings"
 	"sync"
 
 	"github.com/gopinn/gopinn/autodiff"
@@ -85,7 +86,7 @@ func (h *hdTerm) eachPoint(pts []float64, f func(w, p int, x, sc []float64)) {
 }
 
 // feed writes the current points, coordinates and columns into the graph.
-func (h *hdTerm) feed() {
+func (h *hdTerm) feedInputs() {
 	P, B, d, st := h.P, h.B, h.d, h.lay.stride()
 	if xd, ok := h.X.Value().Data().([]float64); ok {
 		h.lay.normalise(xd, h.pts) // straight into the input: no P×d copy
@@ -259,22 +260,23 @@ func (h *hdTerm) feedDense(tr *hdTransform, w, p int, x, sc, g, a0, a1, a2, c0, 
 // (the checkpoint's point columns).
 func (h *hdTerm) radial() []float64 { return h.lay.report(h.pts) }
 
-// hdSample and hdFeed are program.sample and program.feed for the term of
-// a vector problem.
-func (p *Program) hdSample(t *term, e int) error {
-	if err := t.hd.draw(e); err != nil {
+// The fast path's point source (pointSource, points.go): t.pts report
+// the points as |x| (then t), the layout of the runner's evaluation and
+// checkpoints; the raw points x_1..x_d (then t) are h.pts.
+
+func (h *hdTerm) sample(p *Program, t *term, e int) error {
+	if err := h.draw(e); err != nil {
 		return err
 	}
 	t.epoch = e
-	t.pts = t.hd.radial()
+	t.pts = h.radial()
 	return nil
 }
 
-// hdSetPoints gives the term of a residual program the raw points pts
-// (rows of x_1..x_d, then t), kept until the next call; its directions
-// are those of its epoch.
-func (p *Program) hdSetPoints(t *term, pts []float64) {
-	h := t.hd
+// setPoints keeps the given raw points (rows of x_1..x_d, then t) until the
+// next call; their directions are those of the term's epoch. A fast-path
+// condition computes its own normals from the points (normals is nil).
+func (h *hdTerm) setPoints(p *Program, t *term, pts, normals []float64) {
 	if h.pre != nil {
 		<-h.pre.done // a prefetch of other points must not replace these
 		h.pre = nil
@@ -283,15 +285,20 @@ func (p *Program) hdSetPoints(t *term, pts []float64) {
 	// cannot fail: the points are given, and the coordinates drawn
 	_ = h.draw(t.epoch)
 	t.pts = h.radial()
-	h.feed()
+	h.feedInputs()
 }
 
-func (p *Program) hdFeed(t *term) {
-	h := t.hd
+func (h *hdTerm) rawPoints(t *term) []float64 { return h.pts }
+
+func (h *hdTerm) stride(p *Program) int { return h.lay.stride() }
+
+func (h *hdTerm) feed(p *Program, t *term) {
 	if h.drawn != t.epoch {
 		// cannot fail: a draw fails only for its sampler's dimension,
 		// which the build checked, and sample drew this epoch already
 		_ = h.draw(t.epoch)
 	}
-	h.feed()
+	h.feedInputs()
 }
+
+func (h *hdTerm) inputName(t *term) string { return strings.TrimSuffix(h.prefix, "/") }

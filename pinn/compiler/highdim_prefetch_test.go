@@ -15,7 +15,7 @@ func TestPrefetchMatchesDraw(t *testing.T) {
 		t.Fatal(err)
 	}
 	prog, _, _ := hdProgram(t, spec, 1)
-	h := prog.terms[0].hd
+	h := hdOf(prog.terms[0])
 	if len(h.knowns) == 0 {
 		t.Fatal("no fed columns: the forcing should be one")
 	}

@@ -56,11 +56,11 @@ evaluation: {points: 500, sampler: %s, exact: {u: "norm2(x)"}}
 				if err != nil {
 					t.Fatal(err)
 				}
-				if fast.terms[0].hd == nil {
+				if !fast.FastPath() {
 					t.Fatal("the spec did not take the fast path")
 				}
 				gen, q, qcfg := generalTwin(t, spec)
-				st := fast.terms[0].hd.lay.stride()
+				st := hdOf(fast.terms[0]).lay.stride()
 				exact := unitSamplerOf(s) != nil || strings.HasPrefix(dname, "box")
 				for i, ft := range fast.terms {
 					var fp, gp []float64
@@ -71,10 +71,10 @@ evaluation: {points: 500, sampler: %s, exact: {u: "norm2(x)"}}
 						if err := gen.sample(gen.terms[i], e); err != nil {
 							t.Fatal(err)
 						}
-						if len(ft.hd.pts) != len(gen.terms[i].pts) {
-							t.Fatalf("term %s: %d coordinates (fast) vs %d (general)", ft.name, len(ft.hd.pts), len(gen.terms[i].pts))
+						if len(fast.rawPoints(ft)) != len(gen.terms[i].pts) {
+							t.Fatalf("term %s: %d coordinates (fast) vs %d (general)", ft.name, len(fast.rawPoints(ft)), len(gen.terms[i].pts))
 						}
-						fp, gp = append(fp, ft.hd.pts...), append(gp, gen.terms[i].pts...)
+						fp, gp = append(fp, fast.rawPoints(ft)...), append(gp, gen.terms[i].pts...)
 					}
 					checkSameDraws(t, ft.name, st, exact, fp, gp)
 				}

@@ -23,7 +23,7 @@ func TestHighDimLaplacian(t *testing.T) {
 		prog, pred, theta := hdProgram(t, testprob.HD(t, "8", method), 1)
 		grad := make([]float64, len(theta))
 		tm := prog.terms[0]
-		h := tm.hd
+		h := hdOf(tm)
 		d := h.d
 		// u at points and its FD Laplacian
 		fd := make([]float64, h.P)
@@ -31,7 +31,7 @@ func TestHighDimLaplacian(t *testing.T) {
 		const step = 1e-4
 		for p := 0; p < h.P; p++ {
 			x := append([]float64(nil), h.pts[p*d:(p+1)*d]...)
-			eval := func(y []float64) float64 { return pred.hd.point(pred.m, theta, y) }
+			eval := func(y []float64) float64 { return hdPredOf(pred).point(pred.m, theta, y) }
 			u0 := eval(x)
 			uPred[p] = u0
 			for j := 0; j < d; j++ {
@@ -55,7 +55,7 @@ func TestHighDimLaplacian(t *testing.T) {
 			if err := h.draw(r); err != nil {
 				t.Fatal(err)
 			}
-			h.feed()
+			h.feedInputs()
 			if _, err := prog.Run(theta, grad); err != nil {
 				t.Fatal(err)
 			}
@@ -190,11 +190,11 @@ derivatives: {method: taylor}
 training: {steps: 5}
 `)
 		prog, pred, theta := hdProgram(t, spec, 3)
-		h := prog.terms[0].hd
+		h := hdOf(prog.terms[0])
 		if err := h.draw(0); err != nil {
 			t.Fatal(err)
 		}
-		h.feed()
+		h.feedInputs()
 		if _, err := prog.Run(theta, make([]float64, len(theta))); err != nil {
 			t.Fatal(err)
 		}
@@ -206,7 +206,7 @@ training: {steps: 5}
 			if sampler == "gaussian-time" && (x[d] < 0 || x[d] > 0.5) {
 				t.Fatalf("gaussian-time: t = %v outside [0, 0.5]", x[d])
 			}
-			f := func(y []float64) float64 { return pred.hd.point(pred.m, theta, y) }
+			f := func(y []float64) float64 { return hdPredOf(pred).point(pred.m, theta, y) }
 			second := func(j int) (d1, d2 float64) { return centralDiff(f, x, j, step) }
 			fdLap := 0.0
 			for j := 0; j < d; j++ {
@@ -287,14 +287,14 @@ derivatives: {method: `+method+`}
 training: {steps: 5}
 `)
 		prog, pred, theta := hdProgram(t, spec, 2)
-		h := prog.terms[0].hd
+		h := hdOf(prog.terms[0])
 		st, d := h.lay.stride(), h.d
 		// float64 reference from finite differences
 		want := make([]float64, h.P)
 		const step = 1e-4
 		for p := 0; p < h.P; p++ {
 			x := append([]float64(nil), h.pts[p*st:(p+1)*st]...)
-			f := func(y []float64) float64 { return pred.hd.point(pred.m, theta, y) }
+			f := func(y []float64) float64 { return hdPredOf(pred).point(pred.m, theta, y) }
 			diff := func(j int) (d1, d2 float64) { return centralDiff(f, x, j, step) }
 			ut, _ := diff(d)
 			tt := x[d]
@@ -313,7 +313,7 @@ training: {steps: 5}
 			if err := h.draw(r); err != nil {
 				t.Fatal(err)
 			}
-			h.feed()
+			h.feedInputs()
 			if _, err := prog.Run(theta, make([]float64, len(theta))); err != nil {
 				t.Fatal(err)
 			}
@@ -399,7 +399,7 @@ training: {steps: 3}
 		if len(prog.terms) != 2 || prog.terms[1].name != "face" {
 			t.Fatalf("%s: terms %d, want the equation and the condition", c.on, len(prog.terms))
 		}
-		h := prog.terms[1].hd
+		h := hdOf(prog.terms[1])
 		if _, err := prog.Run(theta, make([]float64, len(theta))); err != nil {
 			t.Fatal(err)
 		}
@@ -435,7 +435,7 @@ training: {steps: 3}
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := pred.hd.point(pred.m, theta, h.pts[p*st:(p+1)*st]) - gp
+			want := hdPredOf(pred).point(pred.m, theta, h.pts[p*st:(p+1)*st]) - gp
 			if math.Abs(res[p]-want) > 1e-10*math.Max(1, math.Abs(want)) {
 				t.Errorf("%s %s: residual at point %d %v, predictor %v", c.domain, c.on, p, res[p], want)
 			}

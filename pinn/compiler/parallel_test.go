@@ -225,11 +225,11 @@ func TestDataParallelUnionHighDim(t *testing.T) {
 		if progs[r], err = New(spec.Problem, cfg); err != nil {
 			t.Fatal(err)
 		}
-		if progs[r].terms[0].hd == nil {
+		if hdOf(progs[r].terms[0]) == nil {
 			t.Fatal("not on the high-dimensional path")
 		}
 	}
-	if equalFloats(progs[0].terms[0].hd.pts, progs[1].terms[0].hd.pts) {
+	if equalFloats(hdOf(progs[0].terms[0]).pts, hdOf(progs[1].terms[0]).pts) {
 		t.Fatal("the ranks drew the same points")
 	}
 	theta := progs[0].InitTheta()
@@ -245,7 +245,7 @@ func TestDataParallelUnionHighDim(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, pt := range plain.terms {
-			h, src := pt.hd, rp.terms[i].hd
+			h, src := hdOf(pt), hdOf(rp.terms[i])
 			h.pts = append(h.pts[:0], src.pts...)
 			h.evalKnowns(h.pts, nil)
 			if h.rows != nil {

@@ -46,8 +46,8 @@ type term struct {
 
 	pts, normals []float64 // current points (raw coordinates) and normals
 	epoch        int
-	adapt        *adaptive // rad / rar-d (adaptive.go); nil otherwise
-	hd           *hdTerm   // the equation of a vector problem (highdim.go); nil otherwise
+	adapt        *adaptive   // rad / rar-d (adaptive.go); nil otherwise
+	src          pointSource // how its points are drawn and fed (points.go)
 
 	// share is the term's share of the global rows of a data-parallel run,
 	// its loss's factor (parallel.go); 0 means 1
@@ -120,119 +120,16 @@ func New(prob *pde.Problem, cfg *Config) (*Program, error) {
 	return Build(prob, cfg, BuildOptions{})
 }
 
-// buildProgram compiles the terms bo selects. Residual programs (one term,
-// a chosen batch size, residual vectors read out, optionally the gradient of
-// w . r) serve residual-adaptive sampling and Gauss-Newton-type optimizers
-// without touching the training graph.
-func Build(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, error) {
-	if prob.Vector != nil {
-		return buildHighDim(prob, cfg, bo)
-	}
-	if len(prob.Variables) == 0 {
-		return nil, fmt.Errorf("problem %q has no variables", prob.Name)
-	}
-	if len(prob.Fields) == 0 {
-		return nil, fmt.Errorf("problem %q has no fields", prob.Name)
-	}
-	if err := checkScalarMethod(prob, cfg.Deriv); err != nil {
-		return nil, err
-	}
-	if err := checkMethods(cfg, offersScalar); err != nil {
-		return nil, err
-	}
-	m, err := newModel(prob, cfg)
-	if err != nil {
-		return nil, err
-	}
-	p := &Program{model: m, cfg: cfg, box: problemBox(prob)}
-	var eqTerms []*term
-	for i, eq := range prob.Equations {
-		if !bo.wants(kindEquation, i) {
-			continue
-		}
-		if bo.Points > 0 {
-			eq.Points = bo.Points
-		}
-		t, err := p.newTerm(eq, kindEquation, i, nil, "")
-		if err != nil {
-			return nil, fmt.Errorf("equation %q: %w", eq.Name, err)
-		}
-		p.terms = append(p.terms, t)
-		eqTerms = append(eqTerms, t)
-	}
-	for i, c := range prob.Conditions {
-		if !bo.wants(kindCondition, i) {
-			continue
-		}
-		if bo.Points > 0 {
-			c.Points = bo.Points
-		}
-		t, err := p.newTerm(c.Term, kindCondition, i, c.On, c.Type)
-		if err != nil {
-			return nil, fmt.Errorf("condition %q: %w", c.Name, err)
-		}
-		if c.Type == "periodic" {
-			err = p.periodicLoss(t, c)
-		} else {
-			err = p.residualLoss(t, c.Residual)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("condition %q: %w", c.Name, err)
-		}
-		p.terms = append(p.terms, t)
-	}
-	for _, t := range eqTerms {
-		if err := p.residualLoss(t, prob.Equations[t.index].Residual); err != nil {
-			return nil, fmt.Errorf("equation %q: %w", t.name, err)
-		}
-	}
-	for i := range prob.Data {
-		if !bo.wants(kindData, i) {
-			continue
-		}
-		t, err := p.dataTerm(&prob.Data[i], i)
-		if err != nil {
-			return nil, fmt.Errorf("data %q: %w", prob.Data[i].Name, err)
-		}
-		p.terms = append(p.terms, t)
-	}
-	if len(p.terms) == 0 {
-		return nil, fmt.Errorf("problem %q has no equations, conditions or data", prob.Name)
-	}
-	if err := p.assemble(bo); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
+// setPoints feeds arbitrary points (row-major, t.P rows, the layout of
+// rawPoints) and their outward normals (nil if none) to a term of a
+// residual program.
+func (p *Program) setPoints(t *term, pts, normals []float64) { t.src.setPoints(p, t, pts, normals) }
 
-// setPoints feeds arbitrary points (row-major, t.P rows) and their outward
-// normals (nil if none) to a term of a residual program.
-func (p *Program) setPoints(t *term, pts, normals []float64) {
-	if t.hd != nil {
-		p.hdSetPoints(t, pts)
-		return
-	}
-	t.pts, t.normals = pts, normals
-	p.feed(t)
-}
-
-// rawPoints are the points of a term as setPoints takes them: the
-// variables' values, or for a term of a vector problem on the fast path
-// x_1..x_d then t (its t.pts report |x|, t).
-func (p *Program) rawPoints(t *term) []float64 {
-	if t.hd != nil {
-		return t.hd.pts
-	}
-	return t.pts
-}
+// rawPoints are the points of a term as setPoints takes them.
+func (p *Program) rawPoints(t *term) []float64 { return t.src.rawPoints(t) }
 
 // pointStride is the number of values per point of rawPoints.
-func (p *Program) pointStride(t *term) int {
-	if t.hd != nil {
-		return t.hd.lay.stride()
-	}
-	return len(p.prob.Variables)
-}
+func (p *Program) pointStride(t *term) int { return t.src.stride(p) }
 
 // setResidualWeights feeds the weights w (t.P values) of residual vector j
 // of a term (objResidualSum programs): the next run's gradient is then
@@ -251,7 +148,7 @@ func (p *Program) residualValues(t *term) [][]float64 {
 }
 
 func (p *Program) newTerm(tm pde.Term, kind, index int, on []pde.Face, typ string) (*term, error) {
-	t := &term{name: tm.Name, kind: kind, index: index, weight: tm.Weight, every: tm.ResampleEvery, period: -1}
+	t := &term{name: tm.Name, kind: kind, index: index, weight: tm.Weight, every: tm.ResampleEvery, period: -1, src: coordinates{}}
 	if t.weight == 0 {
 		t.weight = 1
 	}
@@ -322,47 +219,10 @@ func (p *Program) normalAxes(t *term) []int {
 
 // sample draws the points of epoch e for a term from its own stream, so a
 // resumed run (or a cut run) draws exactly the same points.
-func (p *Program) sample(t *term, e int) error {
-	if t.hd != nil {
-		return p.hdSample(t, e)
-	}
-	rng := p.cfg.pointStream(uint64(t.kind), uint64(t.index), uint64(e))
-	fixed := sampling.IsFixedSet(t.sampler)
-	if fixed {
-		// every rank draws the whole set, then keeps its share of it
-		rng = sampling.Stream(p.cfg.Seed, streamPoints, uint64(t.kind), uint64(t.index), uint64(e))
-	}
-	var err error
-	if !t.isCondition() {
-		t.pts, err = p.drawInterior(t.P, t.sampler, rng)
-		t.normals = nil
-	} else {
-		t.pts, t.normals, err = p.drawCondition(t, t.P, t.sampler, rng)
-	}
-	t.epoch = e
-	if err != nil {
-		return err
-	}
-	return p.shareRows(t, fixed, len(p.prob.Variables))
-}
+func (p *Program) sample(t *term, e int) error { return t.src.sample(p, t, e) }
 
-// feed copies a term's current points into its batches.
-func (p *Program) feed(t *term) {
-	if t.hd != nil {
-		p.hdFeed(t)
-		return
-	}
-	t.batches[0].feed(t.pts, t.normals)
-	if t.period >= 0 {
-		hi := append([]float64(nil), t.pts...)
-		n := len(p.prob.Variables)
-		for i := t.period; i < len(hi); i += n {
-			hi[i] = p.prob.Variables[t.period].Hi
-		}
-		t.batches[1].feed(hi, t.normals)
-	}
-	p.feedAdaptive(t)
-}
+// feed copies a term's current points into its graph's inputs.
+func (p *Program) feed(t *term) { t.src.feed(p, t) }
 
 func (p *Program) residualLoss(t *term, e expr.Expr) error {
 	if e == nil {
@@ -376,10 +236,21 @@ func (p *Program) residualLoss(t *term, e expr.Expr) error {
 	if err != nil {
 		return err
 	}
+	if err := p.residualsLoss(t, r); err != nil {
+		return err
+	}
+	p.feed(t)
+	return p.err
+}
+
+// residualsLoss makes a term's residual vector r its loss: the mean square
+// (masked for rar-d, adaptive.go), or the causally weighted sum for an
+// equation with training.causal (causal.go). Every compiler's terms of one
+// residual end here.
+func (p *Program) residualsLoss(t *term, r *G.Node) error {
 	t.residuals = []*G.Node{r}
 	t.loss = p.termLoss(t, r)
-	p.causalLoss(t, r) // training.causal (causal.go)
-	p.feed(t)
+	p.causalLoss(t, r)
 	return p.err
 }
 
@@ -434,7 +305,7 @@ func (p *Program) dataTerm(d *pde.DataSet, index int) (*term, error) {
 	if n == 0 {
 		return nil, fmt.Errorf("no rows")
 	}
-	t := &term{name: d.Name, kind: kindData, index: index, weight: d.Weight, period: -1, P: n}
+	t := &term{name: d.Name, kind: kindData, index: index, weight: d.Weight, period: -1, P: n, src: coordinates{}}
 	if t.weight == 0 {
 		t.weight = 1
 	}

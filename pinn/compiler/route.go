@@ -78,7 +78,7 @@ func Route(prob *pde.Problem, cfg *Config) (*pde.Problem, *Config, error) {
 			why = fmt.Sprintf("the general compiler is faster at dimension %d with the exact Laplacian", prob.Vector.Dim)
 		}
 		if why == "" || cfg.PreferFastPath {
-			_, err := buildHighDim(prob, cfg, BuildOptions{Points: 4})
+			_, err := Build(prob, cfg, BuildOptions{Points: 4})
 			var lim *fastPathError
 			if !errors.As(err, &lim) {
 				return prob, cfg, nil // compiled, or an error of the problem itself
@@ -117,8 +117,9 @@ func Route(prob *pde.Problem, cfg *Config) (*pde.Problem, *Config, error) {
 
 // beyondPapersShape says which feature takes a vector problem beyond the
 // STDE papers' shape ("" if none): data, parameters, hidden terms,
-// evaluation.reference, loss balancing, causal weights, a stage other than
-// Adam, a condition with dn(u). The fast path runs them, but where the general compiler can
+// evaluation.reference, loss balancing, causal weights, a stage whose
+// method needs more than a gradient (L-BFGS, ENGD, LM), a condition with
+// dn(u). The fast path runs them, but where the general compiler can
 // too (method taylor, D <= maxCoordinates) the router gives them to it: its
 // fused kernel is faster and far lighter on the many points such problems
 // use (PINNacle's HNd, 5-D, 32768 + 16384 points: 16 GB and 23 s per step
@@ -140,7 +141,9 @@ func beyondPapersShape(prob *pde.Problem, cfg *Config) string {
 		return "it uses training.causal"
 	}
 	for _, st := range cfg.Stages {
-		if st.Optimizer != "" && st.Optimizer != "adam" {
+		// a method that holds the objective fixed (a line search, a
+		// Gauss-Newton step) trains on many points per step
+		if m, err := optim.New(st.Optimizer, 0); err == nil && m.Needs() != (optim.Needs{}) {
 			return "it uses optimizer " + st.Optimizer
 		}
 	}

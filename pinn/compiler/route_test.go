@@ -186,7 +186,7 @@ training: {causal: {chunks: 3, epsilon: 2}}
 			writeObservations(t, filepath.Join(dir, "obs.csv"), 5, 20, func(x []float64) float64 { return 1 + x[0]*x[1] })
 			spec := testprob.SpecFile(t, filepath.Join(dir, "spec.yaml"), src)
 			fast, _, theta := hdProgram(t, spec, 2)
-			if fast.terms[0].hd == nil {
+			if hdOf(fast.terms[0]) == nil {
 				t.Fatal("the spec did not take the fast path")
 			}
 			gen, q, qcfg := generalTwin(t, spec)
@@ -200,11 +200,11 @@ training: {causal: {chunks: 3, epsilon: 2}}
 			}
 			for i, ft := range fast.terms {
 				var normals []float64 // the fast path's, fed
-				if ft.hd.nrm != nil {
-					normals = ft.hd.physicalNormals()
-					checkOutwardNormals(t, spec.Problem.Vector, ft.hd.lay, ft.hd.pts, normals)
+				if hdOf(ft).nrm != nil {
+					normals = hdOf(ft).physicalNormals()
+					checkOutwardNormals(t, spec.Problem.Vector, hdOf(ft).lay, hdOf(ft).pts, normals)
 				}
-				gen.setPoints(gen.terms[i], append([]float64(nil), ft.hd.pts...), normals)
+				gen.setPoints(gen.terms[i], append([]float64(nil), hdOf(ft).pts...), normals)
 			}
 			gg := make([]float64, len(theta))
 			lg, err := gen.Run(theta, gg)
@@ -278,7 +278,7 @@ training: {causal: {chunks: 3, epsilon: 2}}
 			// Fourier features and the modified MLP's gates too), the
 			// hidden terms and their inputs that the general one computes
 			// in its graph
-			full := append([]float64(nil), fast.terms[0].hd.pts...)
+			full := append([]float64(nil), hdOf(fast.terms[0]).pts...)
 			fpred, err := NewPredictor(spec.Problem, NewConfig(specSettings(spec)), 16)
 			if err != nil {
 				t.Fatal(err)
@@ -287,7 +287,7 @@ training: {causal: {chunks: 3, epsilon: 2}}
 			if err != nil {
 				t.Fatal(err)
 			}
-			fh, fin, err := fpred.hd.hiddenAt(fpred.m, theta, full, u)
+			fh, fin, err := hdPredOf(fpred).hiddenAt(fpred.m, theta, full, u)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -589,10 +589,10 @@ model: {layers: [6, 6], output: "(1 + t)*N + norm2(x)"}
 			continue
 		}
 		var normals []float64 // the fast path's, fed
-		if ft.hd.nrm != nil {
-			normals = ft.hd.physicalNormals()
+		if hdOf(ft).nrm != nil {
+			normals = hdOf(ft).physicalNormals()
 		}
-		gen.setPoints(gen.terms[i], append([]float64(nil), ft.hd.pts...), normals)
+		gen.setPoints(gen.terms[i], append([]float64(nil), hdOf(ft).pts...), normals)
 	}
 	var blocks [2][]optim.Block
 	for k, p := range []*Program{fast, gen} {

@@ -81,7 +81,13 @@ const stateFastPath = "fast_path"
 
 // FastPath reports whether the program runs on the high-dimensional fast
 // path.
-func (p *Program) FastPath() bool { return len(p.terms) > 0 && p.terms[0].hd != nil }
+func (p *Program) FastPath() bool {
+	if len(p.terms) == 0 {
+		return false
+	}
+	_, fast := p.terms[0].src.(*hdTerm)
+	return fast
+}
 
 // CheckpointOnFastPath reports whether checkpoint arrays a were written by
 // a program on the high-dimensional fast path: a run trained there (by the

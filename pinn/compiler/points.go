@@ -1,0 +1,81 @@
+package compiler
+
+import "github.com/gopinn/gopinn/sampling"
+
+// pointSource is how a term's points are drawn, held and fed to its graph:
+// the one seam between the terms of the program and the two ways the jets
+// of a term are formed. Everything above it (the loss, balancing, causal
+// weights, residual programs, checkpoints, the optimizers) treats both
+// alike.
+//
+//   - coordinates (below): each point is the values of the problem's
+//     variables, fed to the term's batches (batch.go), whose derivative
+//     plan asks for jets along the variables;
+//   - *hdTerm (highdim_feed.go): a point of a vector problem on the
+//     high-dimensional fast path, x ∈ R^D (then t), with the directions
+//     of its estimator drawn every step and the jets formed along the
+//     sampled coordinates only.
+type pointSource interface {
+	// sample draws the points of epoch e from the term's own stream.
+	sample(p *Program, t *term, e int) error
+	// setPoints gives a term of a residual program points of the layout
+	// of rawPoints (and their outward normals, nil if none), and feeds
+	// them.
+	setPoints(p *Program, t *term, pts, normals []float64)
+	// rawPoints are the term's current points as setPoints takes them.
+	rawPoints(t *term) []float64
+	// stride is the number of values per point of rawPoints.
+	stride(p *Program) int
+	// feed copies the term's current points into its graph's inputs.
+	feed(p *Program, t *term)
+	// inputName is the prefix of the names of the term's fed inputs.
+	inputName(t *term) string
+}
+
+// coordinates is the point source of the general compiler's terms.
+type coordinates struct{}
+
+func (coordinates) sample(p *Program, t *term, e int) error {
+	rng := p.cfg.pointStream(uint64(t.kind), uint64(t.index), uint64(e))
+	fixed := sampling.IsFixedSet(t.sampler)
+	if fixed {
+		// every rank draws the whole set, then keeps its share of it
+		rng = sampling.Stream(p.cfg.Seed, streamPoints, uint64(t.kind), uint64(t.index), uint64(e))
+	}
+	var err error
+	if !t.isCondition() {
+		t.pts, err = p.drawInterior(t.P, t.sampler, rng)
+		t.normals = nil
+	} else {
+		t.pts, t.normals, err = p.drawCondition(t, t.P, t.sampler, rng)
+	}
+	t.epoch = e
+	if err != nil {
+		return err
+	}
+	return p.shareRows(t, fixed, len(p.prob.Variables))
+}
+
+func (coordinates) setPoints(p *Program, t *term, pts, normals []float64) {
+	t.pts, t.normals = pts, normals
+	p.feed(t)
+}
+
+func (coordinates) rawPoints(t *term) []float64 { return t.pts }
+
+func (coordinates) stride(p *Program) int { return len(p.prob.Variables) }
+
+func (coordinates) feed(p *Program, t *term) {
+	t.batches[0].feed(t.pts, t.normals)
+	if t.period >= 0 {
+		hi := append([]float64(nil), t.pts...)
+		n := len(p.prob.Variables)
+		for i := t.period; i < len(hi); i += n {
+			hi[i] = p.prob.Variables[t.period].Hi
+		}
+		t.batches[1].feed(hi, t.normals)
+	}
+	p.feedAdaptive(t)
+}
+
+func (coordinates) inputName(t *term) string { return t.batches[0].name }
