@@ -245,7 +245,7 @@ func (r *runner) hiddenSummaries() map[string]HiddenSummary {
 	if !finiteAll(r.theta) {
 		return out
 	}
-	fields, hidden, inputs, err := r.pred.PredictAll(r.theta, r.ev.Pts)
+	fields, hidden, inputs, err := r.pred.PredictEvaluation(r.theta, r.ev)
 	if err != nil {
 		r.logf("hidden terms: %v", err)
 		return out
@@ -309,7 +309,7 @@ func (m *Model) Discover(opts map[string]symreg.Options) (map[string]*Discovery,
 	if err != nil {
 		return nil, err
 	}
-	fields, hidden, inputs, err := m.pred.PredictAll(m.theta, ev.Pts)
+	fields, hidden, inputs, err := m.pred.PredictEvaluation(m.theta, ev)
 	if err != nil {
 		return nil, err
 	}

@@ -460,7 +460,7 @@ func (r *runner) predictTestSet() (fields, hidden [][]float64, inputs [][][]floa
 	if c := r.lastPred; c != nil && slices.Equal(c.theta, r.theta) {
 		return c.fields, c.hidden, c.inputs, nil
 	}
-	fields, hidden, inputs, err = r.pred.PredictAll(r.theta, r.ev.Pts)
+	fields, hidden, inputs, err = r.pred.PredictEvaluation(r.theta, r.ev)
 	if err != nil {
 		return nil, nil, nil, err
 	}

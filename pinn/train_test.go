@@ -107,7 +107,7 @@ func TestEndedRunsSummarizeTheirState(t *testing.T) {
 		cfg := newConfig(opts)
 		pred, _ := compiler.NewPredictor(prob, &cfg.Config, 64)
 		ev, _ := compiler.NewEvaluation(prob, &cfg.Config)
-		f, _, err := pred.Predict(res.Theta, ev.Pts)
+		f, _, _, err := pred.PredictEvaluation(res.Theta, ev)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,6 +31,8 @@ type predictor interface {
 	// coordinates: rows of x[1..D] then the other variables, the layout
 	// of data files.
 	predictCoordinates(m *model, theta, full []float64) ([]float64, error)
+	// predictEvaluation is predictAll at an evaluation's test points.
+	predictEvaluation(m *model, theta []float64, ev *Evaluation) (fields, hidden [][]float64, inputs [][][]float64, err error)
 }
 
 // graphPredictor evaluates with a graph of its own (fixed batch size; the
@@ -111,6 +113,12 @@ func (pr *Predictor) PredictAll(theta []float64, pts []float64) (fields, hidden 
 	return pr.impl.predictAll(pr.m, theta, pts)
 }
 
+// PredictEvaluation is PredictAll at the test points of ev, an evaluation
+// of the same problem (NewEvaluation).
+func (pr *Predictor) PredictEvaluation(theta []float64, ev *Evaluation) (fields, hidden [][]float64, inputs [][][]float64, err error) {
+	return pr.impl.predictEvaluation(pr.m, theta, ev)
+}
+
 // PredictCoordinates is the field of a problem of one field at points given
 // in coordinates: rows of x[1..D] then the other variables (no radius), the
 // layout of data files. On the general compiler these are the rows of the
@@ -160,6 +168,10 @@ func (pr *graphPredictor) predictAll(m *model, theta []float64, pts []float64) (
 	return fields, hidden, inputs, nil
 }
 
+func (pr *graphPredictor) predictEvaluation(m *model, theta []float64, ev *Evaluation) (fields, hidden [][]float64, inputs [][][]float64, err error) {
+	return pr.predictAll(m, theta, ev.Pts)
+}
+
 func (pr *graphPredictor) predictCoordinates(m *model, theta, full []float64) ([]float64, error) {
 	if len(pr.fieldVals) != 1 {
 		return nil, fmt.Errorf("PredictCoordinates: the problem has %d fields, want one", len(pr.fieldVals))
@@ -171,11 +183,15 @@ func (pr *graphPredictor) predictCoordinates(m *model, theta, full []float64) ([
 	return fields[0], nil
 }
 
-// evaluation holds the fixed test points and the exact values there.
+// Evaluation holds the fixed test points and the exact values there
+// (hidden-term exact values are computed from the predicted inputs).
 type Evaluation struct {
-	Pts   []float64            // row-major raw coordinates
+	// Pts are the test points, rows of the problem's variables; on the
+	// high-dimensional fast path their reporting columns |x| (then t), of
+	// the points in R^D that set holds.
+	Pts   []float64
 	Exact map[string][]float64 // by field, where known
-	// hidden-term exact values are computed from the predicted inputs.
+	set   *hdTestSet           // the fast path's test points (highdim_eval.go); nil otherwise
 }
 
 func NewEvaluation(prob *pde.Problem, cfg *Config) (*Evaluation, error) {

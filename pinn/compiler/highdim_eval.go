@@ -12,45 +12,13 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Evaluation of vector problems. The test points live in R^d (× time); the
-// runner's evaluation.pts (which prediction.csv and the checkpoint read with
-// len(prob.Variables) columns) holds their reporting columns |x| (and t),
-// and the full points are looked up by that slice's identity. Any other
-// points given to the predictor are radii along the fixed ray
-// x = r·(1, ..., 1)/√d (the 1-D plot), with their t.
-
-var hdEvalCache struct {
-	sync.Mutex
-	radial [][]float64
-	sets   []*hdTestSet
-}
-
-func hdRemember(radial []float64, set *hdTestSet) {
-	c := &hdEvalCache
-	c.Lock()
-	defer c.Unlock()
-	const keep = 2 // the evaluation of the run in progress (and one more)
-	c.radial = append(c.radial, radial)
-	c.sets = append(c.sets, set)
-	if len(c.radial) > keep {
-		c.radial, c.sets = c.radial[1:], c.sets[1:]
-	}
-}
-
-func hdLookup(radial []float64) *hdTestSet {
-	c := &hdEvalCache
-	c.Lock()
-	defer c.Unlock()
-	if len(radial) == 0 {
-		return nil
-	}
-	for i, r := range c.radial {
-		if len(r) == len(radial) && &r[0] == &radial[0] {
-			return c.sets[i]
-		}
-	}
-	return nil
-}
+// Evaluation of vector problems on the fast path. The test points live in
+// R^d (× time), held by the Evaluation's set (kept, or redrawn block by
+// block); its Pts (which prediction.csv and the checkpoint read with
+// len(prob.Variables) columns) are their reporting columns |x| (and t).
+// Predictor.PredictEvaluation predicts at the set; any other points given
+// to the predictor are radii along the fixed ray x = r·(1, ..., 1)/√d (the
+// 1-D plot), with their t.
 
 // hdTestBlock is the most test points drawn, predicted and scored at a
 // time (hdBlockRows); hdTestKeep the most coordinates (points × d) kept in
@@ -217,11 +185,10 @@ func newHDEvaluation(prob *pde.Problem, cfg *Config) (*Evaluation, error) {
 		if err != nil {
 			return nil, fmt.Errorf("evaluation.reference: %w", err)
 		}
-		ev := &Evaluation{Pts: lay.report(full), Exact: map[string][]float64{}}
+		ev := &Evaluation{Pts: lay.report(full), Exact: map[string][]float64{}, set: &hdTestSet{lay: lay, n: ref.Len(), full: full}}
 		for f, col := range ref.Targets {
 			ev.Exact[f] = col
 		}
-		hdRemember(ev.Pts, &hdTestSet{lay: lay, n: ref.Len(), full: full})
 		return ev, nil
 	}
 	if err := lay.checkSampler("evaluation.sampler", cfg.Eval.Sampler); err != nil {
@@ -232,7 +199,7 @@ func newHDEvaluation(prob *pde.Problem, cfg *Config) (*Evaluation, error) {
 	for _, f := range prob.Fields {
 		pools[f] = newEvalPool(prob.Exact[f], prob, lay)
 	}
-	ev := &Evaluation{Exact: map[string][]float64{}, Pts: make([]float64, 0, set.n*(1+lay.nt))}
+	ev := &Evaluation{Exact: map[string][]float64{}, Pts: make([]float64, 0, set.n*(1+lay.nt)), set: set}
 	err = set.each(func(_ int, pts []float64) error {
 		ev.Pts = append(ev.Pts, lay.report(pts)...)
 		for _, f := range prob.Fields {
@@ -250,7 +217,6 @@ func newHDEvaluation(prob *pde.Problem, cfg *Config) (*Evaluation, error) {
 	if err != nil {
 		return nil, err
 	}
-	hdRemember(ev.Pts, set)
 	return ev, nil
 }
 
@@ -297,7 +263,34 @@ func newHDPredictor(prob *pde.Problem, cfg *Config) (*Predictor, error) {
 	return &Predictor{m: m, E: hp.chunkRows, impl: hp}, nil
 }
 
+// predictEvaluation predicts at the points in R^D of the evaluation's set,
+// block by block.
+func (hp *hdPredictor) predictEvaluation(m *model, theta []float64, ev *Evaluation) (fields, hidden [][]float64, inputs [][][]float64, err error) {
+	if ev.set == nil {
+		return nil, nil, nil, fmt.Errorf("the evaluation is not one of a problem on the high-dimensional path")
+	}
+	return hp.predictBlocks(m, theta, ev.set.each)
+}
+
+// predictAll predicts at radii along the diagonal ray (then t).
 func (hp *hdPredictor) predictAll(m *model, theta, pts []float64) (fields, hidden [][]float64, inputs [][][]float64, err error) {
+	d, nt := hp.lay.d, hp.lay.nt
+	n := len(pts) / (1 + nt)
+	full := make([]float64, 0, n*hp.lay.stride())
+	s := 1 / math.Sqrt(float64(d))
+	for i := range n {
+		r := pts[i*(1+nt)]
+		for range d {
+			full = append(full, r*s)
+		}
+		full = append(full, pts[i*(1+nt)+1:(i+1)*(1+nt)]...)
+	}
+	return hp.predictBlocks(m, theta, func(fn func(int, []float64) error) error { return fn(0, full) })
+}
+
+// predictBlocks predicts the field, the hidden terms and their inputs at
+// the blocks of points (rows of x_1..x_d, then t) that each gives.
+func (hp *hdPredictor) predictBlocks(m *model, theta []float64, each func(func(start int, block []float64) error) error) (fields, hidden [][]float64, inputs [][][]float64, err error) {
 	hidden = make([][]float64, len(hp.inPools))
 	inputs = make([][][]float64, len(hp.inPools))
 	for k, pools := range hp.inPools {
@@ -321,23 +314,7 @@ func (hp *hdPredictor) predictAll(m *model, theta, pts []float64) (fields, hidde
 		}
 		return err
 	}
-	if set := hdLookup(pts); set != nil {
-		err := set.each(func(_ int, block []float64) error { return predict(block) })
-		return [][]float64{u}, hidden, inputs, err
-	}
-	// radii along the diagonal ray (then t)
-	d, nt := hp.lay.d, hp.lay.nt
-	n := len(pts) / (1 + nt)
-	full := make([]float64, 0, n*hp.lay.stride())
-	s := 1 / math.Sqrt(float64(d))
-	for i := range n {
-		r := pts[i*(1+nt)]
-		for range d {
-			full = append(full, r*s)
-		}
-		full = append(full, pts[i*(1+nt)+1:(i+1)*(1+nt)]...)
-	}
-	err = predict(full)
+	err = each(func(_ int, block []float64) error { return predict(block) })
 	return [][]float64{u}, hidden, inputs, err
 }
 
@@ -486,7 +463,7 @@ func (hp *hdPredictor) point(m *model, theta, x []float64) float64 {
 // layout PredictCoordinates takes), where Pts holds them reported as |x|
 // (and t). It is nil for other problems.
 func (ev *Evaluation) Coordinates() []float64 {
-	set := hdLookup(ev.Pts)
+	set := ev.set
 	if set == nil {
 		return nil
 	}

@@ -96,21 +96,21 @@ func TestHDTestSetStreamed(t *testing.T) {
 		}
 		theta := make([]float64, pr.m.net.NumParams())
 		pr.m.net.Glorot(theta, rand.New(rand.NewPCG(1, 2)))
-		f, _, _, err := pr.PredictAll(theta, ev.Pts)
+		f, _, _, err := pr.PredictEvaluation(theta, ev)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return ev, f
 	}
 	kept, fk := run()
-	if set := hdLookup(kept.Pts); set == nil || set.full == nil {
+	if set := kept.set; set == nil || set.full == nil {
 		t.Fatal("the small test set is not kept")
 	}
 	saved := hdTestKeep
 	hdTestKeep = 100
 	defer func() { hdTestKeep = saved }()
 	streamed, fs := run()
-	if set := hdLookup(streamed.Pts); set == nil || set.full != nil {
+	if set := streamed.set; set == nil || set.full != nil {
 		t.Fatal("the test set is kept although larger than hdTestKeep")
 	}
 	for i := range kept.Pts {

@@ -485,7 +485,7 @@ evaluation: {reference: ref.csv}
 		t.Fatal(err)
 	}
 	theta := prog.InitTheta()
-	fields, _, err := pred.Predict(theta, ev.Pts)
+	fields, _, _, err := pred.PredictEvaluation(theta, ev)
 	if err != nil {
 		t.Fatal(err)
 	}
