@@ -577,6 +577,15 @@ func (r *runner) finish(status string, err error) (*Result, error) {
 		if !r.lead {
 			return res, err
 		}
+		if status == "interrupted" {
+			// A signal may be followed by a kill (mpirun sends SIGKILL
+			// to the ranks soon after forwarding SIGINT/SIGTERM; a batch
+			// system after its grace time): say what the checkpoint holds
+			// before the slower outputs, which then rewrite it.
+			if e := writeSummary(filepath.Join(r.cfg.opts.OutDir, "summary.json"), &res.Summary); e != nil && err == nil {
+				err = e
+			}
+		}
 		if status != "failed" {
 			t0 := time.Now()
 			if e := r.writeOutputs(); e != nil && err == nil {
