@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pinn/internal/tensors"
@@ -209,53 +210,89 @@ func (p *Program) feedAdaptive(t *term) {
 }
 
 // adaptiveResample performs the resampling of epoch e of an adaptive term
-// with the weights theta, and feeds the new points.
+// with the weights theta, and feeds the new points. The candidate pool is
+// visited twice, from two copies of the term's stream for the epoch: once
+// for the residuals (the weighted choice then continues the first copy, as
+// if the pool had been drawn at once), once to gather the chosen rows, so
+// only the residuals of the whole pool are held (a pool of 100000 points
+// at 1000-D would be 800 MB): the fast path draws it in blocks
+// (pointSource.candidates).
 func (p *Program) adaptiveResample(t *term, e int, theta []float64) error {
 	a := t.adapt
-	rng := p.cfg.pointStream(uint64(t.kind), uint64(t.index), uint64(e))
-	n := len(p.prob.Variables)
-	var cand, candN []float64
-	var err error
-	if !t.isCondition() {
-		cand, err = p.drawInterior(a.pool, t.sampler, rng)
-	} else {
-		cand, candN, err = p.drawCondition(t, a.pool, t.sampler, rng)
-	}
-	if err != nil {
+	stream := func() *rand.Rand { return p.cfg.pointStream(uint64(t.kind), uint64(t.index), uint64(e)) }
+	rng := stream()
+	eps := make([]float64, 0, a.pool)
+	err := t.src.candidates(p, t, a.pool, rng, func(cand, candN []float64) error {
+		r, err := p.poolResiduals(t, cand, candN, theta)
+		eps = append(eps, r...)
 		return err
-	}
-	eps, err := p.poolResiduals(t, cand, candN, theta)
+	})
 	if err != nil {
 		return err
 	}
 	w := sampling.RADWeights(eps, a.k, a.c)
+	st := p.pointStride(t)
+	var pts, nrm []float64
 	if a.typ == samplerRAD {
 		idx := sampling.SampleWithoutReplacement(w, t.P, rng)
-		t.pts = gatherRows(cand, n, idx, t.pts[:0])
-		if candN != nil {
-			t.normals = gatherRows(candN, n, idx, t.normals[:0])
+		if pts, nrm, err = p.gatherCandidates(t, a.pool, idx, stream()); err != nil {
+			return err
 		}
 	} else {
 		at, end := min(a.active(t.epoch), t.P), min(a.active(e), t.P)
 		idx := sampling.SampleWithoutReplacement(w, max(end-at, 0), rng)
-		copy(t.pts[at*n:], gatherRows(cand, n, idx, nil))
-		live := t.pts[:end*n]
-		copy(t.pts, padRows(append([]float64(nil), live...), n, t.P))
-		if candN != nil && t.normals != nil {
-			copy(t.normals[at*n:], gatherRows(candN, n, idx, nil))
-			copy(t.normals, padRows(append([]float64(nil), t.normals[:end*n]...), n, t.P))
+		add, addN, err := p.gatherCandidates(t, a.pool, idx, stream())
+		if err != nil {
+			return err
+		}
+		pts = append([]float64(nil), p.rawPoints(t)...)
+		copy(pts[at*st:], add)
+		pts = padRows(pts[:end*st], st, t.P)
+		nrm = t.normals
+		if addN != nil && t.normals != nil {
+			nrm = append([]float64(nil), t.normals...)
+			copy(nrm[at*st:], addN)
+			nrm = padRows(nrm[:end*st], st, t.P)
 		}
 	}
 	t.epoch = e
-	p.feed(t)
+	p.setPoints(t, pts, nrm)
 	return nil
 }
 
-func gatherRows(x []float64, n int, idx []int, dst []float64) []float64 {
-	for _, i := range idx {
-		dst = append(dst, x[i*n:(i+1)*n]...)
+// gatherCandidates draws the candidate pool of n points again from rng and
+// returns the rows idx of it (and of its normals, nil if none), in the
+// order of idx.
+func (p *Program) gatherCandidates(t *term, n int, idx []int, rng *rand.Rand) (pts, nrm []float64, err error) {
+	st := p.pointStride(t)
+	where := make([]int, n)
+	for i := range where {
+		where[i] = -1
 	}
-	return dst
+	for k, i := range idx {
+		where[i] = k
+	}
+	pts = make([]float64, len(idx)*st)
+	off := 0
+	err = t.src.candidates(p, t, n, rng, func(cand, candN []float64) error {
+		rows := len(cand) / st
+		if candN != nil && nrm == nil {
+			nrm = make([]float64, len(idx)*st)
+		}
+		for r := range rows {
+			k := where[off+r]
+			if k < 0 {
+				continue
+			}
+			copy(pts[k*st:(k+1)*st], cand[r*st:(r+1)*st])
+			if candN != nil {
+				copy(nrm[k*st:(k+1)*st], candN[r*st:(r+1)*st])
+			}
+		}
+		off += rows
+		return nil
+	})
+	return pts, nrm, err
 }
 
 // poolResiduals returns |residual| (the Euclidean norm over the term's
@@ -273,7 +310,10 @@ func (p *Program) poolResiduals(t *term, cand, candN []float64, theta []float64)
 		} else {
 			prob.Conditions[t.index].Sampler, prob.Conditions[t.index].ResampleEvery = plain, 0
 		}
-		rp, err := Build(&prob, p.cfg, BuildOptions{only: &termRef{t.kind, t.index}, Points: min(adaptiveBatch, a.pool), objective: objNone})
+		// at most 4M coordinates a batch (2048 points up to 2048-D, 409
+		// at 10K-D)
+		B := max(1, min(adaptiveBatch, a.pool, (1<<22)/p.pointStride(t)))
+		rp, err := Build(&prob, p.cfg, BuildOptions{only: &termRef{t.kind, t.index}, Points: B, objective: objNone})
 		if err != nil {
 			return nil, fmt.Errorf("residual program: %w", err)
 		}
@@ -281,7 +321,7 @@ func (p *Program) poolResiduals(t *term, cand, candN []float64, theta []float64)
 	}
 	rp := a.prog
 	rt := rp.terms[0]
-	n := len(p.prob.Variables)
+	n := p.pointStride(t)
 	B := rt.P
 	rp.setFlat(theta)
 	N := len(cand) / n

@@ -142,10 +142,14 @@ func newFastPath(prob *pde.Problem, cfg *Config, bo BuildOptions) (*fastPath, er
 		return nil, err
 	}
 	h.lay, h.sampler = lay, eq.Sampler.Type
-	if err := lay.checkSampler(fmt.Sprintf("equation %q: sampler", eq.Name), eq.Sampler.Type); err != nil {
+	h.every = eq.ResampleEvery
+	if s := eq.Sampler.Type; s == samplerRAD || s == samplerRARD {
+		// adaptive (adaptive.go): uniform points at epoch 0, then the
+		// resamplings' choices, kept between them (h.fixed)
+		h.sampler, h.every = adaptiveBaseGen, 0
+	} else if err := lay.checkSampler(fmt.Sprintf("equation %q: sampler", eq.Name), s); err != nil {
 		return nil, err
 	}
-	h.every = eq.ResampleEvery
 	if h.every <= 0 {
 		h.every = math.MaxInt32 // fixed points; the sampled coordinates still change every step
 	}
@@ -185,6 +189,16 @@ func (fp *fastPath) equation(p *Program, _ int, eq pde.Term) (*term, error) {
 	if t.weight == 0 {
 		t.weight = 1
 	}
+	if s := eq.Sampler.Type; s == samplerRAD || s == samplerRARD {
+		if _, err := p.resolveSampler(t, eq, ""); err != nil {
+			return nil, err
+		}
+		t.every = eq.ResampleEvery // resampling epochs (cfg.AdaptiveEpoch)
+		if a := t.adapt; a.typ == samplerRARD {
+			h.P = a.p0 + a.add*len(a.rounds) // its largest size (see adaptive.go)
+			t.P = h.P
+		}
+	}
 	if err := h.transform(fp.cfg.Model.Output[fp.prob.Fields[0]], fp.prob); err != nil {
 		return nil, err
 	}
@@ -220,13 +234,25 @@ func (fp *fastPath) data(p *Program, i int, ds *pde.DataSet) (*term, error) {
 	return fp.h.data(p, fp.prob, fp.cfg, ds, i)
 }
 
-// finish draws and feeds the first points of the program's terms.
+// finish draws and feeds the first points of the program's terms (a rar-d
+// term's initial points padded to its largest size with copies of them, as
+// on the general compiler).
 func (fp *fastPath) finish(p *Program) error {
 	for _, t := range p.terms {
-		if err := p.sample(t, 0); err != nil {
-			return err
+		if a := t.adapt; a != nil && a.typ == samplerRARD {
+			h := fp.h
+			pts, err := h.lay.draw(h.sampler, a.p0, p.cfg.pointStream(uint64(t.kind), uint64(t.index), 0))
+			if err != nil {
+				return err
+			}
+			t.epoch = 0
+			p.setPoints(t, padRows(pts, h.lay.stride(), t.P), nil)
+		} else {
+			if err := p.sample(t, 0); err != nil {
+				return err
+			}
+			p.feed(t)
 		}
-		p.feed(t)
 		if r := p.cfg.Ranks(); r > 1 && t.share == 0 {
 			t.share = 1 / float64(r) // every rank draws its own points
 		}

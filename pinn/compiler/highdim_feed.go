@@ -1,7 +1,9 @@
 package compiler
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"sync"
 
@@ -286,6 +288,7 @@ func (h *hdTerm) setPoints(p *Program, t *term, pts, normals []float64) {
 	_ = h.draw(t.epoch)
 	t.pts = h.radial()
 	h.feedInputs()
+	p.feedAdaptive(t)
 }
 
 func (h *hdTerm) rawPoints(t *term) []float64 { return h.pts }
@@ -293,12 +296,50 @@ func (h *hdTerm) rawPoints(t *term) []float64 { return h.pts }
 func (h *hdTerm) stride(p *Program) int { return h.lay.stride() }
 
 func (h *hdTerm) feed(p *Program, t *term) {
-	if h.drawn != t.epoch {
+	// (an adaptive term's epoch counts resamplings: its directions are
+	// drawn by advance, every step)
+	if t.adapt == nil && h.drawn != t.epoch {
 		// cannot fail: a draw fails only for its sampler's dimension,
 		// which the build checked, and sample drew this epoch already
 		_ = h.draw(t.epoch)
 	}
 	h.feedInputs()
+	p.feedAdaptive(t)
+}
+
+// advance: a term resampled every step draws its points (every h.every
+// steps) and directions for the step; an adaptive term keeps its points
+// between resamplings (h.fixed) and draws the step's directions.
+func (h *hdTerm) advance(p *Program, t *term, step int) error {
+	if t.adapt == nil {
+		return resampleEvery(p, t, step)
+	}
+	if h.drawn != step {
+		if err := h.draw(step); err != nil {
+			return err
+		}
+		h.feedInputs()
+	}
+	return nil
+}
+
+// candidates draws the pool in blocks of at most 4M coordinates (the
+// residual program's batches), uniform in the domain (with t).
+func (h *hdTerm) candidates(p *Program, t *term, n int, rng *rand.Rand, fn func(pts, normals []float64) error) error {
+	if h.faces != nil {
+		return fmt.Errorf("term %q: adaptive sampling on the boundary is not supported on the high-dimensional path", t.name)
+	}
+	block := max(1, min(n, (1<<22)/h.lay.stride()))
+	for lo := 0; lo < n; lo += block {
+		pts, err := h.lay.draw(h.sampler, min(block, n-lo), rng)
+		if err != nil {
+			return err
+		}
+		if err := fn(pts, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (h *hdTerm) inputName(t *term) string { return strings.TrimSuffix(h.prefix, "/") }

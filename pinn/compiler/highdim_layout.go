@@ -237,7 +237,7 @@ func whyNotSampler(s string) string {
 	case "grid":
 		return "a lattice has round(n^(1/D)) cells per axis, one cell beyond D = log2(n)"
 	case "rad", "rar-d":
-		return "it redraws from the residual at a pool of candidate points, which this path does not evaluate"
+		return "on the high-dimensional path adaptive sampling redraws the equation's interior points, not a condition's or the test set"
 	}
 	return "unknown sampler"
 }

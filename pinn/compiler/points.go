@@ -1,6 +1,10 @@
 package compiler
 
-import "github.com/gopinn/gopinn/sampling"
+import (
+	"math/rand/v2"
+
+	"github.com/gopinn/gopinn/sampling"
+)
 
 // pointSource is how a term's points are drawn, held and fed to its graph:
 // the one seam between the terms of the program and the two ways the jets
@@ -30,6 +34,16 @@ type pointSource interface {
 	feed(p *Program, t *term)
 	// inputName is the prefix of the names of the term's fed inputs.
 	inputName(t *term) string
+	// advance draws and feeds what changes at training step step: new
+	// points at a new resampling epoch (adaptive terms are resampled by
+	// adaptiveResample, before), on the fast path new directions every
+	// step.
+	advance(p *Program, t *term, step int) error
+	// candidates draws n candidate points of an adaptive term from rng
+	// (uniform, in the layout of rawPoints) and calls fn with consecutive
+	// blocks of them and their outward normals (nil if none). The same
+	// n and stream give the same blocks.
+	candidates(p *Program, t *term, n int, rng *rand.Rand, fn func(pts, normals []float64) error) error
 }
 
 // coordinates is the point source of the general compiler's terms.
@@ -79,3 +93,36 @@ func (coordinates) feed(p *Program, t *term) {
 }
 
 func (coordinates) inputName(t *term) string { return t.batches[0].name }
+
+func (coordinates) advance(p *Program, t *term, step int) error { return resampleEvery(p, t, step) }
+
+// resampleEvery draws and feeds new points for a term that takes them every
+// t.every steps, at a step of a new epoch.
+func resampleEvery(p *Program, t *term, step int) error {
+	if t.adapt != nil || t.every <= 0 || t.kind == kindData {
+		return nil
+	}
+	if e := step / t.every; e != t.epoch {
+		if err := p.sample(t, e); err != nil {
+			return err
+		}
+		p.feed(t)
+	}
+	return nil
+}
+
+// candidates draws the whole pool at once (the general compiler's
+// problems have few coordinates).
+func (coordinates) candidates(p *Program, t *term, n int, rng *rand.Rand, fn func(pts, normals []float64) error) error {
+	var cand, candN []float64
+	var err error
+	if !t.isCondition() {
+		cand, err = p.drawInterior(n, t.sampler, rng)
+	} else {
+		cand, candN, err = p.drawCondition(t, n, t.sampler, rng)
+	}
+	if err != nil {
+		return err
+	}
+	return fn(cand, candN)
+}

@@ -21,7 +21,8 @@ import (
 // u_t, coordinate sums, trainable parameters, hidden terms of the field's
 // value, conditions of the value and dn(u) (sphere, box and time faces), data and
 // evaluation.reference files, Fourier features and the modified MLP
-// (nets.MLP.ForwardStacked), the interior samplers but grid and rad/rar-d,
+// (nets.MLP.ForwardStacked), the interior samplers but grid (rad/rar-d for
+// the equation, adaptive.go: the pool drawn in blocks, twice),
 // Adam (and L-BFGS, ENGD and LM with the exact Laplacian: residual
 // programs of each term give the Jacobian rows), loss balancing, causal
 // weights (residual programs of the equation) — at any dimension:
@@ -117,7 +118,8 @@ func Route(prob *pde.Problem, cfg *Config) (*pde.Problem, *Config, error) {
 
 // beyondPapersShape says which feature takes a vector problem beyond the
 // STDE papers' shape ("" if none): data, parameters, hidden terms,
-// evaluation.reference, loss balancing, causal weights, a stage whose
+// evaluation.reference, loss balancing, causal weights, adaptive sampling
+// of the equation, a stage whose
 // method needs more than a gradient (L-BFGS, ENGD, LM), a condition with
 // dn(u). The fast path runs them, but where the general compiler can
 // too (method taylor, D <= maxCoordinates) the router gives them to it: its
@@ -139,6 +141,8 @@ func beyondPapersShape(prob *pde.Problem, cfg *Config) string {
 		return "it uses training.balance"
 	case cfg.Causal != nil:
 		return "it uses training.causal"
+	case prob.Equations[0].Sampler.Type == samplerRAD || prob.Equations[0].Sampler.Type == samplerRARD:
+		return "its equation uses sampler " + prob.Equations[0].Sampler.Type
 	}
 	for _, st := range cfg.Stages {
 		// a method that holds the objective fixed (a line search, a
@@ -210,7 +214,7 @@ func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 	samplerOK := func(s string) bool {
 		return s == "" || s == "uniform" || s == "ball-radial" || s == "gaussian-time" || unitSamplerOf(s) != nil
 	}
-	if s := prob.Equations[0].Sampler.Type; !samplerOK(s) {
+	if s := prob.Equations[0].Sampler.Type; !samplerOK(s) && s != samplerRAD && s != samplerRARD {
 		return "its equation uses sampler " + s + " (" + whyNotSampler(s) + ")"
 	}
 	for _, c := range prob.Conditions {

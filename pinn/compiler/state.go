@@ -63,6 +63,12 @@ func (p *Program) SaveState(a map[string]runio.Array, theta []float64) {
 			a[fmt.Sprintf("normals/%d", i)] = runio.Array{Shape: []int{len(t.normals) / n, n}, Data: t.normals}
 		}
 		a[fmt.Sprintf("epoch/%d", i)] = runio.Scalar(float64(t.epoch))
+		if t.adapt != nil && p.FastPath() {
+			// the chosen points in R^D: not redrawn from a stream, and
+			// their reported |x| (points/i) does not give them back
+			raw, s := p.rawPoints(t), p.pointStride(t)
+			a[fmt.Sprintf("points/raw/%d", i)] = runio.Array{Shape: []int{len(raw) / s, s}, Data: raw}
+		}
 		if t.causal != nil {
 			a[fmt.Sprintf("causal/%d", i)] = runio.Vector(t.causal.a)
 		}
@@ -118,7 +124,14 @@ func (p *Program) LoadState(a map[string]runio.Array, path string) error {
 			return fmt.Errorf("checkpoint %s: no resampling epoch of term %q", path, t.name)
 		}
 		t.epoch = int(ep.Data[0])
-		p.feed(t)
+		if raw, ok := a[fmt.Sprintf("points/raw/%d", i)]; ok {
+			if len(raw.Data) != len(p.rawPoints(t)) {
+				return fmt.Errorf("checkpoint %s: points of term %q of another size", path, t.name)
+			}
+			p.setPoints(t, append([]float64(nil), raw.Data...), t.normals)
+		} else {
+			p.feed(t)
+		}
 		if t.causal != nil {
 			c, ok := a[fmt.Sprintf("causal/%d", i)]
 			if !ok || len(c.Data) != t.P {
@@ -147,16 +160,9 @@ func (p *Program) Resample(step int, theta []float64) error {
 					return err
 				}
 			}
-			continue
 		}
-		if t.every <= 0 || t.kind == kindData {
-			continue
-		}
-		if e := step / t.every; e != t.epoch {
-			if err := p.sample(t, e); err != nil {
-				return err
-			}
-			p.feed(t)
+		if err := t.src.advance(p, t, step); err != nil {
+			return err
 		}
 	}
 	return nil
