@@ -1,6 +1,11 @@
 package pinn
 
 import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+
 	"github.com/gopinn/gopinn/pinn/compiler"
 	"github.com/gopinn/gopinn/pinn/optim"
 )
@@ -29,7 +34,60 @@ func newStages(cfg *config, prog *compiler.Program, n int) ([]stage, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := fitsMemory(st.Optimizer, m, n, prog.ResidualRows()); err != nil {
+			return nil, err
+		}
 		out = append(out, stage{name: st.Optimizer, method: m, obj: prog.Objective(m)})
 	}
 	return out, nil
+}
+
+// fitsMemory refuses, before any training, a method whose dense matrices
+// (optim.Sizer) would not fit in the machine's memory: at 90 % of MemTotal
+// the run would be killed by the kernel or swap for hours.
+func fitsMemory(name string, m optim.Method, n, rows int) error {
+	sz, ok := m.(optim.Sizer)
+	if !ok {
+		return nil
+	}
+	total := memTotal()
+	if total <= 0 {
+		return nil // unknown: let it try
+	}
+	if need := sz.Bytes(n, rows); need > 0.9*total {
+		return &compiler.InputError{Err: fmt.Errorf("optimizer %s: %d parameters and %d residual rows need %s for its matrices, this machine has %s; use a smaller network or fewer points, or lbfgs (O(n) memory)",
+			name, n, rows, humanBytes(need), humanBytes(total))}
+	}
+	return nil
+}
+
+// memTotal is the machine's memory in bytes (Linux /proc/meminfo), 0 if
+// unknown.
+func memTotal() float64 {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var kb float64
+		if rest, ok := strings.CutPrefix(sc.Text(), "MemTotal:"); ok {
+			if _, err := fmt.Sscan(rest, &kb); err == nil {
+				return kb * 1024
+			}
+		}
+	}
+	return 0
+}
+
+func humanBytes(b float64) string {
+	switch {
+	case b >= 1<<40:
+		return fmt.Sprintf("%.1f TB", b/(1<<40))
+	case b >= 1<<30:
+		return fmt.Sprintf("%.1f GB", b/(1<<30))
+	default:
+		return fmt.Sprintf("%.0f MB", b/(1<<20))
+	}
 }

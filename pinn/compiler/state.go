@@ -85,6 +85,16 @@ func (p *Program) SaveState(a map[string]runio.Array, theta []float64) {
 // high-dimensional fast path (see CheckpointOnFastPath).
 const stateFastPath = "fast_path"
 
+// ResidualRows is the number of rows of the residuals' Jacobian of a
+// training step: every term's points times its residual vectors.
+func (p *Program) ResidualRows() int {
+	n := 0
+	for _, t := range p.terms {
+		n += t.P * len(t.residuals)
+	}
+	return n
+}
+
 // FastPath reports whether the program runs on the high-dimensional fast
 // path.
 func (p *Program) FastPath() bool {

@@ -70,6 +70,13 @@ func init() {
 // losses on the same points).
 func (o *ENGD) Needs() Needs { return Needs{Residuals: true, FixedObjective: true} }
 
+// Bytes: the stacked Jacobian A (rows x n), its copy in the thin SVD and
+// the factors U (rows x k) and V (n x k), k = min(rows, n).
+func (o *ENGD) Bytes(n, rows int) float64 {
+	k := float64(min(rows, n))
+	return 8 * (2*float64(rows)*float64(n) + (float64(rows)+float64(n))*k)
+}
+
 // Step performs one ENGD step; the learning rate is not used.
 func (o *ENGD) Step(obj Objective, x []float64, _ float64) (float64, error) {
 	ls, blocks, err := residualsAt("engd", obj, x)

@@ -46,6 +46,12 @@ func init() {
 // Needs: the residuals' Jacobian, on fixed points.
 func (o *LM) Needs() Needs { return Needs{Residuals: true, FixedObjective: true} }
 
+// Bytes: the stacked Jacobian (rows x n), H and its Cholesky factor (n x n
+// each).
+func (o *LM) Bytes(n, rows int) float64 {
+	return 8 * (float64(rows)*float64(n) + 2*float64(n)*float64(n))
+}
+
 // Step performs one LM step; the learning rate is not used.
 func (o *LM) Step(obj Objective, theta []float64, _ float64) (float64, error) {
 	ls, blocks, err := residualsAt("lm", obj, theta)

@@ -64,6 +64,15 @@ type Needs struct {
 	FixedObjective bool
 }
 
+// Sizer is implemented by a method that forms dense matrices of the
+// residuals' Jacobian or of the parameters: Bytes estimates its largest
+// working set for n parameters and rows residual rows, which the trainer
+// compares with the machine's memory before a run starts (a 1000-D
+// network of 3 x 128 has n = 161,281: an n x n matrix is 208 GB).
+type Sizer interface {
+	Bytes(n, rows int) float64
+}
+
 // Offers are what the trainer's objective can provide; Check compares them
 // with a method's Needs.
 type Offers struct {
