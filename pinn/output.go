@@ -103,19 +103,23 @@ func (r *runner) summary(status string) Summary {
 
 // peakRSSMB reads the peak resident set size (VmHWM) on Linux; 0 elsewhere.
 func peakRSSMB() float64 {
-	f, err := os.Open("/proc/self/status")
+	return math.Round(procKB("/proc/self/status", "VmHWM")/1024*10) / 10
+}
+
+// procKB reads the field key ("key:  123 kB") of a Linux /proc file, in
+// kB; 0 if the file or the field is missing.
+func procKB(path, key string) float64 {
+	f, err := os.Open(path)
 	if err != nil {
 		return 0
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "VmHWM:") {
-			fs := strings.Fields(line)
-			if len(fs) >= 2 {
-				kb, _ := strconv.ParseFloat(fs[1], 64)
-				return math.Round(kb/1024*10) / 10
+		if rest, ok := strings.CutPrefix(sc.Text(), key+":"); ok {
+			if fs := strings.Fields(rest); len(fs) >= 1 {
+				kb, _ := strconv.ParseFloat(fs[0], 64)
+				return kb
 			}
 		}
 	}

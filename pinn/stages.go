@@ -1,10 +1,7 @@
 package pinn
 
 import (
-	"bufio"
 	"fmt"
-	"os"
-	"strings"
 
 	"github.com/gopinn/gopinn/pinn/compiler"
 	"github.com/gopinn/gopinn/pinn/optim"
@@ -63,23 +60,7 @@ func fitsMemory(name string, m optim.Method, n, rows int) error {
 
 // memTotal is the machine's memory in bytes (Linux /proc/meminfo), 0 if
 // unknown.
-func memTotal() float64 {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var kb float64
-		if rest, ok := strings.CutPrefix(sc.Text(), "MemTotal:"); ok {
-			if _, err := fmt.Sscan(rest, &kb); err == nil {
-				return kb * 1024
-			}
-		}
-	}
-	return 0
-}
+func memTotal() float64 { return 1024 * procKB("/proc/meminfo", "MemTotal") }
 
 func humanBytes(b float64) string {
 	switch {
