@@ -49,7 +49,7 @@ type pointSource interface {
 // coordinates is the point source of the general compiler's terms.
 type coordinates struct{}
 
-func (coordinates) sample(p *Program, t *term, e int) error {
+func (c coordinates) sample(p *Program, t *term, e int) error {
 	rng := p.cfg.pointStream(uint64(t.kind), uint64(t.index), uint64(e))
 	fixed := sampling.IsFixedSet(t.sampler)
 	if fixed {
@@ -57,12 +57,7 @@ func (coordinates) sample(p *Program, t *term, e int) error {
 		rng = sampling.Stream(p.cfg.Seed, streamPoints, uint64(t.kind), uint64(t.index), uint64(e))
 	}
 	var err error
-	if !t.isCondition() {
-		t.pts, err = p.drawInterior(t.P, t.sampler, rng)
-		t.normals = nil
-	} else {
-		t.pts, t.normals, err = p.drawCondition(t, t.P, t.sampler, rng)
-	}
+	t.pts, t.normals, err = c.draw(p, t, t.P, rng)
 	t.epoch = e
 	if err != nil {
 		return err
@@ -113,16 +108,20 @@ func resampleEvery(p *Program, t *term, step int) error {
 
 // candidates draws the whole pool at once (the general compiler's
 // problems have few coordinates).
-func (coordinates) candidates(p *Program, t *term, n int, rng *rand.Rand, fn func(pts, normals []float64) error) error {
-	var cand, candN []float64
-	var err error
-	if !t.isCondition() {
-		cand, err = p.drawInterior(n, t.sampler, rng)
-	} else {
-		cand, candN, err = p.drawCondition(t, n, t.sampler, rng)
-	}
+func (c coordinates) candidates(p *Program, t *term, n int, rng *rand.Rand, fn func(pts, normals []float64) error) error {
+	cand, candN, err := c.draw(p, t, n, rng)
 	if err != nil {
 		return err
 	}
 	return fn(cand, candN)
+}
+
+// draw draws n points of the term's sampler from rng: in the domain, or on
+// a condition's faces with their outward normals.
+func (coordinates) draw(p *Program, t *term, n int, rng *rand.Rand) (pts, normals []float64, err error) {
+	if !t.isCondition() {
+		pts, err = p.drawInterior(n, t.sampler, rng)
+		return pts, nil, err
+	}
+	return p.drawCondition(t, n, t.sampler, rng)
 }
