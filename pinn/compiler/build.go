@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/gopinn/gopinn/pde"
-	"github.com/gopinn/gopinn/pinn/optim"
 )
 
 // Build compiles the terms bo selects. The zero BuildOptions give the
@@ -21,9 +20,6 @@ func Build(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, error) {
 	tc, err := newTermCompiler(prob, cfg, bo)
 	if err != nil {
 		return nil, err
-	}
-	if err := checkMethods(cfg, tc.offers()); err != nil {
-		return nil, tc.wrap(err)
 	}
 	m, err := newModel(prob, cfg)
 	if err != nil {
@@ -92,10 +88,6 @@ func Build(prob *pde.Problem, cfg *Config, bo BuildOptions) (*Program, error) {
 // (highdim.go). Each term's residual vectors become its loss through
 // Program.residualsLoss, the same for both.
 type termCompiler interface {
-	// offers is what the compiled program offers the optimizers.
-	offers() optim.Offers
-	// wrap gives a capability mismatch its context.
-	wrap(err error) error
 	// equation compiles the term of equation i (its points and its
 	// network's jets); equationLoss, called after every condition's
 	// term, compiles its residual and loss.
@@ -108,6 +100,9 @@ type termCompiler interface {
 	finish(p *Program) error
 }
 
+// newTermCompiler returns the term compiler of the problem's kind, once the
+// problem's shape and the planned stages' methods (what the program will
+// offer them, checkMethods) are checked.
 func newTermCompiler(prob *pde.Problem, cfg *Config, bo BuildOptions) (termCompiler, error) {
 	if prob.Vector != nil {
 		return newFastPath(prob, cfg, bo)
@@ -121,6 +116,9 @@ func newTermCompiler(prob *pde.Problem, cfg *Config, bo BuildOptions) (termCompi
 	if err := checkScalarMethod(prob, cfg.Deriv); err != nil {
 		return nil, err
 	}
+	if err := checkMethods(cfg, offersScalar); err != nil {
+		return nil, err
+	}
 	return coordinateTerms{}, nil
 }
 
@@ -128,10 +126,6 @@ func newTermCompiler(prob *pde.Problem, cfg *Config, bo BuildOptions) (termCompi
 // points are the values of the problem's variables, its jets those its
 // residual asks for (batch.go).
 type coordinateTerms struct{}
-
-func (coordinateTerms) offers() optim.Offers { return offersScalar }
-
-func (coordinateTerms) wrap(err error) error { return err }
 
 func (coordinateTerms) equation(p *Program, i int, eq pde.Term) (*term, error) {
 	return p.newTerm(eq, kindEquation, i, nil, "")

@@ -132,6 +132,9 @@ func newFastPath(prob *pde.Problem, cfg *Config, bo BuildOptions) (*fastPath, er
 	case len(prob.Equations) != 1:
 		return nil, fmt.Errorf("problem %q: the high-dimensional path takes one equation", prob.Name)
 	}
+	if err := checkMethods(cfg, offersHighDim(cfg)); err != nil {
+		return nil, fmt.Errorf("problem %q: %w", prob.Name, err)
+	}
 	eq := prob.Equations[0]
 	h := &hdTerm{vec: v, d: v.Dim, P: max(eq.Points, 1), prefix: "hd/", cfg: cfg, ptsEpoch: -1, drawn: -1}
 	if bo.Points > 0 {
@@ -176,10 +179,6 @@ func newFastPath(prob *pde.Problem, cfg *Config, bo BuildOptions) (*fastPath, er
 	}
 	return &fastPath{h: h, prob: prob, cfg: cfg}, nil
 }
-
-func (fp *fastPath) offers() optim.Offers { return offersHighDim(fp.cfg) }
-
-func (fp *fastPath) wrap(err error) error { return fmt.Errorf("problem %q: %w", fp.prob.Name, err) }
 
 // equation builds the term of the problem's equation and its network's
 // jets (u, and the Laplacian's estimate).
