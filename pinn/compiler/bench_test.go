@@ -219,17 +219,10 @@ model: {layers: [64, 64, 64, 64]}
 	}{{"fast", heat, false}, {"coordinates", heat, true}, {"box-scalar", box, false}} {
 		b.Run(c.name, func(b *testing.B) {
 			spec := testprob.SpecText(b, c.src)
-			cfg := NewConfig(specSettings(spec))
-			cfg.ForceCoordinates = c.coordinates
-			cfg.PreferFastPath = c.name == "fast" // the router gives 5-D to the general compiler
-			q, qcfg, err := Route(spec.Problem, cfg)
-			if err != nil {
-				b.Fatal(err)
-			}
-			p, err := New(q, qcfg)
-			if err != nil {
-				b.Fatal(err)
-			}
+			p, _, _ := routed(b, spec, func(cfg *Config) {
+				cfg.ForceCoordinates = c.coordinates
+				cfg.PreferFastPath = c.name == "fast" // the router gives 5-D to the general compiler
+			})
 			if (hdOf(p.terms[0]) != nil) != (c.name == "fast") {
 				b.Fatalf("compiled on the fast path: %v", hdOf(p.terms[0]) != nil)
 			}

@@ -55,15 +55,22 @@ func checkGradientFD(t *testing.T, name string, p *Program, theta []float64, tol
 // the fast path; it returns the program and the routed problem and config.
 func generalTwin(t testing.TB, spec *pde.Spec) (*Program, *pde.Problem, *Config) {
 	t.Helper()
+	return routed(t, spec, func(c *Config) { c.ForceCoordinates = true })
+}
+
+// routed compiles spec the way Route sends it, with the run settings
+// changed by mod first.
+func routed(t testing.TB, spec *pde.Spec, mod func(*Config)) (*Program, *pde.Problem, *Config) {
+	t.Helper()
 	cfg := NewConfig(specSettings(spec))
-	cfg.ForceCoordinates = true
+	mod(cfg)
 	q, qcfg, err := Route(spec.Problem, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gen, err := New(q, qcfg)
+	p, err := New(q, qcfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return gen, q, qcfg
+	return p, q, qcfg
 }
