@@ -210,19 +210,26 @@ func (p *Program) feedAdaptive(t *term) {
 }
 
 // adaptiveResample performs the resampling of epoch e of an adaptive term
-// with the weights theta, and feeds the new points. The candidate pool is
-// visited twice, from two copies of the term's stream for the epoch: once
-// for the residuals (the weighted choice then continues the first copy, as
-// if the pool had been drawn at once), once to gather the chosen rows, so
-// only the residuals of the whole pool are held (a pool of 100000 points
-// at 1000-D would be 800 MB): the fast path draws it in blocks
-// (pointSource.candidates).
+// with the weights theta, and feeds the new points. Only the residuals of
+// the whole candidate pool are held: the fast path draws the pool in blocks
+// (pointSource.candidates; a pool of 100000 points at 1000-D would be
+// 800 MB) and draws it again from a second copy of the epoch's stream to
+// gather the chosen rows; a pool that came as one block (the general
+// compiler's) is gathered from directly. The weighted choice continues the
+// first copy of the stream, as if the pool had been drawn at once.
 func (p *Program) adaptiveResample(t *term, e int, theta []float64) error {
 	a := t.adapt
 	stream := func() *rand.Rand { return p.cfg.pointStream(uint64(t.kind), uint64(t.index), uint64(e)) }
 	rng := stream()
 	eps := make([]float64, 0, a.pool)
+	var first, firstN []float64 // the pool, while it is one block
+	blocks := 0
 	err := t.src.candidates(p, t, a.pool, rng, func(cand, candN []float64) error {
+		if blocks++; blocks == 1 {
+			first, firstN = cand, candN
+		} else {
+			first, firstN = nil, nil
+		}
 		r, err := p.poolResiduals(t, cand, candN, theta)
 		eps = append(eps, r...)
 		return err
@@ -230,21 +237,24 @@ func (p *Program) adaptiveResample(t *term, e int, theta []float64) error {
 	if err != nil {
 		return err
 	}
-	w := sampling.RADWeights(eps, a.k, a.c)
+	pool := func(fn func(pts, normals []float64) error) error { return fn(first, firstN) }
+	if blocks > 1 {
+		pool = func(fn func(pts, normals []float64) error) error { return t.src.candidates(p, t, a.pool, stream(), fn) }
+	}
+	// rad replaces all rows; rar-d adds the rows from the active count at
+	// epoch t.epoch to that at e
+	at, end := 0, t.P
+	if a.typ == samplerRARD {
+		at, end = min(a.active(t.epoch), t.P), min(a.active(e), t.P)
+	}
+	idx := sampling.SampleWithoutReplacement(sampling.RADWeights(eps, a.k, a.c), max(end-at, 0), rng)
 	st := p.pointStride(t)
-	var pts, nrm []float64
-	if a.typ == samplerRAD {
-		idx := sampling.SampleWithoutReplacement(w, t.P, rng)
-		if pts, nrm, err = p.gatherCandidates(t, a.pool, idx, stream()); err != nil {
-			return err
-		}
-	} else {
-		at, end := min(a.active(t.epoch), t.P), min(a.active(e), t.P)
-		idx := sampling.SampleWithoutReplacement(w, max(end-at, 0), rng)
-		add, addN, err := p.gatherCandidates(t, a.pool, idx, stream())
-		if err != nil {
-			return err
-		}
+	pts, nrm, err := gatherRows(st, a.pool, idx, pool)
+	if err != nil {
+		return err
+	}
+	if a.typ == samplerRARD {
+		add, addN := pts, nrm
 		pts = append([]float64(nil), p.rawPoints(t)...)
 		copy(pts[at*st:], add)
 		pts = padRows(pts[:end*st], st, t.P)
@@ -260,11 +270,10 @@ func (p *Program) adaptiveResample(t *term, e int, theta []float64) error {
 	return nil
 }
 
-// gatherCandidates draws the candidate pool of n points again from rng and
-// returns the rows idx of it (and of its normals, nil if none), in the
-// order of idx.
-func (p *Program) gatherCandidates(t *term, n int, idx []int, rng *rand.Rand) (pts, nrm []float64, err error) {
-	st := p.pointStride(t)
+// gatherRows returns the rows idx (of st values) of a pool of n points that
+// pool hands to its callback in consecutive blocks, with their normals
+// (nil if none), in the order of idx.
+func gatherRows(st, n int, idx []int, pool func(fn func(pts, normals []float64) error) error) (pts, nrm []float64, err error) {
 	where := make([]int, n)
 	for i := range where {
 		where[i] = -1
@@ -274,7 +283,7 @@ func (p *Program) gatherCandidates(t *term, n int, idx []int, rng *rand.Rand) (p
 	}
 	pts = make([]float64, len(idx)*st)
 	off := 0
-	err = t.src.candidates(p, t, n, rng, func(cand, candN []float64) error {
+	err = pool(func(cand, candN []float64) error {
 		rows := len(cand) / st
 		if candN != nil && nrm == nil {
 			nrm = make([]float64, len(idx)*st)
@@ -310,9 +319,8 @@ func (p *Program) poolResiduals(t *term, cand, candN []float64, theta []float64)
 		} else {
 			prob.Conditions[t.index].Sampler, prob.Conditions[t.index].ResampleEvery = plain, 0
 		}
-		// at most 4M coordinates a batch (2048 points up to 2048-D, 409
-		// at 10K-D)
-		B := max(1, min(adaptiveBatch, a.pool, (1<<22)/p.pointStride(t)))
+		// 2048 points up to 2048-D, 419 at 10K-D
+		B := blockRows(p.pointStride(t), min(adaptiveBatch, a.pool))
 		rp, err := Build(&prob, p.cfg, BuildOptions{only: &termRef{t.kind, t.index}, Points: B, objective: objNone})
 		if err != nil {
 			return nil, fmt.Errorf("residual program: %w", err)

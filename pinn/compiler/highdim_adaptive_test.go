@@ -15,9 +15,15 @@ import (
 // sampling package's domain from the same stream) with the exact
 // Laplacian, the same parameters resample the same points at epochs 1 and
 // 2 (rar-d: growing the active rows through the mask), and the loss and
-// gradient then agree to 1e-12. A checkpoint of the fast-path program
-// restores the chosen points in R^D (points/raw) into a fresh program.
+// gradient then agree to 1e-12. The fast path draws its pool of 300 in
+// blocks of 64 points here (blockValues), so the chosen rows come from a
+// second draw of the pool; the general compiler's comes in one block. A
+// checkpoint of the fast-path program restores the chosen points in R^D
+// (points/raw) into a fresh program.
 func TestFastPathAdaptive(t *testing.T) {
+	saved := blockValues
+	blockValues = 3 * 64
+	defer func() { blockValues = saved }()
 	for _, sampler := range []string{
 		"{type: rad, pool: 300}",
 		"{type: rar-d, pool: 300, add: 7}",

@@ -28,9 +28,16 @@ import (
 const hdTestBlock = 512
 
 // hdBlockRows is the number of points of d coordinates handled at a time
-// (test blocks, predictor chunks): 512, fewer at high d so that a block
-// stays within 32 MiB (41 points at 100K-D).
-func hdBlockRows(d int) int { return max(1, min(hdTestBlock, (1<<22)/max(d, 1))) }
+// (test blocks, predictor chunks): 512, fewer at high d (blockRows).
+func hdBlockRows(d int) int { return blockRows(d, hdTestBlock) }
+
+// blockRows is the number of points of stride values handled at a time by
+// work done in blocks (test sets, predictor chunks, adaptive candidate
+// pools and their residual batches): at most most, and at most 4M values,
+// so that a block stays within 32 MiB (41 points at 100K-D).
+func blockRows(stride, most int) int { return max(1, min(most, blockValues/max(stride, 1))) }
+
+var blockValues = 1 << 22 // a variable for the tests
 
 var hdTestKeep = 1 << 24 // 128 MiB of float64 (a variable for the tests)
 

@@ -323,13 +323,13 @@ func (h *hdTerm) advance(p *Program, t *term, step int) error {
 	return nil
 }
 
-// candidates draws the pool in blocks of at most 4M coordinates (the
-// residual program's batches), uniform in the domain (with t).
+// candidates draws the pool in blocks (blockRows), uniform in the domain
+// (with t).
 func (h *hdTerm) candidates(p *Program, t *term, n int, rng *rand.Rand, fn func(pts, normals []float64) error) error {
 	if h.faces != nil {
 		return fmt.Errorf("term %q: adaptive sampling on the boundary is not supported on the high-dimensional path", t.name)
 	}
-	block := max(1, min(n, (1<<22)/h.lay.stride()))
+	block := blockRows(h.lay.stride(), n)
 	for lo := 0; lo < n; lo += block {
 		pts, err := h.lay.draw(h.sampler, min(block, n-lo), rng)
 		if err != nil {
