@@ -167,11 +167,11 @@ func (m *Model) predictCoordinatesCSV(in string, hdr []string, cols [][]float64,
 			flat = append(flat, c[i])
 		}
 	}
-	u, err := m.pred.PredictCoordinates(m.theta, flat)
+	fields, hidden, err := m.pred.PredictCoordinates(m.theta, flat)
 	if err != nil {
 		return err
 	}
-	return m.writePredictions(names, inCols, [][]float64{u}, nil, rows, out, stdout)
+	return m.writePredictions(names, inCols, fields, hidden, rows, out, stdout)
 }
 
 // writePredictions writes the point columns with the fields and hidden

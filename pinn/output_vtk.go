@@ -50,8 +50,7 @@ func (r *runner) writeVTK() error {
 		}
 		prob = q
 		predict = func(pts []float64) ([][]float64, [][]float64, error) {
-			u, err := r.pred.PredictCoordinates(r.theta, pts)
-			return [][]float64{u}, nil, err
+			return r.pred.PredictCoordinates(r.theta, pts)
 		}
 	}
 	n := len(prob.Variables)

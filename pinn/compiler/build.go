@@ -105,7 +105,7 @@ type termCompiler interface {
 // offer them, checkMethods) are checked.
 func newTermCompiler(prob *pde.Problem, cfg *Config, bo BuildOptions) (termCompiler, error) {
 	if prob.Vector != nil {
-		return newFastPath(prob, cfg, bo)
+		return newFastPath(prob, cfg)
 	}
 	if len(prob.Variables) == 0 {
 		return nil, fmt.Errorf("problem %q has no variables", prob.Name)

@@ -28,9 +28,10 @@
 //     program.go, batch.go), for problems of scalar variables, each term
 //     compiled from its resolved expression into jets of the network with
 //     one derivative plan per batch of points; fastPath (highdim*.go) for a
-//     vector variable x ∈ R^D (a ball or vector box) with one field and one
-//     equation at any D, which never forms D directions per point and runs
-//     the stochastic estimators;
+//     vector variable x ∈ R^D (a ball or vector box), any number of fields
+//     and equations at any D, which never forms D directions per point and
+//     runs the stochastic estimators (a field is its network's output
+//     column through its output transform, highdim_field.go);
 //   - a pointSource (points.go) is how a term's points are drawn, held and
 //     fed: coordinates, or the fast path's points in R^D with the
 //     directions of its estimator;

@@ -27,10 +27,10 @@ type predictor interface {
 	// inputs inputs[h][k][i] at the rows of pts (the layout of the
 	// runner's evaluation points).
 	predictAll(m *model, theta, pts []float64) (fields, hidden [][]float64, inputs [][][]float64, err error)
-	// predictCoordinates is the (single) field at points given in
-	// coordinates: rows of x[1..D] then the other variables, the layout
-	// of data files.
-	predictCoordinates(m *model, theta, full []float64) ([]float64, error)
+	// predictCoordinates is every field and hidden term at points given
+	// in coordinates: rows of x[1..D] then the other variables, the
+	// layout of data files.
+	predictCoordinates(m *model, theta, full []float64) (fields, hidden [][]float64, err error)
 	// predictEvaluation is predictAll at an evaluation's test points.
 	predictEvaluation(m *model, theta []float64, ev *Evaluation) (fields, hidden [][]float64, inputs [][][]float64, err error)
 }
@@ -119,11 +119,11 @@ func (pr *Predictor) PredictEvaluation(theta []float64, ev *Evaluation) (fields,
 	return pr.impl.predictEvaluation(pr.m, theta, ev)
 }
 
-// PredictCoordinates is the field of a problem of one field at points given
-// in coordinates: rows of x[1..D] then the other variables (no radius), the
+// PredictCoordinates is every field and hidden term at points given in
+// coordinates: rows of x[1..D] then the other variables (no radius), the
 // layout of data files. On the general compiler these are the rows of the
 // problem's variables.
-func (pr *Predictor) PredictCoordinates(theta, full []float64) ([]float64, error) {
+func (pr *Predictor) PredictCoordinates(theta, full []float64) (fields, hidden [][]float64, err error) {
 	return pr.impl.predictCoordinates(pr.m, theta, full)
 }
 
@@ -172,15 +172,9 @@ func (pr *graphPredictor) predictEvaluation(m *model, theta []float64, ev *Evalu
 	return pr.predictAll(m, theta, ev.Pts)
 }
 
-func (pr *graphPredictor) predictCoordinates(m *model, theta, full []float64) ([]float64, error) {
-	if len(pr.fieldVals) != 1 {
-		return nil, fmt.Errorf("PredictCoordinates: the problem has %d fields, want one", len(pr.fieldVals))
-	}
-	fields, _, _, err := pr.predictAll(m, theta, full)
-	if err != nil {
-		return nil, err
-	}
-	return fields[0], nil
+func (pr *graphPredictor) predictCoordinates(m *model, theta, full []float64) (fields, hidden [][]float64, err error) {
+	fields, hidden, _, err = pr.predictAll(m, theta, full)
+	return fields, hidden, err
 }
 
 // Evaluation holds the fixed test points and the exact values there

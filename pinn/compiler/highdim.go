@@ -21,18 +21,20 @@ import (
 	"github.com/gopinn/gopinn/autodiff"
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
-	"github.com/gopinn/gopinn/pinn/nets"
 	"github.com/gopinn/gopinn/pinn/optim"
 	G "gorgonia.org/gorgonia"
 )
 
-// hdTerm is the state of the one equation of a vector problem.
+// hdTerm is the state of one term of a vector problem on the fast path:
+// an equation (jets along B directions per point), or a condition or data
+// set (the fields' values, and dn along the normal).
 type hdTerm struct {
 	vec     *pde.VectorVariable
+	prob    *pde.Problem
 	d, P, B int
-	prefix  string // of its input nodes' names: "hd/" for the equation
-	kind    int    // kindEquation, or kindCondition (its points' stream)
-	// valueOnly: the term takes the field's value only (a condition, data):
+	prefix  string // of its input nodes' names: "hd/" for the first equation
+	kind    int    // kindEquation, kindCondition or kindData (its points' stream)
+	// valueOnly: the term takes the fields' values only (a condition, data):
 	// one primal pass per point, no jets
 	valueOnly bool
 	// timeNormal: a condition with dn(u) on a time face, whose transform
@@ -51,30 +53,25 @@ type hdTerm struct {
 	sampler    string
 	rows       *autodiff.Rows
 	X          *G.Node // P × d, normalised
-	trans      *hdTransform
-	a0, a1     *G.Node   // transform columns: A (P×1), ∂_j A (PB×1)
-	a2s, c0    *G.Node   // Σ_J ∂_jj A, C (P×1)
-	c2s        *G.Node   // Σ_J ∂_jj C (P×1)
-	tcols      []*G.Node // with time: A_t, A_tt, C_t, C_tt (P×1 each; nil when zero)
-	ut, utt    *G.Node   // with time: u_t, u_tt (P×1)
-	// network jets (P×1, P·B×1, P·B×1) and, when the residual has
-	// coordinate sums, the per-sample columns (P·B×1 each)
-	N0, N1, N2 *G.Node
-	coord      *hdCoord
-	prim       map[*G.Node]*G.Node // X·w per first-layer matrix w (firstProduct)
+	// the solution networks' jets at the points (m.sol order): along the
+	// B directions per point (an equation) or the normal (a condition
+	// with dn), and along e_t (an equation with time)
+	jets, tjets []autodiff.StackedJet
+	// fields are the fields the term's residual reads (highdim_field.go),
+	// in the order they were first read
+	fields []*hdField
+	xj     *G.Node             // x_j per sampled coordinate (coordinate sums)
+	prim   map[*G.Node]*G.Node // X·w per first-layer matrix w (firstProduct)
 	// a condition with dn(u): the outward normals (fed, P × stride, zero
-	// in the time column), ∇A·n and ∇C·n of the transform (fed, P×1) and
-	// dn(u) from one first-order jet along the normal
-	nrm, an, cn *G.Node
-	dn          *G.Node
-	knowns      []*hdKnown
-	pts         []float64 // raw points, P × stride (x, then t)
-	xn          []float64 // normalised points, reused by feed (P × d: 80 MB at 100K-D)
-	ptsEpoch    int
-	pre         *hdPrefetch // the next epoch's points, computed ahead (highdim_prefetch.go)
-	drawn       int         // step whose points and coordinates are drawn
-	u, lap      *G.Node     // the equation's value and Laplacian (estimate) nodes
-	// read-outs of the latest run (tests)
+	// in the time column)
+	nrm      *G.Node
+	knowns   []*hdKnown
+	pts      []float64 // raw points, P × stride (x, then t)
+	xn       []float64 // normalised points, reused by feed (P × d: 80 MB at 100K-D)
+	ptsEpoch int
+	pre      *hdPrefetch // the next epoch's points, computed ahead (highdim_prefetch.go)
+	drawn    int         // step whose points and coordinates are drawn
+	// read-outs of the latest run of the first field (tests)
 	uVal, lapVal  G.Value
 	utVal, uttVal G.Value
 	resVal        G.Value
@@ -88,8 +85,8 @@ type hdKnown struct {
 	vals []float64
 }
 
-// hdTransform is the output transform u = A(x, t)·N + C(x, t) (nil A:
-// u = N).
+// hdTransform is a field's output transform u = A(x, t)·N + C(x, t) (nil
+// A: u = N).
 type hdTransform struct {
 	A, C     expr.Expr
 	aEv, cEv []*expr.VectorEval // per worker
@@ -115,47 +112,27 @@ func offersHighDim(cfg *Config) optim.Offers {
 }
 
 // fastPath is the termCompiler of a vector problem on the
-// high-dimensional fast path: one field and one equation, whose term h
-// holds the estimator; its conditions and data sets are terms beside it
-// (their own points and inputs, the same network and output transform).
+// high-dimensional fast path: every equation is a term with its own points
+// and jets along its estimator's directions; conditions and data sets are
+// terms beside them (their own points and inputs, the same networks and
+// output transforms). base holds what the terms share: the layout, the
+// estimator and the problem.
 type fastPath struct {
-	h    *hdTerm
+	base *hdTerm
 	prob *pde.Problem
 	cfg  *Config
 }
 
-func newFastPath(prob *pde.Problem, cfg *Config, bo BuildOptions) (*fastPath, error) {
+func newFastPath(prob *pde.Problem, cfg *Config) (*fastPath, error) {
 	v := prob.Vector
-	switch {
-	case len(prob.Fields) != 1:
-		return nil, fmt.Errorf("problem %q: the high-dimensional path takes one field", prob.Name)
-	case len(prob.Equations) != 1:
-		return nil, fmt.Errorf("problem %q: the high-dimensional path takes one equation", prob.Name)
-	}
 	if err := checkMethods(cfg, offersHighDim(cfg)); err != nil {
 		return nil, fmt.Errorf("problem %q: %w", prob.Name, err)
-	}
-	eq := prob.Equations[0]
-	h := &hdTerm{vec: v, d: v.Dim, P: max(eq.Points, 1), prefix: "hd/", cfg: cfg, ptsEpoch: -1, drawn: -1}
-	if bo.Points > 0 {
-		h.P = bo.Points // a check of the spec (Check) on a few points
 	}
 	lay, err := newHDLayout(prob, cfg.Model.NoNormalize)
 	if err != nil {
 		return nil, err
 	}
-	h.lay, h.sampler = lay, eq.Sampler.Type
-	h.every = eq.ResampleEvery
-	if s := eq.Sampler.Type; s == samplerRAD || s == samplerRARD {
-		// adaptive (adaptive.go): uniform points at epoch 0, then the
-		// resamplings' choices, kept between them (h.fixed)
-		h.sampler, h.every = adaptiveBaseGen, 0
-	} else if err := lay.checkSampler(fmt.Sprintf("equation %q: sampler", eq.Name), s); err != nil {
-		return nil, err
-	}
-	if h.every <= 0 {
-		h.every = math.MaxInt32 // fixed points; the sampled coordinates still change every step
-	}
+	h := &hdTerm{vec: v, prob: prob, d: v.Dim, cfg: cfg, lay: lay, ptsEpoch: -1, drawn: -1}
 	switch cfg.Deriv.Method {
 	case "taylor":
 		h.taylor, h.B = true, h.d
@@ -177,14 +154,40 @@ func newFastPath(prob *pde.Problem, cfg *Config, bo BuildOptions) (*fastPath, er
 	default:
 		return nil, fmt.Errorf("derivatives.method %q: want taylor or stde", cfg.Deriv.Method)
 	}
-	return &fastPath{h: h, prob: prob, cfg: cfg}, nil
+	return &fastPath{base: h, prob: prob, cfg: cfg}, nil
 }
 
-// equation builds the term of the problem's equation and its network's
-// jets (u, and the Laplacian's estimate).
-func (fp *fastPath) equation(p *Program, _ int, eq pde.Term) (*term, error) {
-	h := fp.h
-	t := &term{name: eq.Name, kind: kindEquation, weight: eq.Weight, every: 1, period: -1, P: h.P, src: h}
+// termOf is a new term of the problem beside the others: the base's
+// layout, estimator and problem; its own points and nodes.
+func (fp *fastPath) termOf(kind, index, P int, prefix string) *hdTerm {
+	b := fp.base
+	return &hdTerm{
+		vec: b.vec, prob: b.prob, d: b.d, B: b.B, taylor: b.taylor, dense: b.dense, cfg: b.cfg, lay: b.lay,
+		kind: kind, index: index, P: max(P, 1), prefix: prefix, ptsEpoch: -1, drawn: -1,
+	}
+}
+
+// equation builds the term of equation i and its networks' jets; the
+// fields its residual reads are built here (u, and the Laplacian's
+// estimate), the residual by equationLoss.
+func (fp *fastPath) equation(p *Program, i int, eq pde.Term) (*term, error) {
+	prefix := "hd/" // the first equation's names, as before several were taken
+	if i > 0 {
+		prefix = fmt.Sprintf("hd/e%d/", i)
+	}
+	h := fp.termOf(kindEquation, i, eq.Points, prefix)
+	h.sampler, h.every = eq.Sampler.Type, eq.ResampleEvery
+	if s := eq.Sampler.Type; s == samplerRAD || s == samplerRARD {
+		// adaptive (adaptive.go): uniform points at epoch 0, then the
+		// resamplings' choices, kept between them (h.fixed)
+		h.sampler, h.every = adaptiveBaseGen, 0
+	} else if err := h.lay.checkSampler(fmt.Sprintf("equation %q: sampler", eq.Name), s); err != nil {
+		return nil, err
+	}
+	if h.every <= 0 {
+		h.every = math.MaxInt32 // fixed points; the sampled coordinates still change every step
+	}
+	t := &term{name: eq.Name, kind: kindEquation, index: i, weight: eq.Weight, every: 1, period: -1, P: h.P, src: h}
 	if t.weight == 0 {
 		t.weight = 1
 	}
@@ -198,39 +201,31 @@ func (fp *fastPath) equation(p *Program, _ int, eq pde.Term) (*term, error) {
 			t.P = h.P
 		}
 	}
-	if err := h.transform(fp.cfg.Model.Output[fp.prob.Fields[0]], fp.prob); err != nil {
+	if err := h.graph(p.model); err != nil {
 		return nil, err
 	}
-	u, lap, err := h.graph(p.model)
-	if err != nil {
+	if err := h.fieldsOf(p.model, eq.Residual); err != nil {
 		return nil, err
 	}
-	G.Read(u, &h.uVal)
-	G.Read(lap, &h.lapVal)
-	if h.ut != nil {
-		G.Read(h.ut, &h.utVal)
-		G.Read(h.utt, &h.uttVal)
+	if f := h.field(fp.prob.Fields[0]); f != nil {
+		G.Read(f.u, &h.uVal)
+		G.Read(f.lap, &h.lapVal)
+		if f.ut != nil {
+			G.Read(f.ut, &h.utVal)
+			G.Read(f.utt, &h.uttVal)
+		}
 	}
-	h.u, h.lap = u, lap
 	return t, p.err
 }
 
 func (fp *fastPath) equationLoss(p *Program, t *term, eq pde.Term) error {
-	h := fp.h
-	r, err := h.residual(p.model, eq.Residual, fp.prob, h.u, h.lap)
+	h := t.src.(*hdTerm)
+	r, err := h.residual(p.model, eq.Residual)
 	if err != nil {
 		return err
 	}
 	G.Read(r, &h.resVal)
 	return p.residualsLoss(t, r)
-}
-
-func (fp *fastPath) condition(p *Program, i int, c pde.Condition) (*term, error) {
-	return fp.h.condition(p, fp.prob, fp.cfg, c, i)
-}
-
-func (fp *fastPath) data(p *Program, i int, ds *pde.DataSet) (*term, error) {
-	return fp.h.data(p, fp.prob, fp.cfg, ds, i)
 }
 
 // finish draws and feeds the first points of the program's terms (a rar-d
@@ -239,7 +234,7 @@ func (fp *fastPath) data(p *Program, i int, ds *pde.DataSet) (*term, error) {
 func (fp *fastPath) finish(p *Program) error {
 	for _, t := range p.terms {
 		if a := t.adapt; a != nil && a.typ == samplerRARD {
-			h := fp.h
+			h := t.src.(*hdTerm)
 			pts, err := h.lay.draw(h.sampler, a.p0, p.cfg.pointStream(uint64(t.kind), uint64(t.index), 0))
 			if err != nil {
 				return err
@@ -259,9 +254,32 @@ func (fp *fastPath) finish(p *Program) error {
 	return nil
 }
 
-// linearInN splits e = A·N + C with A, C free of N (nil: zero).
-func linearInN(e expr.Expr, n string) (A, C expr.Expr, ok bool) {
-	has := func(x expr.Expr) bool { return expr.Mentions(x, n) }
+// splitOutput splits field f's output transform into A·N + C, N the
+// field's raw network output (named N with one field, N_<f>).
+func splitOutput(prob *pde.Problem, out expr.Expr, f string) (A, C expr.Expr, err error) {
+	A, C, ok := linearInN(out, "N", "N_"+f)
+	if !ok {
+		return nil, nil, fmt.Errorf("model.output %s: on the high-dimensional path the transform must be A(x)*N + C(x)", out)
+	}
+	for _, g := range prob.Fields {
+		if g != f && (A != nil && expr.Mentions(A, "N_"+g) || C != nil && expr.Mentions(C, "N_"+g)) {
+			return nil, nil, fmt.Errorf("model.output.%s takes N_%s: on the high-dimensional path a field's transform takes its own network output only", f, g)
+		}
+	}
+	return A, C, nil
+}
+
+// linearInN splits e = A·N + C with A, C free of N (nil: zero), N any of
+// the names.
+func linearInN(e expr.Expr, names ...string) (A, C expr.Expr, ok bool) {
+	has := func(x expr.Expr) bool {
+		for _, n := range names {
+			if expr.Mentions(x, n) {
+				return true
+			}
+		}
+		return false
+	}
 	if !has(e) {
 		return nil, e, true
 	}
@@ -282,26 +300,26 @@ func linearInN(e expr.Expr, n string) (A, C expr.Expr, ok bool) {
 	case *expr.Ident:
 		return num(1), nil, true
 	case *expr.Unary:
-		a, c, ok := linearInN(x.X, n)
+		a, c, ok := linearInN(x.X, names...)
 		return bin('-', nil, a), bin('-', nil, c), ok
 	case *expr.Binary:
 		switch x.Op {
 		case '+', '-':
-			a1, c1, ok1 := linearInN(x.L, n)
-			a2, c2, ok2 := linearInN(x.R, n)
+			a1, c1, ok1 := linearInN(x.L, names...)
+			a2, c2, ok2 := linearInN(x.R, names...)
 			return bin(x.Op, a1, a2), bin(x.Op, c1, c2), ok1 && ok2
 		case '*':
 			if !has(x.L) {
-				a, c, ok := linearInN(x.R, n)
+				a, c, ok := linearInN(x.R, names...)
 				return mulOrNil(x.L, a), mulOrNil(x.L, c), ok
 			}
 			if !has(x.R) {
-				a, c, ok := linearInN(x.L, n)
+				a, c, ok := linearInN(x.L, names...)
 				return mulOrNil(x.R, a), mulOrNil(x.R, c), ok
 			}
 		case '/':
 			if !has(x.R) {
-				a, c, ok := linearInN(x.L, n)
+				a, c, ok := linearInN(x.L, names...)
 				div := func(y expr.Expr) expr.Expr {
 					if y == nil {
 						return nil
@@ -320,208 +338,4 @@ func mulOrNil(k, y expr.Expr) expr.Expr {
 		return nil
 	}
 	return &expr.Binary{Op: '*', L: k, R: y}
-}
-
-func (h *hdTerm) compileLap(e expr.Expr, prob *pde.Problem) ([]*expr.VectorEval, error) {
-	if e == nil {
-		return nil, nil
-	}
-	evs := make([]*expr.VectorEval, hdWorkers(h.P))
-	for w := range evs {
-		var err error
-		if evs[w], err = expr.CompileVectorLap(e, h.lay.scalars(), h.vec.Name, h.d, prob.VectorConstants); err != nil {
-			return nil, err
-		}
-	}
-	return evs, nil
-}
-
-func (h *hdTerm) transform(out expr.Expr, prob *pde.Problem) error {
-	if out == nil {
-		return nil
-	}
-	A, C, ok := linearInN(out, "N")
-	if !ok {
-		return fmt.Errorf("model.output %s: on the high-dimensional path the transform must be A(x)*N + C(x)", out)
-	}
-	tr := &hdTransform{A: A, C: C}
-	var err error
-	if tr.aEv, err = h.compileLap(A, prob); err != nil {
-		return fmt.Errorf("model.output: %w", err)
-	}
-	if tr.cEv, err = h.compileLap(C, prob); err != nil {
-		return fmt.Errorf("model.output: %w", err)
-	}
-	if h.lay.nt > 0 && (!h.valueOnly || h.timeNormal) {
-		// ∂_t and ∂_tt of A and C, symbolically (zero ones are left out)
-		for k, e := range []expr.Expr{A, C} {
-			if e == nil {
-				continue
-			}
-			dt, err := diffScalar(e, "t")
-			if err != nil {
-				return fmt.Errorf("model.output: d/dt of %s: %w", e, err)
-			}
-			dtt, err := diffScalar(dt, "t")
-			if err != nil {
-				return fmt.Errorf("model.output: d/dt of %s: %w", dt, err)
-			}
-			for i, de := range []expr.Expr{dt, dtt} {
-				if n, ok := de.(*expr.Num); ok && n.Value == 0 {
-					continue
-				}
-				evs := make([]*expr.VectorEval, hdWorkers(h.P))
-				for w := range evs {
-					if evs[w], err = expr.CompileVector(de, h.lay.scalars(), h.vec.Name, h.d, prob.VectorConstants); err != nil {
-						return fmt.Errorf("model.output: %w", err)
-					}
-				}
-				tr.tEv[2*k+i] = evs
-			}
-		}
-	}
-	h.trans = tr
-	return nil
-}
-
-// graph builds u (P×1) and the Laplacian estimate (P×1); with time also
-// h.ut and h.utt.
-func (h *hdTerm) graph(m *model) (u, lap *G.Node, err error) {
-	P, B, st := h.P, h.B, h.lay.stride()
-	h.X = m.input(h.prefix+"x", P, st)
-	if h.dense != nil {
-		// a dense direction v enters as v·W: O(d·width) per direction
-		// (zero in the time column)
-		h.V = m.input(h.prefix+"v", P*B, st)
-		h.dirs = make([]float64, P*B*h.d)
-	} else {
-		// e_j enters as row j of W: O(width) per direction
-		h.rows = &autodiff.Rows{Idx: make([]int, P*B)}
-	}
-	j, err := m.net.ForwardStacked(h.firstProduct(m, B, 2, func(w *G.Node) (*G.Node, error) {
-		if h.dense != nil {
-			return autodiff.InputMatMul(h.V, w)
-		}
-		return autodiff.RowGather(w, h.rows)
-	}, h.lay.inv))
-	if err != nil {
-		return nil, nil, err
-	}
-	N0, N1, N2 := j.C[0], j.C[1], j.C[2]
-	h.N0, h.N1, h.N2 = N0, N1, N2
-	sumN2 := m.keep(autodiff.GroupSum(N2, B))
-	if h.trans == nil {
-		u, lap = N0, sumN2
-	} else {
-		h.a0 = m.input(h.prefix+"A", P, 1)
-		h.a1 = m.input(h.prefix+"dA", P*B, 1)
-		h.a2s = m.input(h.prefix+"d2A", P, 1)
-		h.c0 = m.input(h.prefix+"C", P, 1)
-		h.c2s = m.input(h.prefix+"d2C", P, 1)
-		u = m.add(m.mul(h.a0, N0), h.c0)
-		// Σ_J u_jj = N0 Σ A_jj + 2 Σ A_j N_j + A Σ N_jj + Σ C_jj; dense
-		// directions: Σ_b vᵀH_u v with vᵀH_A v and vᵀH_C v replaced by their
-		// means ΔA and ΔC, computed exactly (fed as B·ΔA, B·ΔC: unbiased,
-		// and with less variance than sampling them)
-		cross := m.keep(autodiff.GroupSum(m.mul(h.a1, N1), B))
-		lap = m.add(m.add(m.mul(N0, h.a2s), m.scale(cross, 2)), m.add(m.mul(h.a0, sumN2), h.c2s))
-	}
-	switch {
-	case h.dense != nil:
-		lap = m.scale(lap, 1/float64(B))
-	case !h.taylor:
-		lap = m.scale(lap, float64(h.d)/float64(B))
-	}
-	if h.lay.nt > 0 {
-		if err := h.timeGraph(m, N0); err != nil {
-			return nil, nil, err
-		}
-	}
-	return u, lap, m.err
-}
-
-// firstProduct is the network's FirstProduct at the term's points: the
-// primal X·w (fed points, no input gradient; one product per matrix,
-// shared by every jet of the term) and, in direction rows of B per point,
-// dir(w)·scale (the direction in normalised coordinates), up to the jet's
-// order (the input is linear: its higher coefficients are zero).
-func (h *hdTerm) firstProduct(m *model, B, order int, dir func(w *G.Node) (*G.Node, error), scale float64) nets.FirstProduct {
-	if h.prim == nil {
-		h.prim = map[*G.Node]*G.Node{}
-	}
-	return func(w *G.Node) (autodiff.StackedJet, error) {
-		c0, ok := h.prim[w]
-		if !ok {
-			c0 = m.keep(autodiff.InputMatMul(h.X, w)) // no gradient for the fed points
-			h.prim[w] = c0
-		}
-		c := make([]*G.Node, order+1)
-		c[0] = c0
-		if order > 0 {
-			c[1] = m.keep(dir(w))
-			if scale != 1 {
-				c[1] = m.scale(c[1], scale)
-			}
-		}
-		return autodiff.StackedJet{C: c, B: B}, m.err
-	}
-}
-
-// timeGraph builds u_t and u_tt from one 2-jet per point along e_t (row d
-// of the first weight matrix): with u = A·N + C,
-// u_t = A_t N + A N_t + C_t and u_tt = A_tt N + 2 A_t N_t + A N_tt + C_tt.
-func (h *hdTerm) timeGraph(m *model, N0 *G.Node) error {
-	P := h.P
-	rows := &autodiff.Rows{Idx: make([]int, P)}
-	for p := range rows.Idx {
-		rows.Idx[p] = h.d
-	}
-	jt, err := m.net.ForwardStacked(h.firstProduct(m, 1, 2, func(w *G.Node) (*G.Node, error) {
-		return autodiff.RowGather(w, rows)
-	}, h.lay.tinv))
-	if err != nil {
-		return err
-	}
-	Nt, Ntt := jt.C[1], jt.C[2]
-	if h.trans == nil {
-		h.ut, h.utt = Nt, Ntt
-		return m.err
-	}
-	h.tcols = make([]*G.Node, 4)
-	for k, name := range []string{"A_t", "A_tt", "C_t", "C_tt"} {
-		if h.trans.tEv[k] != nil {
-			h.tcols[k] = m.input(h.prefix+name, P, 1)
-		}
-	}
-	// sum of products, skipping zero factors
-	sum := func(terms ...*G.Node) *G.Node {
-		var out *G.Node
-		for _, t := range terms {
-			switch {
-			case t == nil:
-			case out == nil:
-				out = t
-			default:
-				out = m.add(out, t)
-			}
-		}
-		if out == nil {
-			out = m.mul(N0, m.scalar(0))
-		}
-		return out
-	}
-	mulOr := func(a, b *G.Node) *G.Node {
-		if a == nil || b == nil {
-			return nil
-		}
-		return m.mul(a, b)
-	}
-	At, Att, Ct, Ctt := h.tcols[0], h.tcols[1], h.tcols[2], h.tcols[3]
-	h.ut = sum(mulOr(At, N0), m.mul(h.a0, Nt), Ct)
-	var cross *G.Node
-	if At != nil {
-		cross = m.scale(m.mul(At, Nt), 2)
-	}
-	h.utt = sum(mulOr(Att, N0), cross, m.mul(h.a0, Ntt), Ctt)
-	return m.err
 }

@@ -17,7 +17,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/gopinn/gopinn/autodiff"
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
 	"github.com/gopinn/gopinn/pinn/internal/tensors"
@@ -29,13 +28,12 @@ import (
 // errValueOnly is the fast path's limit on a derivative in a condition of a
 // vector problem: the general compiler takes it.
 func errValueOnly(x expr.Expr) error {
-	return fastPathLimit(fmt.Errorf("%s: on the high-dimensional path a condition takes the field's value and dn(u) on the boundary only", x))
+	return fastPathLimit(fmt.Errorf("%s: on the high-dimensional path a condition takes the fields' values and dn on the boundary only", x))
 }
 
-// condition builds the loss term of condition c (index i) beside the
-// equation term h: its own points and inputs, the same network and output
-// transform.
-func (h *hdTerm) condition(p *Program, prob *pde.Problem, cfg *Config, c pde.Condition, i int) (*term, error) {
+// condition builds the loss term of condition c (index i): its own points
+// and inputs, the same networks and output transforms.
+func (fp *fastPath) condition(p *Program, i int, c pde.Condition) (*term, error) {
 	m := p.model
 	switch c.Type {
 	case "", "dirichlet", "neumann", "robin":
@@ -48,11 +46,8 @@ func (h *hdTerm) condition(p *Program, prob *pde.Problem, cfg *Config, c pde.Con
 			return nil, fastPathLimit(fmt.Errorf("face %s: on the high-dimensional path a condition is on \"boundary\" or a time slice \"t == T\"", f.Var))
 		}
 	}
-	ch := &hdTerm{
-		vec: h.vec, d: h.d, P: max(c.Points, 1), prefix: fmt.Sprintf("hd/c%d/", i),
-		kind: kindCondition, index: i, valueOnly: true, faces: c.On, cfg: h.cfg, lay: h.lay,
-		sampler: c.Sampler.Type, ptsEpoch: -1, drawn: -1,
-	}
+	ch := fp.termOf(kindCondition, i, c.Points, fmt.Sprintf("hd/c%d/", i))
+	ch.valueOnly, ch.faces, ch.sampler = true, c.On, c.Sampler.Type
 	if err := ch.lay.checkFaceSampler(c.On, ch.sampler); err != nil {
 		return nil, err
 	}
@@ -63,14 +58,13 @@ func (h *hdTerm) condition(p *Program, prob *pde.Problem, cfg *Config, c pde.Con
 	for _, f := range c.On {
 		ch.timeNormal = ch.timeNormal || (withNormal && f.Var == "t")
 	}
-	if err := ch.transform(cfg.Model.Output[prob.Fields[0]], prob); err != nil {
+	if err := ch.valueGraph(m, withNormal); err != nil {
 		return nil, err
 	}
-	u, err := ch.valueGraph(m, withNormal)
-	if err != nil {
+	if err := ch.fieldsOf(m, c.Residual); err != nil {
 		return nil, err
 	}
-	r, err := ch.residual(m, c.Residual, prob, u, nil)
+	r, err := ch.residual(m, c.Residual)
 	if err != nil {
 		return nil, err
 	}
@@ -92,41 +86,6 @@ func (h *hdTerm) physicalNormals() []float64 {
 		}
 	}
 	return n
-}
-
-// valueGraph builds u (P×1) at the term's points by one primal pass; with
-// withNormal also h.dn = dn(u) = ∇u·n from a first-order jet along the
-// outward normal n (it enters as n·W1: O(d·width) per point), through the
-// transform u = A·N + C: dn(u) = (∇A·n) N + A ∂_n N + ∇C·n.
-func (h *hdTerm) valueGraph(m *model, withNormal bool) (*G.Node, error) {
-	P, st := h.P, h.lay.stride()
-	h.X = m.input(h.prefix+"x", P, st)
-	order := 0
-	if withNormal {
-		h.nrm = m.input(h.prefix+"n", P, st)
-		order = 1
-	}
-	j, err := m.net.ForwardStacked(h.firstProduct(m, 1, order, func(w *G.Node) (*G.Node, error) {
-		return autodiff.InputMatMul(h.nrm, w)
-	}, h.lay.inv))
-	if err != nil {
-		return nil, err
-	}
-	h.N0 = j.C[0]
-	if withNormal {
-		h.dn = j.C[1]
-	}
-	if h.trans == nil {
-		return h.N0, nil
-	}
-	h.a0 = m.input(h.prefix+"A", P, 1)
-	h.c0 = m.input(h.prefix+"C", P, 1)
-	if withNormal {
-		h.an = m.input(h.prefix+"dnA", P, 1)
-		h.cn = m.input(h.prefix+"dnC", P, 1)
-		h.dn = m.add(m.add(m.mul(h.an, h.N0), m.mul(h.a0, h.dn)), h.cn)
-	}
-	return m.add(m.mul(h.a0, h.N0), h.c0), m.err
 }
 
 // usesDn reports whether e takes dn(...).
@@ -176,12 +135,12 @@ func (h *hdTerm) timeFace(t float64) int {
 	return 0
 }
 
-// feedNormals writes the outward normals at the term's points and, with a
-// transform, ∇A·n and ∇C·n. On a time face the normal is ±e_t, fed as
-// ±tinv/inv in the time column: the graph scales the fed normal by inv
-// (the x columns' normalisation), so the network sees ±tinv along its time
-// input (physicalNormals undoes it).
-func (h *hdTerm) feedNormals(tr *hdTransform) {
+// feedNormals writes the outward normals at the term's points and, for
+// each field with a transform, ∇A·n and ∇C·n. On a time face the normal
+// is ±e_t, fed as ±tinv/inv in the time column: the graph scales the fed
+// normal by inv (the x columns' normalisation), so the network sees ±tinv
+// along its time input (physicalNormals undoes it).
+func (h *hdTerm) feedNormals() {
 	P, st, d := h.P, h.lay.stride(), h.d
 	// straight into the input when it is float64 (no P × stride buffer per
 	// feed: 80 MB at 100K-D)
@@ -189,9 +148,16 @@ func (h *hdTerm) feedNormals(tr *hdTransform) {
 	if !direct {
 		nv = make([]float64, P*st)
 	}
-	var an, cn []float64
-	if tr != nil {
-		an, cn = make([]float64, P), make([]float64, P)
+	// the fields' ∇A·n and ∇C·n
+	type dnCols struct {
+		f      *hdField
+		an, cn []float64
+	}
+	var cols []dnCols
+	for _, f := range h.fields {
+		if f.trans != nil {
+			cols = append(cols, dnCols{f, make([]float64, P), make([]float64, P)})
+		}
 	}
 	grads := make([][]float64, hdWorkers(P))
 	h.eachPoint(h.pts, func(w, p int, x, sc []float64) {
@@ -200,20 +166,16 @@ func (h *hdTerm) feedNormals(tr *hdTransform) {
 			if side := h.timeFace(sc[0]); side != 0 {
 				clear(n)
 				nv[p*st+d] = float64(side) * h.lay.tinv / h.lay.inv
-				if tr != nil {
-					// ±∂_t A and ±∂_t C (nil evaluators: zero)
-					for _, col := range []struct {
-						evs []*expr.VectorEval
-						out []float64
-					}{{tr.tEv[0], an}, {tr.tEv[2], cn}} {
-						if col.evs == nil {
-							continue
+				// ±∂_t A and ±∂_t C (nil evaluators: zero)
+				for _, c := range cols {
+					for k, out := range [][]float64{c.an, c.cn} {
+						if evs := c.f.trans.tEv[2*k]; evs != nil {
+							v, err := evs[w].Value(sc, x)
+							if err != nil {
+								v = math.NaN()
+							}
+							out[p] = float64(side) * v
 						}
-						v, err := col.evs[w].Value(sc, x)
-						if err != nil {
-							v = math.NaN()
-						}
-						col.out[p] = float64(side) * v
 					}
 				}
 				return
@@ -221,69 +183,66 @@ func (h *hdTerm) feedNormals(tr *hdTransform) {
 			nv[p*st+d] = 0
 		}
 		h.lay.outwardNormal(x, n)
-		if tr == nil {
+		if len(cols) == 0 {
 			return
 		}
 		if grads[w] == nil {
 			grads[w] = make([]float64, d)
 		}
 		g := grads[w]
-		for _, col := range []struct {
-			evs []*expr.VectorEval
-			out []float64
-		}{{tr.aEv, an}, {tr.cEv, cn}} {
-			if col.evs == nil {
-				continue
+		for _, c := range cols {
+			for k, out := range [][]float64{c.an, c.cn} {
+				evs := c.f.trans.aEv
+				if k == 1 {
+					evs = c.f.trans.cEv
+				}
+				if evs == nil {
+					continue
+				}
+				_, _, err := evs[w].LapValue(sc, x, g, nil)
+				s := 0.0
+				for j, gj := range g {
+					s += gj * n[j]
+				}
+				if err != nil {
+					s = math.NaN()
+				}
+				out[p] = s
 			}
-			_, _, err := col.evs[w].LapValue(sc, x, g, nil)
-			s := 0.0
-			for j, gj := range g {
-				s += gj * n[j]
-			}
-			if err != nil {
-				s = math.NaN()
-			}
-			col.out[p] = s
 		}
 	})
 	if !direct {
 		tensors.Set(h.nrm.Value().(tensor.Tensor), nv)
 	}
-	if tr != nil {
-		tensors.Set(h.an.Value().(tensor.Tensor), an)
-		tensors.Set(h.cn.Value().(tensor.Tensor), cn)
+	for _, c := range cols {
+		tensors.Set(c.f.an.Value().(tensor.Tensor), c.an)
+		tensors.Set(c.f.cn.Value().(tensor.Tensor), c.cn)
 	}
 }
 
-// feedValues computes the transform's A and C at the term's points.
-func (h *hdTerm) feedValues(tr *hdTransform) {
-	P := h.P
+// feedValues computes a field's transform A and C at the term's points.
+func (h *hdTerm) feedValues(f *hdField) {
+	P, tr := h.P, f.trans
 	a0, c0 := make([]float64, P), make([]float64, P)
 	h.eachPoint(h.pts, func(w, p int, x, sc []float64) {
-		for _, col := range []struct {
-			evs []*expr.VectorEval
-			out []float64
-		}{{tr.aEv, a0}, {tr.cEv, c0}} {
-			if col.evs == nil {
+		for k, out := range [][]float64{a0, c0} {
+			evs := tr.aEv
+			if k == 1 {
+				evs = tr.cEv
+			}
+			if evs == nil {
 				continue
 			}
-			v, err := col.evs[w].Value(sc, x)
+			v, err := evs[w].Value(sc, x)
 			if err != nil {
 				v = math.NaN()
 			}
-			col.out[p] = v
+			out[p] = v
 		}
 	})
-	if tr.aEv != nil {
-		tensors.Set(h.a0.Value().(tensor.Tensor), a0)
-	} else {
-		tensors.Set(h.a0.Value().(tensor.Tensor), filled(P, 0))
-	}
-	if tr.cEv != nil {
-		tensors.Set(h.c0.Value().(tensor.Tensor), c0)
-	} else {
-		tensors.Set(h.c0.Value().(tensor.Tensor), filled(P, 0))
-	}
+	// (a nil evaluator leaves its column zero)
+	tensors.Set(f.a0.Value().(tensor.Tensor), a0)
+	tensors.Set(f.c0.Value().(tensor.Tensor), c0)
 }
 
 // checkFaceSampler reports whether sampler s applies on the faces: on a
@@ -420,49 +379,62 @@ func (l hdLayout) drawFacesSampled(faces []pde.Face, s sampling.UnitSampler, n i
 	return out, nil
 }
 
-// data builds the loss term of data set ds (index i) beside the equation
-// term h: the field's value at the observations' coordinates x[1..D] (and
-// t) against the observed column, the mean square of the difference, as
-// on the general compiler. A data-parallel rank fits its share of the rows.
-func (h *hdTerm) data(p *Program, prob *pde.Problem, cfg *Config, ds *pde.DataSet, i int) (*term, error) {
-	m := p.model
+// data builds the loss term of data set ds (index i): the fields' values
+// at the observations' coordinates x[1..D] (and t) against the observed
+// columns, the mean square of every difference, as on the general
+// compiler. A data-parallel rank fits its share of the rows.
+func (fp *fastPath) data(p *Program, i int, ds *pde.DataSet) (*term, error) {
+	m, cfg := p.model, fp.cfg
 	n := ds.Len()
 	if n == 0 {
 		return nil, fmt.Errorf("no rows")
 	}
-	field := prob.Fields[0]
-	y, ok := ds.Targets[field]
-	if !ok {
-		return nil, fmt.Errorf("no field columns to fit")
-	}
-	st := h.lay.stride()
-	pts, err := h.lay.rowsOf(ds)
+	st := fp.base.lay.stride()
+	pts, err := fp.base.lay.rowsOf(ds)
 	if err != nil {
 		return nil, err
 	}
+	targets := ds.Targets
 	share := 0.0
 	if ranks := cfg.Ranks(); ranks > 1 {
-		pts, y = splitRows(pts, st, cfg.Rank(), ranks), splitRows(y, 1, cfg.Rank(), ranks)
-		if len(y) == 0 {
+		pts = splitRows(pts, st, cfg.Rank(), ranks)
+		targets = map[string][]float64{}
+		for f, col := range ds.Targets {
+			targets[f] = splitRows(col, 1, cfg.Rank(), ranks)
+		}
+		rows := len(pts) / st
+		if rows == 0 {
 			return nil, &InputError{Err: fmt.Errorf("data %q: its %d rows cannot be split between %d ranks (fewer rows than ranks)", ds.Name, n, ranks)}
 		}
-		share = float64(len(y)) / float64(n)
-		n = len(y)
+		share = float64(rows) / float64(n)
+		n = rows
 	}
-	dh := &hdTerm{
-		vec: h.vec, d: h.d, P: n, prefix: fmt.Sprintf("hd/d%d/", i),
-		kind: kindData, index: i, valueOnly: true, fixed: pts, cfg: h.cfg, lay: h.lay,
-		every: math.MaxInt32, ptsEpoch: -1, drawn: -1,
-	}
-	if err := dh.transform(cfg.Model.Output[field], prob); err != nil {
+	dh := fp.termOf(kindData, i, n, fmt.Sprintf("hd/d%d/", i))
+	dh.valueOnly, dh.fixed, dh.every = true, pts, math.MaxInt32
+	if err := dh.valueGraph(m, false); err != nil {
 		return nil, err
 	}
-	u, err := dh.valueGraph(m, false)
-	if err != nil {
-		return nil, err
+	var parts []*G.Node
+	for _, name := range fp.prob.Fields {
+		y, ok := targets[name]
+		if !ok {
+			continue
+		}
+		f, err := dh.fieldOf(m, name)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, m.sub(f.u, m.fixed(dh.fieldName(f, "target"), n, 1, y)))
 	}
-	target := m.fixed(dh.prefix+"target", n, 1, y)
-	r := m.sub(u, target)
+	if len(parts) == 0 {
+		return nil, fmt.Errorf("no field columns to fit")
+	}
+	r := parts[0]
+	if len(parts) > 1 {
+		// one residual vector of every observed value: its mean square
+		// is the general compiler's sum of squares over their count
+		r = m.keep(G.Concat(0, parts...))
+	}
 	G.Read(r, &dh.resVal)
 	t := &term{name: ds.Name, kind: kindData, index: i, weight: ds.Weight, period: -1, P: n, src: dh, share: share}
 	if t.weight == 0 {

@@ -17,9 +17,9 @@ func TestHighDimConditionErrors(t *testing.T) {
 		cond, want string
 		general    bool // the general compiler takes it
 	}{
-		{`{name: c, points: 4, on: "t == 0", residual: "u_t"}`, "takes the field's value and dn(u) on the boundary only", true},
-		{`{name: c, points: 4, on: "t == 0", residual: "lap(u) - 1"}`, "takes the field's value and dn(u) on the boundary only", true},
-		{`{name: c, points: 4, on: "t == 0", residual: "sum(u*x)"}`, "takes the field's value and dn(u) on the boundary only", true},
+		{`{name: c, points: 4, on: "t == 0", residual: "u_t"}`, "takes the fields' values and dn on the boundary only", true},
+		{`{name: c, points: 4, on: "t == 0", residual: "lap(u) - 1"}`, "takes the fields' values and dn on the boundary only", true},
+		{`{name: c, points: 4, on: "t == 0", residual: "sum(u*x)"}`, "takes the fields' values and dn on the boundary only", true},
 		{`{name: c, points: 4, on: "t == 0", residual: "u", sampler: grid}`, "sampler grid is not supported", true},
 		{`{name: c, points: 4, on: boundary, residual: "u", sampler: gaussian-time}`, "on the boundary the points are uniform", false},
 		{`{name: c, points: 4, on: "t == 0", residual: "u", sampler: gaussian-time}`, "needs t > 0", false},

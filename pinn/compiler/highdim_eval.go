@@ -8,6 +8,7 @@ import (
 
 	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pde/expr"
+	"github.com/gopinn/gopinn/pinn/nets"
 	"github.com/gopinn/gopinn/sampling"
 	"gonum.org/v1/gonum/mat"
 )
@@ -227,20 +228,22 @@ func newHDEvaluation(prob *pde.Problem, cfg *Config) (*Evaluation, error) {
 	return ev, nil
 }
 
-// hdPredictor evaluates u = A(x)·N(x) + C(x) in float64 (gonum matrix
-// products for the layers).
+// hdPredictor evaluates every field u = A(x)·N(x) + C(x) in float64
+// (gonum matrix products for the layers of plain networks).
 type hdPredictor struct {
 	prob      *pde.Problem
 	lay       hdLayout
-	A, C      expr.Expr
-	aPool     *evalPool // evaluators of A and C (nil: no such part)
-	cPool     *evalPool
+	trans     []hdOutput // by field
 	chunkRows int
 	// inPools[k][i] evaluates input i of hidden term k, a function of x,
-	// t and the field (the router keeps derivatives of the field out of
+	// t and the fields (the router keeps derivatives of the fields out of
 	// them)
 	inPools [][]*evalPool
 }
+
+// hdOutput is a field's output transform for the predictor: evaluators of
+// A and C (nil: no such part; both nil: u = N).
+type hdOutput struct{ aPool, cPool *evalPool }
 
 func newHDPredictor(prob *pde.Problem, cfg *Config) (*Predictor, error) {
 	m, err := newModel(prob, cfg)
@@ -251,19 +254,20 @@ func newHDPredictor(prob *pde.Problem, cfg *Config) (*Predictor, error) {
 	if err != nil {
 		return nil, err
 	}
-	hp := &hdPredictor{prob: prob, lay: lay, chunkRows: hdBlockRows(lay.stride())}
-	if out := cfg.Model.Output[prob.Fields[0]]; out != nil {
-		A, C, ok := linearInN(out, "N")
-		if !ok {
-			return nil, fmt.Errorf("model.output %s: on the high-dimensional path the transform must be A(x)*N + C(x)", out)
+	hp := &hdPredictor{prob: prob, lay: lay, chunkRows: hdBlockRows(lay.stride()), trans: make([]hdOutput, len(prob.Fields))}
+	for f, name := range prob.Fields {
+		if out := cfg.Model.Output[name]; out != nil {
+			A, C, err := splitOutput(prob, out, name)
+			if err != nil {
+				return nil, err
+			}
+			hp.trans[f] = hdOutput{newEvalPool(A, prob, lay), newEvalPool(C, prob, lay)}
 		}
-		hp.A, hp.C = A, C
-		hp.aPool, hp.cPool = newEvalPool(A, prob, lay), newEvalPool(C, prob, lay)
 	}
 	for _, h := range prob.Hidden {
 		var pools []*evalPool
 		for _, in := range h.Inputs {
-			pools = append(pools, newEvalPool(in, prob, lay, prob.Fields[0]))
+			pools = append(pools, newEvalPool(in, prob, lay, prob.Fields...))
 		}
 		hp.inPools = append(hp.inPools, pools)
 	}
@@ -292,26 +296,39 @@ func (hp *hdPredictor) predictAll(m *model, theta, pts []float64) (fields, hidde
 		}
 		full = append(full, pts[i*(1+nt)+1:(i+1)*(1+nt)]...)
 	}
+	return hp.predictCoordinatesAll(m, theta, full)
+}
+
+// predictCoordinates is every field and hidden term at rows of raw
+// coordinates.
+func (hp *hdPredictor) predictCoordinates(m *model, theta, full []float64) (fields, hidden [][]float64, err error) {
+	fields, hidden, _, err = hp.predictCoordinatesAll(m, theta, full)
+	return fields, hidden, err
+}
+
+func (hp *hdPredictor) predictCoordinatesAll(m *model, theta, full []float64) (fields, hidden [][]float64, inputs [][][]float64, err error) {
 	return hp.predictBlocks(m, theta, func(fn func(int, []float64) error) error { return fn(0, full) })
 }
 
-// predictBlocks predicts the field, the hidden terms and their inputs at
+// predictBlocks predicts the fields, the hidden terms and their inputs at
 // the blocks of points (rows of x_1..x_d, then t) that each gives.
 func (hp *hdPredictor) predictBlocks(m *model, theta []float64, each func(func(start int, block []float64) error) error) (fields, hidden [][]float64, inputs [][][]float64, err error) {
+	fields = make([][]float64, len(hp.prob.Fields))
 	hidden = make([][]float64, len(hp.inPools))
 	inputs = make([][][]float64, len(hp.inPools))
 	for k, pools := range hp.inPools {
 		inputs[k] = make([][]float64, len(pools))
 	}
-	var u []float64
-	// predict appends the field, hidden terms and their inputs at the rows
-	// of full
+	// predict appends the fields, hidden terms and their inputs at the
+	// rows of full
 	predict := func(full []float64) error {
-		ub, err := hp.predictCoordinates(m, theta, full)
+		ub, err := hp.fieldsAt(m, theta, full)
 		if err != nil {
 			return err
 		}
-		u = append(u, ub...)
+		for f := range fields {
+			fields[f] = append(fields[f], ub[f]...)
+		}
 		hb, ib, err := hp.hiddenAt(m, theta, full, ub)
 		for k := range hb {
 			hidden[k] = append(hidden[k], hb[k]...)
@@ -322,26 +339,27 @@ func (hp *hdPredictor) predictBlocks(m *model, theta []float64, each func(func(s
 		return err
 	}
 	err = each(func(_ int, block []float64) error { return predict(block) })
-	return [][]float64{u}, hidden, inputs, err
+	return fields, hidden, inputs, err
 }
 
 // hiddenAt is every hidden term and its inputs at the rows of full, where
-// the field is u: the inputs in float64 from x, t and u,
-// the networks by their float64 forward pass.
-func (hp *hdPredictor) hiddenAt(m *model, theta, full, u []float64) (hidden [][]float64, inputs [][][]float64, err error) {
+// the fields are u: the inputs in float64 from x, t and the fields, the
+// networks by their float64 forward pass.
+func (hp *hdPredictor) hiddenAt(m *model, theta, full []float64, u [][]float64) (hidden [][]float64, inputs [][][]float64, err error) {
 	if len(hp.inPools) == 0 {
 		return nil, nil, nil
 	}
 	off := m.solParams()
+	rows := len(full) / hp.lay.stride()
 	for k, pools := range hp.inPools {
 		net := m.hidden[k]
 		cols := make([][]float64, len(pools))
 		for i, pool := range pools {
-			if cols[i], err = vectorColumn(pool, hp.lay, full, u); err != nil {
+			if cols[i], err = vectorColumn(pool, hp.lay, full, u...); err != nil {
 				return nil, nil, fmt.Errorf("hidden %q input %d: %w", hp.prob.Hidden[k].Name, i+1, err)
 			}
 		}
-		out := make([]float64, len(u))
+		out := make([]float64, rows)
 		in := make([]float64, len(pools))
 		flat := theta[off : off+net.NumParams()]
 		for r := range out {
@@ -357,24 +375,36 @@ func (hp *hdPredictor) hiddenAt(m *model, theta, full, u []float64) (hidden [][]
 	return hidden, inputs, nil
 }
 
-// predictCoordinates is u at the rows of full (raw coordinates).
-func (hp *hdPredictor) predictCoordinates(m *model, theta, full []float64) (u []float64, err error) {
+// fieldsAt is every field at the rows of full (raw coordinates).
+func (hp *hdPredictor) fieldsAt(m *model, theta, full []float64) ([][]float64, error) {
 	rows := len(full) / hp.lay.stride()
-	N := hp.network(m, theta, full)
-	u = N
-	if hp.A != nil || hp.C != nil {
+	outs := make([][][]float64, len(m.sol)) // outs[k][c]: output c of network k
+	off := 0
+	for k, net := range m.sol {
+		outs[k] = hp.network(net, theta[off:off+net.NumParams()], full)
+		off += net.NumParams()
+	}
+	fields := make([][]float64, len(hp.prob.Fields))
+	for f := range fields {
+		N := outs[m.fieldNet[f]][m.fieldCol[f]]
+		tr := hp.trans[f]
+		if tr.aPool == nil && tr.cPool == nil {
+			fields[f] = N
+			continue
+		}
 		var a, c []float64
-		if hp.A != nil {
-			if a, err = vectorColumn(hp.aPool, hp.lay, full); err != nil {
+		var err error
+		if tr.aPool != nil {
+			if a, err = vectorColumn(tr.aPool, hp.lay, full); err != nil {
 				return nil, err
 			}
 		}
-		if hp.C != nil {
-			if c, err = vectorColumn(hp.cPool, hp.lay, full); err != nil {
+		if tr.cPool != nil {
+			if c, err = vectorColumn(tr.cPool, hp.lay, full); err != nil {
 				return nil, err
 			}
 		}
-		u = make([]float64, rows)
+		u := make([]float64, rows)
 		for i := range u {
 			if a != nil {
 				u[i] = a[i] * N[i]
@@ -383,23 +413,30 @@ func (hp *hdPredictor) predictCoordinates(m *model, theta, full []float64) (u []
 				u[i] += c[i]
 			}
 		}
+		fields[f] = u
 	}
-	return u, nil
+	return fields, nil
 }
 
-// network is the raw network output at rows of full (raw coordinates).
-func (hp *hdPredictor) network(m *model, theta, full []float64) []float64 {
-	net := m.net
+// network is the raw output of a solution network (its weights flat) at
+// rows of full (raw coordinates): out[c][i] is output c at row i.
+func (hp *hdPredictor) network(net *nets.MLP, flat, full []float64) [][]float64 {
 	d := net.Sizes[0]
+	nout := net.Sizes[len(net.Sizes)-1]
 	rows := len(full) / d
-	out := make([]float64, 0, rows)
+	out := make([][]float64, nout)
+	for c := range out {
+		out[c] = make([]float64, 0, rows)
+	}
 	if !net.Plain() {
 		// Fourier features, the modified MLP: the network's own float64
-		// forward, row by row (the network's weights lead theta)
+		// forward, row by row
 		x := make([]float64, d)
 		for i := range rows {
 			hp.lay.normalise(x, full[i*d:(i+1)*d])
-			out = append(out, net.Forward64(theta[:net.NumParams()], x)[0])
+			for c, v := range net.Forward64(flat, x) {
+				out[c] = append(out[c], v)
+			}
 		}
 		return out
 	}
@@ -416,8 +453,8 @@ func (hp *hdPredictor) network(m *model, theta, full []float64) []float64 {
 	off := 0
 	for l := range net.W {
 		r, c := net.Sizes[l], net.Sizes[l+1]
-		Ws = append(Ws, mat.NewDense(r, c, theta[off:off+r*c]))
-		Bs = append(Bs, theta[off+r*c:off+r*c+c])
+		Ws = append(Ws, mat.NewDense(r, c, flat[off:off+r*c]))
+		Bs = append(Bs, flat[off+r*c:off+r*c+c])
 		off += r*c + c
 	}
 	for start := 0; start < rows; start += hp.chunkRows {
@@ -441,28 +478,21 @@ func (hp *hdPredictor) network(m *model, theta, full []float64) []float64 {
 			h = &z
 		}
 		for i := 0; i < n; i++ {
-			out = append(out, h.At(i, 0))
+			for c := range out {
+				out[c] = append(out[c], h.At(i, c))
+			}
 		}
 	}
 	return out
 }
 
-// point is the prediction at one raw point (tests).
+// point is the first field's prediction at one raw point (tests).
 func (hp *hdPredictor) point(m *model, theta, x []float64) float64 {
-	N := hp.network(m, theta, x)[0]
-	u := N
-	if hp.A != nil || hp.C != nil {
-		u = 0
-		if hp.A != nil {
-			a, _ := vectorColumn(hp.aPool, hp.lay, x)
-			u = a[0] * N
-		}
-		if hp.C != nil {
-			c, _ := vectorColumn(hp.cPool, hp.lay, x)
-			u += c[0]
-		}
+	u, err := hp.fieldsAt(m, theta, x)
+	if err != nil {
+		return math.NaN()
 	}
-	return u
+	return u[0][0]
 }
 
 // Coordinates returns the evaluation points of a problem with a vector

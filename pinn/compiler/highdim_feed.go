@@ -121,100 +121,18 @@ func (h *hdTerm) feedInputs() {
 		tensors.Set(k.node.Value().(tensor.Tensor), k.vals)
 	}
 	if h.nrm != nil {
-		h.feedNormals(h.trans)
+		h.feedNormals()
 	}
-	if tr := h.trans; tr != nil && h.valueOnly {
-		h.feedValues(tr)
-	} else if tr != nil {
-		a0, a1 := make([]float64, P), make([]float64, P*B)
-		a2, c0, c2 := make([]float64, P), make([]float64, P), make([]float64, P)
-		var tcols [4][]float64
-		for k, evs := range tr.tEv {
-			if evs != nil {
-				tcols[k] = make([]float64, P)
-			}
-		}
-		var cc *coordVals
-		if h.coord != nil {
-			cc = &coordVals{make([]float64, P*B), make([]float64, P*B), make([]float64, P*B), make([]float64, P*B)}
-		}
-		nw := hdWorkers(P)
-		var wg sync.WaitGroup
-		for w := 0; w < nw; w++ {
-			wg.Add(1)
-			go func(w int) {
-				defer wg.Done()
-				g, hd := make([]float64, d), make([]float64, d)
-				for p := w; p < P; p += nw {
-					x, sc := h.lay.split(h.pts, p)
-					for k, evs := range tr.tEv {
-						if evs != nil {
-							v, err := evs[w].Value(sc, x)
-							if err != nil {
-								v = math.NaN()
-							}
-							tcols[k][p] = v
-						}
-					}
-					if h.dense != nil {
-						h.feedDense(tr, w, p, x, sc, g, a0, a1, a2, c0, c2)
-						continue
-					}
-					idx := h.rows.Idx[p*B : (p+1)*B]
-					if tr.aEv != nil {
-						v, _, err := tr.aEv[w].LapValue(sc, x, g, hd)
-						if err != nil {
-							v = math.NaN()
-						}
-						a0[p] = v
-						for k, j := range idx {
-							a1[p*B+k] = g[j]
-							a2[p] += hd[j]
-							if cc != nil {
-								cc.aT[p*B+k], cc.ajj[p*B+k] = v, hd[j]
-							}
-						}
-					}
-					if tr.cEv != nil {
-						var gc []float64
-						if cc != nil {
-							gc = g // A's gradient is used up
-						}
-						v, _, err := tr.cEv[w].LapValue(sc, x, gc, hd)
-						if err != nil {
-							v = math.NaN()
-						}
-						c0[p] = v
-						for k, j := range idx {
-							c2[p] += hd[j]
-							if cc != nil {
-								cc.cj[p*B+k], cc.cjj[p*B+k] = gc[j], hd[j]
-							}
-						}
-					}
-				}
-			}(w)
-		}
-		wg.Wait()
-		tensors.Set(h.a0.Value().(tensor.Tensor), a0)
-		tensors.Set(h.a1.Value().(tensor.Tensor), a1)
-		tensors.Set(h.a2s.Value().(tensor.Tensor), a2)
-		tensors.Set(h.c0.Value().(tensor.Tensor), c0)
-		tensors.Set(h.c2s.Value().(tensor.Tensor), c2)
-		for k, col := range tcols {
-			if col != nil && h.tcols[k] != nil {
-				tensors.Set(h.tcols[k].Value().(tensor.Tensor), col)
-			}
-		}
-		if cc != nil {
-			c := h.coord
-			tensors.Set(c.aT.Value().(tensor.Tensor), cc.aT)
-			tensors.Set(c.ajj.Value().(tensor.Tensor), cc.ajj)
-			tensors.Set(c.cj.Value().(tensor.Tensor), cc.cj)
-			tensors.Set(c.cjj.Value().(tensor.Tensor), cc.cjj)
+	for _, f := range h.fields {
+		switch {
+		case f.trans == nil:
+		case h.valueOnly:
+			h.feedValues(f)
+		default:
+			h.feedTransform(f)
 		}
 	}
-	if c := h.coord; c != nil {
+	if h.xj != nil {
 		xj := make([]float64, P*B)
 		for p := range P {
 			x, _ := h.lay.split(h.pts, p)
@@ -222,7 +140,101 @@ func (h *hdTerm) feedInputs() {
 				xj[p*B+k] = x[j]
 			}
 		}
-		tensors.Set(c.xj.Value().(tensor.Tensor), xj)
+		tensors.Set(h.xj.Value().(tensor.Tensor), xj)
+	}
+}
+
+// feedTransform computes a field's transform columns at an equation's
+// points and directions: A, C and their derivatives along the directions
+// (and in t), and the per-sample columns of coordinate sums.
+func (h *hdTerm) feedTransform(f *hdField) {
+	P, B, d, tr := h.P, h.B, h.d, f.trans
+	a0, a1 := make([]float64, P), make([]float64, P*B)
+	a2, c0, c2 := make([]float64, P), make([]float64, P), make([]float64, P)
+	var tcols [4][]float64
+	for k, evs := range tr.tEv {
+		if evs != nil {
+			tcols[k] = make([]float64, P)
+		}
+	}
+	var cc *coordVals
+	if f.coord != nil {
+		cc = &coordVals{make([]float64, P*B), make([]float64, P*B), make([]float64, P*B), make([]float64, P*B)}
+	}
+	nw := hdWorkers(P)
+	var wg sync.WaitGroup
+	for w := 0; w < nw; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			g, hd := make([]float64, d), make([]float64, d)
+			for p := w; p < P; p += nw {
+				x, sc := h.lay.split(h.pts, p)
+				for k, evs := range tr.tEv {
+					if evs != nil {
+						v, err := evs[w].Value(sc, x)
+						if err != nil {
+							v = math.NaN()
+						}
+						tcols[k][p] = v
+					}
+				}
+				if h.dense != nil {
+					h.feedDense(tr, w, p, x, sc, g, a0, a1, a2, c0, c2)
+					continue
+				}
+				idx := h.rows.Idx[p*B : (p+1)*B]
+				if tr.aEv != nil {
+					v, _, err := tr.aEv[w].LapValue(sc, x, g, hd)
+					if err != nil {
+						v = math.NaN()
+					}
+					a0[p] = v
+					for k, j := range idx {
+						a1[p*B+k] = g[j]
+						a2[p] += hd[j]
+						if cc != nil {
+							cc.aT[p*B+k], cc.ajj[p*B+k] = v, hd[j]
+						}
+					}
+				}
+				if tr.cEv != nil {
+					var gc []float64
+					if cc != nil {
+						gc = g // A's gradient is used up
+					}
+					v, _, err := tr.cEv[w].LapValue(sc, x, gc, hd)
+					if err != nil {
+						v = math.NaN()
+					}
+					c0[p] = v
+					for k, j := range idx {
+						c2[p] += hd[j]
+						if cc != nil {
+							cc.cj[p*B+k], cc.cjj[p*B+k] = gc[j], hd[j]
+						}
+					}
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	tensors.Set(f.a0.Value().(tensor.Tensor), a0)
+	tensors.Set(f.a1.Value().(tensor.Tensor), a1)
+	tensors.Set(f.a2s.Value().(tensor.Tensor), a2)
+	tensors.Set(f.c0.Value().(tensor.Tensor), c0)
+	tensors.Set(f.c2s.Value().(tensor.Tensor), c2)
+	for k, col := range tcols {
+		if col != nil && f.tcols[k] != nil {
+			tensors.Set(f.tcols[k].Value().(tensor.Tensor), col)
+		}
+	}
+	if cc != nil {
+		c := f.coord
+		tensors.Set(c.aT.Value().(tensor.Tensor), cc.aT)
+		tensors.Set(c.ajj.Value().(tensor.Tensor), cc.ajj)
+		tensors.Set(c.cj.Value().(tensor.Tensor), cc.cj)
+		tensors.Set(c.cjj.Value().(tensor.Tensor), cc.cjj)
 	}
 }
 

@@ -10,15 +10,25 @@ import (
 )
 
 // residual compiles the residual with the one expression compiler
-// (exprGraph, jetexpr.go); the leaves are the vector problem's: the field,
-// u_t, u_tt, lap(field), the trainable parameters and the hidden-term
-// networks (on their compiled arguments) as graph nodes; inside an elementwise sum whose
-// body uses the field, x, d(u, x) and d(u, x, x) per sampled coordinate
-// (P·B×1: x_j, u_j, u_jj); every field-free subexpression a fed column. A
-// form the fast path cannot compile is a fastPathError (the router hands
-// the problem to the general compiler).
-func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.Node) (*G.Node, error) {
-	field := prob.Fields[0]
+// (exprGraph, jetexpr.go); the leaves are the vector problem's: the
+// fields, their u_t, u_tt, lap and dn (highdim_field.go), the trainable
+// parameters and the hidden-term networks (on their compiled arguments)
+// as graph nodes; inside an elementwise sum whose body uses a field, x,
+// d(u, x) and d(u, x, x) per sampled coordinate (P·B×1: x_j, u_j, u_jj);
+// every field-free subexpression a fed column. A form the fast path cannot
+// compile is a fastPathError (the router hands the problem to the general
+// compiler).
+func (h *hdTerm) residual(m *model, e expr.Expr) (*G.Node, error) {
+	prob := h.prob
+	isField := func(name string) bool { return prob.FieldIndex(name) >= 0 }
+	// fieldOf is the field an operator applies to (nil: not a field)
+	fieldOf := func(x expr.Expr) (*hdField, error) {
+		id, ok := x.(*expr.Ident)
+		if !ok || !isField(id.Name) {
+			return nil, nil
+		}
+		return h.fieldOf(m, id.Name)
+	}
 	param := func(name string) int {
 		for k, p := range prob.Parameters {
 			if p.Name == name {
@@ -43,7 +53,7 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 		expr.Walk(x, func(y expr.Expr) bool {
 			switch n := y.(type) {
 			case *expr.Ident:
-				found = found || n.Name == field || param(n.Name) >= 0
+				found = found || isField(n.Name) || param(n.Name) >= 0
 			case *expr.Deriv:
 				found = true
 			case *expr.Call:
@@ -128,11 +138,11 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 			if elem && expr.Mentions(x, h.vec.Name) {
 				// an expression of x_j: arithmetic on the x_j column
 				if _, ok := x.(*expr.Ident); ok {
-					c, err := h.coordCols(m)
+					xj, err := h.xjCol(m)
 					if err != nil {
 						return fail(err)
 					}
-					return node(c.xj)
+					return node(xj)
 				}
 				if arithmetic(x) {
 					return autodiff.Jet{}, false, nil
@@ -153,20 +163,27 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 				m.used[m.scalars[k]] = true
 				return node(m.matmul(g.konst(1), m.scalars[k]))
 			}
-			return node(lift(u)) // the field
+			f, err := h.fieldOf(m, n.Name)
+			if err != nil {
+				return fail(err)
+			}
+			return node(lift(f.u))
 		case *expr.Deriv:
 			if h.valueOnly {
 				return fail(errValueOnly(x))
 			}
-			id, ok := n.Of.(*expr.Ident)
-			if !ok || id.Name != field {
+			f, err := fieldOf(n.Of)
+			if err != nil {
+				return fail(err)
+			}
+			if f == nil {
 				return limit(x)
 			}
 			if n.Wrt[0] == h.vec.Name {
 				if !elem {
 					return fail(fastPathLimit(fmt.Errorf("%s outside an elementwise sum", x)))
 				}
-				c, err := h.coordCols(m)
+				c, err := h.coordCols(m, f)
 				if err != nil {
 					return fail(err)
 				}
@@ -175,15 +192,15 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 				}
 				return node(c.ujj)
 			}
-			allT := h.ut != nil
+			allT := f.ut != nil
 			for _, w := range n.Wrt {
 				allT = allT && w == "t"
 			}
 			switch {
 			case allT && len(n.Wrt) == 1:
-				return node(lift(h.ut))
+				return node(lift(f.ut))
 			case allT && len(n.Wrt) == 2:
-				return node(lift(h.utt))
+				return node(lift(f.utt))
 			}
 			return limit(x)
 		case *expr.Call:
@@ -205,20 +222,21 @@ func (h *hdTerm) residual(m *model, e expr.Expr, prob *pde.Problem, u, lap *G.No
 				}
 				return node(out)
 			}
-			if n.Func == "dn" {
-				if id, ok := n.Args[0].(*expr.Ident); ok && id.Name == field && h.dn != nil {
-					return node(lift(h.dn))
-				}
-				return fail(errValueOnly(x))
-			}
-			if n.Func == "lap" {
-				if h.valueOnly {
+			if n.Func == "dn" || n.Func == "lap" {
+				if (n.Func == "lap" && h.valueOnly) || (n.Func == "dn" && h.nrm == nil) {
 					return fail(errValueOnly(x))
 				}
-				if id, ok := n.Args[0].(*expr.Ident); ok && id.Name == field {
-					return node(lift(lap))
+				f, err := fieldOf(n.Args[0])
+				if err != nil {
+					return fail(err)
 				}
-				return fail(fastPathLimit(fmt.Errorf("%s: only lap(%s) of the field on the high-dimensional path", x, field)))
+				if f == nil {
+					return fail(fastPathLimit(fmt.Errorf("%s: only %s of a field on the high-dimensional path", x, n.Func)))
+				}
+				if n.Func == "dn" {
+					return node(lift(f.dn))
+				}
+				return node(lift(f.lap))
 			}
 		}
 		if arithmetic(x) {
@@ -248,45 +266,55 @@ func (h *hdTerm) known(m *model, x expr.Expr, prob *pde.Problem) (*G.Node, error
 	return k.node, nil
 }
 
-// hdCoord holds the per-sample columns of coordinate sums: for each point's
-// sampled coordinate j, x_j, u_j = ∂u/∂x_j and u_jj. With the transform
-// u = A·N + C: u_j = A_j N + A N_j + C_j, u_jj = A_jj N + 2 A_j N_j +
-// A N_jj + C_jj, the A and C columns fed per sample.
+// hdCoord holds a field's per-sample columns of coordinate sums: for each
+// point's sampled coordinate j, u_j = ∂u/∂x_j and u_jj (x_j is the term's
+// h.xj). With the transform u = A·N + C: u_j = A_j N + A N_j + C_j, u_jj =
+// A_jj N + 2 A_j N_j + A N_jj + C_jj, the A and C columns fed per sample.
 type hdCoord struct {
-	xj, uj, ujj      *G.Node
+	uj, ujj          *G.Node
 	aT, ajj, cj, cjj *G.Node // fed (transform only)
 }
 
-// coordCols builds the per-sample columns once.
-func (h *hdTerm) coordCols(m *model) (*hdCoord, error) {
-	if h.coord != nil {
-		return h.coord, nil
-	}
+// xjCol is the term's column of x_j per sampled coordinate (P·B×1).
+func (h *hdTerm) xjCol(m *model) (*G.Node, error) {
 	if h.dense != nil {
 		return nil, fmt.Errorf("coordinate sums (d(u, %s) inside sum(...)) need coordinate directions: derivatives.estimator sparse, or method taylor", h.vec.Name)
 	}
-	PB := h.P * h.B
-	c := &hdCoord{xj: m.input(h.prefix+"xj", PB, 1)}
-	c.uj, c.ujj = h.N1, h.N2
-	if h.trans != nil {
-		c.aT = m.input(h.prefix+"A_tiled", PB, 1)
-		c.ajj = m.input(h.prefix+"A_jj", PB, 1)
-		c.cj = m.input(h.prefix+"C_j", PB, 1)
-		c.cjj = m.input(h.prefix+"C_jj", PB, 1)
-		N0 := m.keep(autodiff.Tile(h.N0, h.B))
-		c.uj = m.add(m.add(m.mul(h.a1, N0), m.mul(c.aT, h.N1)), c.cj)
-		c.ujj = m.add(m.add(m.mul(c.ajj, N0), m.scale(m.mul(h.a1, h.N1), 2)), m.add(m.mul(c.aT, h.N2), c.cjj))
+	if h.xj == nil {
+		h.xj = m.input(h.prefix+"xj", h.P*h.B, 1)
 	}
-	h.coord = c
+	return h.xj, m.err
+}
+
+// coordCols builds a field's per-sample columns once.
+func (h *hdTerm) coordCols(m *model, f *hdField) (*hdCoord, error) {
+	if f.coord != nil {
+		return f.coord, nil
+	}
+	if _, err := h.xjCol(m); err != nil {
+		return nil, err
+	}
+	PB := h.P * h.B
+	c := &hdCoord{uj: f.N1, ujj: f.N2}
+	if f.trans != nil {
+		c.aT = m.input(h.fieldName(f, "A_tiled"), PB, 1)
+		c.ajj = m.input(h.fieldName(f, "A_jj"), PB, 1)
+		c.cj = m.input(h.fieldName(f, "C_j"), PB, 1)
+		c.cjj = m.input(h.fieldName(f, "C_jj"), PB, 1)
+		N0 := m.keep(autodiff.Tile(f.N0, h.B))
+		c.uj = m.add(m.add(m.mul(f.a1, N0), m.mul(c.aT, f.N1)), c.cj)
+		c.ujj = m.add(m.add(m.mul(c.ajj, N0), m.scale(m.mul(f.a1, f.N1), 2)), m.add(m.mul(c.aT, f.N2), c.cjj))
+	}
+	f.coord = c
 	return c, m.err
 }
 
-// coordSum is an elementwise sum over the coordinates whose body uses the
+// coordSum is an elementwise sum over the coordinates whose body uses a
 // field: the body per sampled coordinate (P·B×1), summed per point and
 // rescaled by d/B (sparse STDE: unbiased for any sum of per-coordinate
 // terms; exact with method taylor).
 func (h *hdTerm) coordSum(m *model, body expr.Expr, comp func(expr.Expr) (*G.Node, error)) (*G.Node, error) {
-	if _, err := h.coordCols(m); err != nil {
+	if _, err := h.xjCol(m); err != nil {
 		return nil, err
 	}
 	b, err := comp(body)

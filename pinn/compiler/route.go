@@ -17,9 +17,10 @@ import (
 // every optimizer, data in x[1..D] columns, parameters, hidden terms,
 // adaptive sampling, Fourier features, the modified MLP, balancing, causal
 // weights, evaluation.reference. The high-dimensional fast path
-// (highdim*.go) takes the problems of one field and one equation: lap(u),
-// u_t, coordinate sums, trainable parameters, hidden terms of the field's
-// value, conditions of the value and dn(u) (sphere, box and time faces), data and
+// (highdim*.go) takes systems of any number of fields and equations (one
+// network with an output per field, or one per field): lap(u), u_t,
+// coordinate sums, trainable parameters, hidden terms of the fields'
+// values, conditions of the values and dn(u) (sphere, box and time faces), data and
 // evaluation.reference files, Fourier features and the modified MLP
 // (nets.MLP.ForwardStacked), the interior samplers but grid (rad/rar-d for
 // the equation, adaptive.go: the pool drawn in blocks, twice),
@@ -141,8 +142,11 @@ func beyondPapersShape(prob *pde.Problem, cfg *Config) string {
 		return "it uses training.balance"
 	case cfg.Causal != nil:
 		return "it uses training.causal"
-	case prob.Equations[0].Sampler.Type == samplerRAD || prob.Equations[0].Sampler.Type == samplerRARD:
-		return "its equation uses sampler " + prob.Equations[0].Sampler.Type
+	}
+	for _, eq := range prob.Equations {
+		if s := eq.Sampler.Type; s == samplerRAD || s == samplerRARD {
+			return "equation " + eq.Name + " uses sampler " + s
+		}
 	}
 	for _, st := range cfg.Stages {
 		// a method that holds the objective fixed (a line search, a
@@ -191,12 +195,7 @@ func fastPathLimit(err error) error { return &fastPathError{err} }
 // vector problem ("" if it can). Conservative: what it does not know to be
 // supported goes to the general compiler.
 func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
-	switch {
-	case len(prob.Fields) != 1:
-		return "it has several fields"
-	case len(prob.Equations) != 1:
-		return "it has several equations"
-	case cfg.Model.Type != "" && cfg.Model.Type != "mlp":
+	if cfg.Model.Type != "" && cfg.Model.Type != "mlp" {
 		return "it uses model.type " + cfg.Model.Type
 	}
 	for _, h := range prob.Hidden {
@@ -214,8 +213,10 @@ func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 	samplerOK := func(s string) bool {
 		return s == "" || s == "uniform" || s == "ball-radial" || s == "gaussian-time" || unitSamplerOf(s) != nil
 	}
-	if s := prob.Equations[0].Sampler.Type; !samplerOK(s) && s != samplerRAD && s != samplerRARD {
-		return "its equation uses sampler " + s + " (" + whyNotSampler(s) + ")"
+	for _, eq := range prob.Equations {
+		if s := eq.Sampler.Type; !samplerOK(s) && s != samplerRAD && s != samplerRARD {
+			return "equation " + eq.Name + " uses sampler " + s + " (" + whyNotSampler(s) + ")"
+		}
 	}
 	for _, c := range prob.Conditions {
 		if c.Type == "periodic" {
@@ -236,9 +237,13 @@ func fastPathRefusal(prob *pde.Problem, cfg *Config) string {
 	if !samplerOK(cfg.Eval.Sampler) {
 		return "its evaluation uses sampler " + cfg.Eval.Sampler + " (" + whyNotSampler(cfg.Eval.Sampler) + ")"
 	}
-	for _, e := range cfg.Model.Output {
-		if _, _, ok := linearInN(e, "N"); !ok {
-			return "its output transform is not of the form A*N + C"
+	for _, f := range prob.Fields {
+		e := cfg.Model.Output[f]
+		if e == nil {
+			continue
+		}
+		if _, _, err := splitOutput(prob, e, f); err != nil {
+			return "its output transform of " + f + " is not of the form A*N + C in its own network output"
 		}
 		for _, p := range prob.Parameters {
 			if expr.Mentions(e, p.Name) {

@@ -166,6 +166,48 @@ conditions:
   - {name: wall, on: boundary, type: robin, a: "1", b: "0.5", value: "0", points: 6}
 model: {layers: [6, 6], fourier: {features: 5, scale: 2}}
 `,
+		// a system: two fields of one network (its output columns), two
+		// equations coupling them (their own points and directions),
+		// transforms in N_u and N_v, coordinate sums of each, conditions of
+		// each field's value and dn, data of both fields
+		"system": `name: hd-system
+seed: 16
+domain: {type: ball, dim: 5, radius: 1.2, variable: x, time: [0, 1]}
+fields: [u, v]
+parameters: {k: {init: 0.8}}
+equations:
+  - {name: pu, residual: "u_t - lap(u) + u*v - sum(x*d(v, x))", points: 6, sampler: ball-radial}
+  - {name: pv, residual: "v_tt - k*lap(v) + sum(d(u, x)*d(v, x)) - u", points: 5}
+conditions:
+  - {name: ic, on: "t == 0", residual: "u - norm2(x) + v", points: 5}
+  - {name: wall, on: boundary, residual: "dn(v) + u - t", points: 6}
+  - {name: flux, on: boundary, type: neumann, field: u, value: "1", points: 4}
+data:
+  - {name: obs, file: obs2.csv, weight: 2}
+model:
+  layers: [8, 8]
+  output: {u: "(1 + t)*N_u + norm2(x)", v: "(1 - norm2(x))*N_v + t*sum(sin(x))"}
+`,
+		// one network per field (model.separate), a hidden term of both
+		// fields, and a field without a transform; data of one field
+		"separate networks": `name: hd-separate
+seed: 17
+domain: {type: box, dim: 5, range: [-1, 1], variable: x}
+fields: [u, v]
+hidden:
+  h: {inputs: [u, v], layers: [6]}
+equations:
+  - {name: pu, residual: "lap(u) - h(u, v) + sum(sin(x)*d(u, x)^2)", points: 6}
+  - {name: pv, residual: "lap(v) + v - u^2", points: 5}
+conditions:
+  - {name: wall, on: boundary, residual: "u + v - 0.5", points: 6}
+data:
+  - {name: obs, file: obs.csv}
+model:
+  separate: true
+  layers: [8, 8]
+  output: {v: "(1 + sum(x))*N_v"}
+`,
 		// causal weights over time slabs: the fast path's residual
 		// program of the equation gives the general compiler's weights
 		"causal": `name: hd-causal
@@ -184,6 +226,8 @@ training: {causal: {chunks: 3, epsilon: 2}}
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			writeObservations(t, filepath.Join(dir, "obs.csv"), 5, 20, func(x []float64) float64 { return 1 + x[0]*x[1] })
+			writeFieldObservations(t, filepath.Join(dir, "obs2.csv"), 5, 20, []string{"t", "u", "v"}, func(x []float64) float64 { return math.Abs(x[0]) },
+				func(x []float64) float64 { return 1 + x[0]*x[1] }, func(x []float64) float64 { return x[2] - x[3]*x[4] })
 			spec := testprob.SpecFile(t, filepath.Join(dir, "spec.yaml"), src)
 			fast, _, theta := hdProgram(t, spec, 2)
 			if hdOf(fast.terms[0]) == nil {
@@ -271,7 +315,7 @@ training: {causal: {chunks: 3, epsilon: 2}}
 			} else if spec.Training.Causal != nil {
 				t.Error("training.causal: the fast path compiled no causal weights")
 			}
-			if len(spec.Problem.Hidden) == 0 && spec.Model.Fourier == nil {
+			if len(spec.Problem.Hidden) == 0 && spec.Model.Fourier == nil && len(spec.Problem.Fields) == 1 {
 				return
 			}
 			// the fast path's float64 predictor gives the field (through
@@ -283,11 +327,7 @@ training: {causal: {chunks: 3, epsilon: 2}}
 			if err != nil {
 				t.Fatal(err)
 			}
-			u, err := fpred.PredictCoordinates(theta, full)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fh, fin, err := hdPredOf(fpred).hiddenAt(fpred.m, theta, full, u)
+			ffields, fh, fin, err := hdPredOf(fpred).predictCoordinatesAll(fpred.m, theta, full)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -306,7 +346,9 @@ training: {causal: {chunks: 3, epsilon: 2}}
 					}
 				}
 			}
-			near("u", u, gfields[0])
+			for f, name := range spec.Problem.Fields {
+				near(name, ffields[f], gfields[f])
+			}
 			for k := range gh {
 				near("hidden", fh[k], gh[k])
 				for i := range gin[k] {
@@ -379,19 +421,32 @@ derivatives: {method: METHOD, samples: 2}
 // (columns x[1]..x[dim], u = f(x)).
 func writeObservations(t *testing.T, path string, dim, rows int, f func(x []float64) float64) {
 	t.Helper()
+	writeFieldObservations(t, path, dim, rows, []string{"u"}, f)
+}
+
+// writeFieldObservations is writeObservations of several fields: column
+// names[k] is fs[k](x).
+func writeFieldObservations(t *testing.T, path string, dim, rows int, names []string, fs ...func(x []float64) float64) {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
 	var sb strings.Builder
 	for k := 1; k <= dim; k++ {
 		fmt.Fprintf(&sb, "x[%d],", k)
 	}
-	sb.WriteString("u\n")
+	sb.WriteString(strings.Join(names, ",") + "\n")
 	for range rows {
 		x := make([]float64, dim)
 		for k := range x {
 			x[k] = (2*rng.Float64() - 1) / math.Sqrt(float64(dim))
 			fmt.Fprintf(&sb, "%.17g,", x[k])
 		}
-		fmt.Fprintf(&sb, "%.17g\n", f(x))
+		for k, f := range fs {
+			if k > 0 {
+				sb.WriteString(",")
+			}
+			fmt.Fprintf(&sb, "%.17g", f(x))
+		}
+		sb.WriteString("\n")
 	}
 	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
 		t.Fatal(err)
@@ -489,10 +544,11 @@ evaluation: {reference: ref.csv}
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := pred.PredictCoordinates(theta, full)
+	uc, _, err := pred.PredictCoordinates(theta, full)
 	if err != nil {
 		t.Fatal(err)
 	}
+	u := uc[0]
 	for r := range u {
 		if fields[0][r] != u[r] {
 			t.Fatalf("row %d: prediction at the evaluation point %g, at its coordinates %g", r, fields[0][r], u[r])
