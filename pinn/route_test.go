@@ -112,16 +112,20 @@ evaluation: {exact: {u: "1 + 0.5*norm2(x)"}, points: 500, every: 2000}
 
 // TestEvalCoordinatesOnFastPath: a run of the fast path (reports along the
 // diagonal ray, column |x|) evaluates at points given in coordinates
-// x[1]..x[D]; on the ray the two agree to 1e-12.
+// x[1]..x[D]; on the ray the two agree to 1e-12, for every field and
+// hidden term.
 func TestEvalCoordinatesOnFastPath(t *testing.T) {
 	dir := t.TempDir()
 	spec := testprob.SpecText(t, `name: fast-eval
 seed: 1
 domain: {type: ball, dim: 5, radius: 1, variable: x}
-fields: [u]
+fields: [u, v]
+hidden:
+  h: {inputs: [u], layers: [4]}
 equations:
   - {name: pde, residual: "lap(u) - 10", points: 20, sampler: ball-radial, resample_every: 1}
-model: {layers: [8], output: "(1 - norm2(x))*N + norm2(x)"}
+  - {name: pv, residual: "lap(v) - h(u)", points: 10}
+model: {layers: [8], output: {u: "(1 - norm2(x))*N_u + norm2(x)", v: "(1 - norm2(x))*N_v"}}
 training: {steps: 3}
 evaluation: {exact: {u: "norm2(x)"}, points: 20, every: 3}
 `)
@@ -141,7 +145,7 @@ evaluation: {exact: {u: "norm2(x)"}, points: 20, every: 3}
 		t.Fatal(err)
 	}
 	r := 0.6
-	ray, _, err := m.Predict([][]float64{{r}})
+	ray, rayHidden, err := m.Predict([][]float64{{r}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,14 +161,16 @@ evaluation: {exact: {u: "norm2(x)"}, points: 20, every: 3}
 	}
 	b, _ := os.ReadFile(out)
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) != 2 || lines[0] != "x[1],x[2],x[3],x[4],x[5],u" {
+	if len(lines) != 2 || lines[0] != "x[1],x[2],x[3],x[4],x[5],u,v,h" {
 		t.Fatalf("prediction file:\n%s", b)
 	}
-	var got float64
 	f := strings.Split(lines[1], ",")
-	fmt.Sscan(f[len(f)-1], &got)
-	if math.Abs(got-ray[0][0]) > 1e-12 {
-		t.Errorf("u on the ray: %.15g from coordinates, %.15g from |x|", got, ray[0][0])
+	for k, want := range []float64{ray[0][0], ray[1][0], rayHidden[0][0]} {
+		var got float64
+		fmt.Sscan(f[5+k], &got)
+		if math.Abs(got-want) > 1e-12 || want == 0 {
+			t.Errorf("column %d on the ray: %.15g from coordinates, %.15g from |x|", 5+k, got, want)
+		}
 	}
 	// the run resumes on the fast path it was trained on (the router alone
 	// would take the general compiler at 5-D); told otherwise from Go, it

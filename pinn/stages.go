@@ -39,6 +39,36 @@ func newStages(cfg *config, prog *compiler.Program, n int) ([]stage, error) {
 	return out, nil
 }
 
+// needsMemoryCheck reports whether a planned stage's method forms dense
+// matrices (optim.Sizer), whose size checkMemory checks before the
+// program is built.
+func needsMemoryCheck(cfg *config) bool {
+	for _, st := range cfg.Stages {
+		if m, err := optim.New(st.Optimizer, 1); err == nil {
+			if _, ok := m.(optim.Sizer); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkMemory is fitsMemory for every planned stage at the run's size
+// (compiler.Check): pinntrain validate and a run's start refuse a method
+// that would not fit before anything is built at full size.
+func checkMemory(cfg *config, sz compiler.Size) error {
+	for _, st := range cfg.Stages {
+		m, err := optim.New(st.Optimizer, sz.Params)
+		if err != nil {
+			return err
+		}
+		if err := fitsMemory(st.Optimizer, m, sz.Params, sz.Rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // fitsMemory refuses, before any training, a method whose dense matrices
 // (optim.Sizer) would not fit in the machine's memory: at 90 % of MemTotal
 // the run would be killed by the kernel or swap for hours.

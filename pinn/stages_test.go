@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gopinn/gopinn/pinn/internal/testprob"
 	"github.com/gopinn/gopinn/pinn/optim"
 )
 
@@ -37,5 +38,34 @@ func TestFitsMemory(t *testing.T) {
 	}
 	if got := (&optim.LM{}).Bytes(161281, 20); got < 4.1e11 || got > 4.2e11 {
 		t.Errorf("LM at 1000-D 3 x 128: %g bytes, want 8(20n + 2n^2) = 4.16e11", got)
+	}
+}
+
+// TestCheckRefusesMatricesThatDoNotFit: pinntrain validate (Check) refuses
+// an LM stage whose matrices would not fit, at the full run's size (the
+// check program of a vector problem has 4 points per term); before, only
+// the run refused it, after building its program (87 s at 1000-D).
+func TestCheckRefusesMatricesThatDoNotFit(t *testing.T) {
+	total := memTotal()
+	if total <= 0 {
+		t.Skip("no /proc/meminfo: the check is skipped on this system")
+	}
+	// 2 x 400 hidden: n = 163,601 parameters (6 inputs), LM's 2 n^2 doubles 428 GB
+	if need := (&optim.LM{}).Bytes(163601, 50); need <= 0.9*total {
+		t.Skipf("this machine has %.0f GB: LM fits", total/(1<<30))
+	}
+	spec := testprob.SpecText(t, `name: lm-big
+seed: 1
+domain: {type: ball, dim: 6, radius: 1, variable: x}
+fields: [u]
+equations:
+  - {name: pde, residual: "lap(u) - 1", points: 50, sampler: ball-radial}
+model: {layers: [400, 400], output: "(1 - norm2(x))*N"}
+training: {steps: 3, optimizer: lm}
+`)
+	err := Check(spec.Problem, OptionsFromSpec(spec))
+	var ie *InputError
+	if err == nil || !errors.As(err, &ie) || !strings.Contains(err.Error(), "optimizer lm: 163601 parameters and 50 residual rows") {
+		t.Fatalf("Check: %v, want the memory refusal of lm at 163601 parameters and 50 rows", err)
 	}
 }

@@ -30,12 +30,15 @@ type Result struct {
 // training: every check Train makes before the first step.
 func Check(prob *pde.Problem, opts Options) error {
 	cfg := newConfig(opts)
-	n, err := compiler.Check(prob, &cfg.Config)
+	sz, err := compiler.Check(prob, &cfg.Config)
 	if err != nil {
 		return err
 	}
+	if err := checkMemory(cfg, sz); err != nil {
+		return err
+	}
 	if cfg.initFrom != "" {
-		r := &runner{cfg: cfg, theta: make([]float64, n)}
+		r := &runner{cfg: cfg, theta: make([]float64, sz.Params)}
 		return r.warmStart(cfg.initFrom)
 	}
 	return nil
@@ -205,6 +208,17 @@ func newRunner(prob *pde.Problem, opts Options) (*runner, error) {
 	prob, err := cfg.route(prob)
 	if err != nil {
 		return nil, err
+	}
+	if needsMemoryCheck(cfg) {
+		// before the program is built: at 1000-D with the exact Laplacian
+		// the build alone takes minutes
+		sz, err := compiler.Check(prob, &cfg.Config)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkMemory(cfg, sz); err != nil {
+			return nil, err
+		}
 	}
 	prog, err := compiler.New(prob, &cfg.Config)
 	if err != nil {

@@ -156,14 +156,19 @@ func (c *Config) AdaptiveEpoch(s, every int) int {
 	return s / every
 }
 
+// Size is what a check learns of a run's size before its program is
+// built: the parameters (networks, then trainable parameters) and the
+// residual rows of the full training program (the rows of a Gauss-Newton
+// method's Jacobian).
+type Size struct{ Params, Rows int }
+
 // Check compiles prob under cfg without training: the training program,
 // the predictor and a few evaluation points, so that every error a run
-// would meet at its start is met here. It returns the number of network
-// parameters.
-func Check(prob *pde.Problem, cfg *Config) (int, error) {
+// would meet at its start is met here. It returns the run's size.
+func Check(prob *pde.Problem, cfg *Config) (Size, error) {
 	prob, cfg, err := Route(prob, cfg)
 	if err != nil {
-		return 0, err
+		return Size{}, err
 	}
 	// A vector problem is compiled on a few points: its forcing terms cost
 	// O(d) per point to evaluate (seconds for 100 points at 100K-D).
@@ -173,10 +178,10 @@ func Check(prob *pde.Problem, cfg *Config) (int, error) {
 	}
 	prog, err := Build(prob, cfg, bo)
 	if err != nil {
-		return 0, err
+		return Size{}, err
 	}
 	if _, err := NewPredictor(prob, cfg, 16); err != nil {
-		return 0, err
+		return Size{}, err
 	}
 	// A few evaluation points check that the exact solutions evaluate;
 	// the full set (20,000 points in 10,000 dimensions for STDE) would make
@@ -184,9 +189,9 @@ func Check(prob *pde.Problem, cfg *Config) (int, error) {
 	small := *cfg
 	small.Eval.Points = min(cfg.Eval.Points, 8)
 	if _, err := NewEvaluation(prob, &small); err != nil {
-		return 0, err
+		return Size{}, err
 	}
-	return prog.NumParams(), nil
+	return Size{Params: prog.NumParams(), Rows: prog.plannedRows(prob, bo)}, nil
 }
 
 // InputError marks an error of the input (the problem, its options or a

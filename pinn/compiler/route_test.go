@@ -691,3 +691,46 @@ model: {layers: [6, 6], output: "(1 + t)*N + norm2(x)"}
 		t.Logf("block %s: %dx%d, max |J| %.3g", fb.Name, r, c, scale)
 	}
 }
+
+// TestCheckPlansResidualRows: Check builds a vector problem on 4 points per
+// term, and the residual rows it reports are those of the full program
+// (what an LM or ENGD stage's Jacobian will have), for a rar-d equation
+// (its largest size), a system's second equation, a condition and a data
+// set of two fields.
+func TestCheckPlansResidualRows(t *testing.T) {
+	dir := t.TempDir()
+	writeFieldObservations(t, filepath.Join(dir, "obs2.csv"), 5, 20, []string{"u", "v"},
+		func(x []float64) float64 { return x[0] }, func(x []float64) float64 { return x[1] })
+	spec := testprob.SpecFile(t, filepath.Join(dir, "spec.yaml"), `name: hd-rows
+seed: 2
+domain: {type: ball, dim: 5, radius: 1, variable: x}
+fields: [u, v]
+equations:
+  - {name: pu, residual: "lap(u) - v", points: 30, sampler: {type: rar-d, pool: 200, add: 5}, resample_every: 10}
+  - {name: pv, residual: "lap(v) - 1", points: 17}
+conditions:
+  - {name: wall, on: boundary, residual: "u + v", points: 11}
+data:
+  - {name: obs, file: obs2.csv}
+model: {layers: [6]}
+training: {steps: 30}
+`)
+	cfg := NewConfig(specSettings(spec))
+	cfg.PreferFastPath = true
+	sz, err := Check(spec.Problem, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := New(spec.Problem, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 30 + 5·2 rar-d rows (resamplings at steps 10 and 20), 17, 11 and
+	// 2·20 observed values
+	if want := full.ResidualRows(); sz.Rows != want || want != 40+17+11+40 {
+		t.Errorf("Check plans %d residual rows, the full program has %d (want 108)", sz.Rows, want)
+	}
+	if sz.Params != full.NumParams() {
+		t.Errorf("Check: %d parameters, the program %d", sz.Params, full.NumParams())
+	}
+}

@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 
+	"github.com/gopinn/gopinn/pde"
 	"github.com/gopinn/gopinn/pinn/internal/runio"
 )
 
@@ -90,7 +91,38 @@ const stateFastPath = "fast_path"
 func (p *Program) ResidualRows() int {
 	n := 0
 	for _, t := range p.terms {
-		n += t.P * len(t.residuals)
+		n += t.residualRows()
+	}
+	return n
+}
+
+// residualRows is the number of rows of the term's residual vectors.
+func (t *term) residualRows() int {
+	n := 0
+	for _, r := range t.residuals {
+		n += r.Shape()[0]
+	}
+	return n
+}
+
+// plannedRows is ResidualRows of the full program of a program built with
+// bo: a check of a vector problem builds bo.Points points per equation and
+// condition, a rar-d term the growth beyond them; each such term's rows per
+// point times its points at the spec's size. Data terms keep their rows.
+func (p *Program) plannedRows(prob *pde.Problem, bo BuildOptions) int {
+	n := 0
+	for _, t := range p.terms {
+		rows := t.residualRows()
+		if bo.Points > 0 && t.kind != kindData && t.P > 0 {
+			spec := 0
+			if t.kind == kindEquation {
+				spec = prob.Equations[t.index].Points
+			} else {
+				spec = prob.Conditions[t.index].Points
+			}
+			rows = rows / t.P * (t.P - bo.Points + max(spec, 1))
+		}
+		n += rows
 	}
 	return n
 }
