@@ -187,19 +187,28 @@ func (h *hdTerm) graph(m *model) error {
 		// e_j enters as row j of W: O(width) per direction
 		h.rows = &autodiff.Rows{Idx: make([]int, P*B)}
 	}
-	for _, net := range m.sol {
-		j, err := net.ForwardStacked(h.firstProduct(m, B, 2, func(w *G.Node) (*G.Node, error) {
-			if h.dense != nil {
-				return autodiff.InputMatMul(h.V, w)
-			}
-			return autodiff.RowGather(w, h.rows)
-		}, h.lay.inv))
-		if err != nil {
-			return err
+	var err error
+	h.jets, err = h.push(m, B, 2, func(w *G.Node) (*G.Node, error) {
+		if h.dense != nil {
+			return autodiff.InputMatMul(h.V, w)
 		}
-		h.jets = append(h.jets, j)
+		return autodiff.RowGather(w, h.rows)
+	}, h.lay.inv)
+	return err
+}
+
+// push is the stacked jets of every solution network at the term's
+// points (firstProduct's arguments), in m.sol order.
+func (h *hdTerm) push(m *model, B, order int, dir func(w *G.Node) (*G.Node, error), scale float64) ([]autodiff.StackedJet, error) {
+	var out []autodiff.StackedJet
+	for _, net := range m.sol {
+		j, err := net.ForwardStacked(h.firstProduct(m, B, order, dir, scale))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, j)
 	}
-	return m.err
+	return out, m.err
 }
 
 // jetField builds a field's u (P×1) and Laplacian estimate (P×1) at an
@@ -276,14 +285,11 @@ func (h *hdTerm) timeGraph(m *model, f *hdField) error {
 		for p := range rows.Idx {
 			rows.Idx[p] = h.d
 		}
-		for _, net := range m.sol {
-			jt, err := net.ForwardStacked(h.firstProduct(m, 1, 2, func(w *G.Node) (*G.Node, error) {
-				return autodiff.RowGather(w, rows)
-			}, h.lay.tinv))
-			if err != nil {
-				return err
-			}
-			h.tjets = append(h.tjets, jt)
+		var err error
+		if h.tjets, err = h.push(m, 1, 2, func(w *G.Node) (*G.Node, error) {
+			return autodiff.RowGather(w, rows)
+		}, h.lay.tinv); err != nil {
+			return err
 		}
 	}
 	jt := h.tjets[m.fieldNet[f.index]]
@@ -343,16 +349,11 @@ func (h *hdTerm) valueGraph(m *model, withNormal bool) error {
 		h.nrm = m.input(h.prefix+"n", P, st)
 		order = 1
 	}
-	for _, net := range m.sol {
-		j, err := net.ForwardStacked(h.firstProduct(m, 1, order, func(w *G.Node) (*G.Node, error) {
-			return autodiff.InputMatMul(h.nrm, w)
-		}, h.lay.inv))
-		if err != nil {
-			return err
-		}
-		h.jets = append(h.jets, j)
-	}
-	return m.err
+	var err error
+	h.jets, err = h.push(m, 1, order, func(w *G.Node) (*G.Node, error) {
+		return autodiff.InputMatMul(h.nrm, w)
+	}, h.lay.inv)
+	return err
 }
 
 // valueField builds a field's u (P×1) at a condition's or data set's
