@@ -209,9 +209,11 @@ func newRunner(prob *pde.Problem, opts Options) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	if needsMemoryCheck(cfg) {
+	if prob.Vector != nil && needsMemoryCheck(cfg) {
 		// before the program is built: at 1000-D with the exact Laplacian
-		// the build alone takes minutes
+		// the build alone takes minutes, while the check builds 4 points per
+		// term (a scalar problem's check would be the full build again:
+		// newStages checks it after its one build)
 		sz, err := compiler.Check(prob, &cfg.Config)
 		if err != nil {
 			return nil, err
